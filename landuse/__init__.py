@@ -1,0 +1,61 @@
+"""landuse — stock-land (存量土地) analysis with geopandas.
+
+Find, measure and map land that is approved but not supplied (批而未供), supplied but idle
+(供而未用 / 闲置土地) or used at low efficiency (低效用地), and track its disposal (处置).
+
+>>> import landuse as lu
+>>> sorted(lu.CATEGORIES)
+['approved_unsupplied', 'low_efficiency', 'supplied_unused']
+"""
+
+from landuse import coords, datasets
+from landuse._errors import (
+    DateOrderError,
+    DisposalMethodError,
+    DuplicateIdError,
+    GeometryError,
+    InputError,
+    MissingColumnError,
+    MissingCRSError,
+    UnknownCategoryError,
+    ZoneError,
+)
+from landuse.areas import add_areas, area_crs
+from landuse.io import read_parcels, read_zones
+from landuse.maps import parcel_map
+from landuse.rules import IdleRules, LowEfficiencyRules, classify
+from landuse.stats import disposal_rates, display_rates
+from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
+from landuse.zones import assign_zones
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATEGORIES",
+    "DISPOSAL_METHODS",
+    "M2_PER_MU",
+    "DateOrderError",
+    "DisposalMethodError",
+    "DuplicateIdError",
+    "GeometryError",
+    "IdleRules",
+    "InputError",
+    "LowEfficiencyRules",
+    "MissingCRSError",
+    "MissingColumnError",
+    "UnknownCategoryError",
+    "ZoneError",
+    "__version__",
+    "add_areas",
+    "area_crs",
+    "assign_zones",
+    "category_label",
+    "classify",
+    "coords",
+    "datasets",
+    "disposal_rates",
+    "display_rates",
+    "parcel_map",
+    "read_parcels",
+    "read_zones",
+]

@@ -1,0 +1,78 @@
+"""Exceptions raised for bad input.
+
+Every error is a :class:`ValueError` subclass whose message names the problem and,
+where rows are at fault, up to a few of their ``parcel_id`` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "DateOrderError",
+    "DisposalMethodError",
+    "DuplicateIdError",
+    "GeometryError",
+    "InputError",
+    "MissingCRSError",
+    "MissingColumnError",
+    "UnknownCategoryError",
+    "ZoneError",
+]
+
+MAX_IDS_SHOWN = 5
+
+
+def format_ids(ids: Iterable[object], limit: int = MAX_IDS_SHOWN) -> str:
+    """Return ``'A, B, C and 7 more'`` for an error message."""
+    shown = [str(i) for i in ids]
+    extra = len(shown) - limit
+    head = ", ".join(shown[:limit])
+    return f"{head} and {extra} more" if extra > 0 else head
+
+
+class InputError(ValueError):
+    """Base class for every bad-input error of :mod:`landuse`.
+
+    Attributes
+    ----------
+    rows : list
+        The ``parcel_id`` values (or zone names) at fault; empty when the problem is not per row.
+    """
+
+    def __init__(self, problem: str, rows: Iterable[object] = ()) -> None:
+        self.rows = list(rows)
+        message = problem if not self.rows else f"{problem}: {format_ids(self.rows)}"
+        super().__init__(message)
+
+
+class MissingCRSError(InputError):
+    """The GeoDataFrame has no coordinate reference system."""
+
+
+class MissingColumnError(InputError):
+    """A column the function needs is absent."""
+
+
+class GeometryError(InputError):
+    """Geometries are missing, empty or not polygonal."""
+
+
+class DuplicateIdError(InputError):
+    """The same ``parcel_id`` occurs on more than one row."""
+
+
+class UnknownCategoryError(InputError):
+    """A ``category`` value is not one of the three canonical categories."""
+
+
+class DisposalMethodError(InputError):
+    """A disposal method is unknown for its category, or has no date."""
+
+
+class DateOrderError(InputError):
+    """Ledger dates contradict each other (e.g. a disposal before the approval)."""
+
+
+class ZoneError(InputError):
+    """Zones are unusable: no names, duplicate names, or overlapping polygons."""

@@ -1,0 +1,272 @@
+"""Input checks shared by every public function.
+
+Each check either returns a cleaned *copy* or raises an :class:`~landuse._errors.InputError`
+naming the rows at fault. Nothing here mutates the caller's frame.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from landuse._errors import (
+    DateOrderError,
+    DisposalMethodError,
+    DuplicateIdError,
+    GeometryError,
+    InputError,
+    MissingColumnError,
+    MissingCRSError,
+    UnknownCategoryError,
+    format_ids,
+)
+from landuse.vocab import CATEGORIES
+
+__all__ = [
+    "DATE_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "RATIO_COLUMNS",
+    "require_columns",
+    "require_crs",
+    "validate_parcels",
+    "validate_polygons",
+    "validate_zones",
+]
+
+DATE_COLUMNS: tuple[str, ...] = (
+    "approval_date",
+    "supply_date",
+    "agreed_start_date",
+    "actual_start_date",
+    "agreed_completion_date",
+    "actual_completion_date",
+    "stopped_date",
+    "disposal_date",
+)
+RATIO_COLUMNS: tuple[str, ...] = ("developed_ratio", "invested_ratio", "building_coverage")
+NUMERIC_COLUMNS: tuple[str, ...] = (
+    *RATIO_COLUMNS,
+    "far",
+    "tax_per_mu",
+    "output_per_mu",
+    "stated_area",
+)
+_POLYGONAL = {"Polygon", "MultiPolygon"}
+
+# The dates that must come before a disposal: one cannot dispose of what was not yet approved.
+_DATE_ORDER: tuple[tuple[str, str], ...] = (
+    ("approval_date", "supply_date"),
+    ("approval_date", "disposal_date"),
+    ("supply_date", "disposal_date"),
+)
+
+
+def require_crs(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:
+    """Raise :class:`MissingCRSError` when ``gdf`` has no CRS."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError(f"{what} must be a geopandas.GeoDataFrame, got {type(gdf).__name__}")
+    if gdf.crs is None:
+        raise MissingCRSError(
+            f"{what} have no CRS; set it with .set_crs(...) — CGCS2000 is EPSG:4490, "
+            "its 3-degree Gauss-Krüger zones EPSG:4513–4554"
+        )
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, hint: str = "") -> None:
+    """Raise :class:`MissingColumnError` naming every absent column."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        suffix = f" ({hint})" if hint else ""
+        raise MissingColumnError(f"missing column(s) {', '.join(missing)}{suffix}")
+
+
+def _ids(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, id_column: str | None) -> list[object]:
+    mask = np.asarray(mask, dtype=bool)
+    if id_column and id_column in gdf.columns:
+        return list(gdf.loc[mask, id_column])
+    return [f"row {i}" for i in np.flatnonzero(mask)]
+
+
+def validate_polygons(
+    gdf: gpd.GeoDataFrame, *, what: str = "parcels", id_column: str | None = "parcel_id"
+) -> gpd.GeoDataFrame:
+    """Check that every geometry is a non-empty polygon; repair invalid ones.
+
+    Invalid polygons are repaired with :func:`shapely.make_valid`, keeping the polygonal part,
+    and a warning names them. Returns a copy (the input is never modified).
+    """
+    require_crs(gdf, what)
+    geoms = gdf.geometry.array
+    missing = pd.isna(np.asarray(geoms, dtype=object))
+    if missing.any():
+        raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
+    empty = shapely.is_empty(geoms)
+    if empty.any():
+        raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
+    types = shapely.get_type_id(geoms)
+    polygonal = (types == 3) | (types == 6)
+    if not polygonal.all():
+        bad = ~polygonal
+        kinds = sorted(set(gdf.geometry.geom_type[bad]))
+        raise GeometryError(
+            f"{what} must be Polygon or MultiPolygon, found {', '.join(kinds)}",
+            _ids(gdf, bad, id_column),
+        )
+    out = gdf.copy()
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        repaired = _polygonal_part(shapely.make_valid(geoms[invalid]))
+        lost = shapely.is_empty(repaired)
+        if lost.any():
+            rows = np.flatnonzero(invalid)[lost]
+            mask = np.zeros(len(gdf), dtype=bool)
+            mask[rows] = True
+            raise GeometryError(
+                f"{what} whose invalid geometry has no area once repaired",
+                _ids(gdf, mask, id_column),
+            )
+        values = out.geometry.array.copy()
+        values[invalid] = repaired
+        out[out.geometry.name] = values
+        warnings.warn(
+            f"repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
+            f"of {what} with make_valid (polygonal part kept): "
+            f"{format_ids(_ids(gdf, invalid, id_column))}",
+            UserWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
+    """Keep only the polygons of each geometry (make_valid may add lines and points)."""
+    out = np.empty(len(geoms), dtype=object)
+    for i, geom in enumerate(geoms):  # only the few repaired geometries pass through here
+        if geom.geom_type in _POLYGONAL:
+            out[i] = geom
+            continue
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL]
+        out[i] = shapely.union_all(parts) if parts else shapely.Polygon()
+    return out
+
+
+def _to_datetime(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
+    values = df[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_localize(None) if values.dt.tz is not None else values
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    bad = parsed.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if bad.any():
+        raise DateOrderError(
+            f"column {column!r} has values that are not dates (e.g. {values[bad].iloc[0]!r})",
+            _ids(df, bad, id_column),
+        )
+    return parsed
+
+
+def _to_number(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
+    values = df[column]
+    parsed = pd.to_numeric(values, errors="coerce").astype("float64")
+    bad = parsed.isna() & values.notna()
+    if bad.any():
+        raise InputError(
+            f"column {column!r} has values that are not numbers (e.g. {values[bad].iloc[0]!r})",
+            _ids(df, bad, id_column),
+        )
+    if column in RATIO_COLUMNS:
+        out_of_range = (parsed < 0) | (parsed > 1)
+        if out_of_range.any():
+            raise InputError(
+                f"column {column!r} must be a ratio between 0 and 1 (divide percentages by 100)",
+                _ids(df, out_of_range, id_column),
+            )
+    return parsed
+
+
+def validate_parcels(
+    gdf: gpd.GeoDataFrame,
+    *,
+    require: Sequence[str] = (),
+    what: str = "parcels",
+) -> gpd.GeoDataFrame:
+    """Validate a parcel inventory and return a normalised copy.
+
+    Checks CRS, geometries (repairing invalid ones with a warning), ``parcel_id`` presence and
+    uniqueness, categories, date and number columns, the order of ledger dates, and that a
+    disposal method and its date come together.
+    """
+    require_crs(gdf, what)
+    require_columns(gdf, ("parcel_id", *require))
+    out = validate_polygons(gdf, what=what)
+
+    ids = out["parcel_id"]
+    no_id = ids.isna() | (ids.astype(str).str.strip() == "")
+    if no_id.any():
+        raise DuplicateIdError(f"{what} with no parcel_id", _ids(out, no_id, None))
+    out["parcel_id"] = ids.astype(str)
+    dup = out["parcel_id"].duplicated(keep=False)
+    if dup.any():
+        raise DuplicateIdError(
+            "parcel_id must be unique; repeated", sorted(set(out.loc[dup, "parcel_id"]))
+        )
+
+    if "category" in out.columns:
+        category = out["category"].astype("object").where(out["category"].notna(), None)
+        unknown = category.notna() & ~category.isin(CATEGORIES)
+        if unknown.any():
+            values = sorted(set(map(str, category[unknown])))
+            raise UnknownCategoryError(
+                f"unknown category {', '.join(map(repr, values))}; expected one of "
+                f"{', '.join(CATEGORIES)}",
+                _ids(out, unknown, "parcel_id"),
+            )
+        out["category"] = category
+
+    for column in DATE_COLUMNS:
+        if column in out.columns:
+            out[column] = _to_datetime(out, column, "parcel_id")
+    for column in NUMERIC_COLUMNS:
+        if column in out.columns:
+            out[column] = _to_number(out, column, "parcel_id")
+
+    for earlier, later in _DATE_ORDER:
+        if earlier in out.columns and later in out.columns:
+            wrong = out[later] < out[earlier]
+            if wrong.any():
+                raise DateOrderError(f"{later} is before {earlier}", _ids(out, wrong, "parcel_id"))
+
+    has_method = "disposal_method" in out.columns
+    has_date = "disposal_date" in out.columns
+    if has_method or has_date:
+        method = out["disposal_method"] if has_method else pd.Series(None, index=out.index)
+        method = method.astype("object").where(method.notna() & (method.astype(str) != ""), None)
+        if has_method:
+            out["disposal_method"] = method
+        date = out["disposal_date"] if has_date else pd.Series(pd.NaT, index=out.index)
+        undated = method.notna() & date.isna()
+        if undated.any():
+            raise DisposalMethodError(
+                "disposal_method given without a disposal_date", _ids(out, undated, "parcel_id")
+            )
+        orphan = date.notna() & method.isna()
+        if orphan.any():
+            raise DisposalMethodError(
+                "disposal_date given without a disposal_method", _ids(out, orphan, "parcel_id")
+            )
+    return out
+
+
+def validate_zones(zones: gpd.GeoDataFrame, *, name: str = "name") -> gpd.GeoDataFrame:
+    """Validate a zones layer: CRS, polygonal geometry and a non-empty ``name`` per zone."""
+    require_crs(zones, "zones")
+    require_columns(zones, (name,), hint="pass name= to say which column names the zones")
+    out = validate_polygons(zones, what="zones", id_column=name)
+    unnamed = out[name].isna() | (out[name].astype(str).str.strip() == "")
+    if unnamed.any():
+        raise InputError("zones with no name", [f"row {i}" for i in np.flatnonzero(unnamed)])
+    return out

@@ -1,0 +1,182 @@
+"""The ``landuse`` command line: demo, rates, map, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+import landuse as lu
+from landuse._errors import InputError
+
+__all__ = ["main"]
+
+BASELINE = "2021-12-31"
+REPORT_DATE = "2022-06-30"
+T = TypeVar("T")
+
+
+class _Steps:
+    """A progress bar over named pipeline steps (on stderr, so stdout stays a clean table)."""
+
+    def __init__(self, names: Sequence[str], quiet: bool) -> None:
+        self.bar = tqdm(total=len(names), disable=quiet, file=sys.stderr, unit="step",
+                        bar_format="{desc:<28}{bar:20} {n_fmt}/{total_fmt} [{elapsed}]")
+
+    def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.bar.set_description(name)
+        result = func(*args, **kwargs)
+        self.bar.update()
+        return result
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _print_rates(rates: pd.DataFrame, lang: str) -> None:
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
+                           "display.max_rows", 500):
+        print(lu.display_rates(rates, lang=lang).to_string(index=False))  # type: ignore[arg-type]
+
+
+def _write_rates(rates: pd.DataFrame, path: Path) -> None:
+    # utf-8-sig so that Excel on Chinese Windows opens the Chinese text correctly
+    rates.reset_index().to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = lu.datasets.get_path("west_coast")
+    steps = _Steps(["read", "classify", "zones", "rates", "pilot", "map"], args.quiet)
+    ledger = steps.run("读取台账 read", lu.read_parcels, path)
+    zones = lu.read_zones(path)
+    renewal = lu.read_zones(path, layer="renewal_zones")
+    tasks = steps.run(f"认定 classify @{BASELINE}", lu.classify, ledger, as_of=BASELINE)
+    pieces = steps.run("分区 assign zones", lu.assign_zones, tasks, zones,
+                       columns=["functional_zone"])
+    rates = steps.run("处置率 rates", lu.disposal_rates, pieces, by=["functional_zone", "zone"],
+                      as_of=args.as_of, target=args.target)
+    pilot_zone = renewal[renewal["name"] == "风河南片区"]
+    pilot = steps.run("试点片区 pilot", lambda: lu.disposal_rates(
+        lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target))
+    zone_rates = lu.disposal_rates(pieces, as_of=args.as_of)
+    m = steps.run("地图 map", lu.parcel_map, tasks, zones=zones, renewal=renewal,
+                  rates=zone_rates, as_of=args.as_of, tiles=args.tiles)
+    steps.close()
+    m.save(str(out / "map.html"))
+    _write_rates(rates, out / "rates.csv")
+
+    print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
+    _print_rates(rates, args.lang)
+    print("\n试点片区 风河南片区：")
+    _print_rates(pilot, args.lang)
+    print(f"\nwrote {out / 'rates.csv'} and {out / 'map.html'} "
+          f"in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
+    parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
+    if args.baseline:
+        parcels = lu.classify(parcels, as_of=args.baseline)
+    zones = lu.read_zones(args.zones or args.path, layer=args.zones_layer) if (
+        args.zones or args.zones_layer) else None
+    return parcels, zones
+
+
+def _rates(args: argparse.Namespace) -> int:
+    parcels, zones = _read_inputs(args)
+    if zones is None:
+        raise InputError("rates needs zones: pass --zones PATH (and --zones-layer)")
+    pieces = lu.assign_zones(parcels, zones, how=args.how)
+    rates = lu.disposal_rates(pieces, as_of=args.as_of, target=args.target)
+    _print_rates(rates, args.lang)
+    if args.out:
+        _write_rates(rates, Path(args.out))
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    parcels, zones = _read_inputs(args)
+    renewal = lu.read_zones(args.renewal, layer=args.renewal_layer) if args.renewal else None
+    rates = None
+    if zones is not None:
+        rates = lu.disposal_rates(lu.assign_zones(parcels, zones), as_of=args.as_of)
+    m = lu.parcel_map(parcels, zones=zones, renewal=renewal, rates=rates, tiles=args.tiles,
+                      tk=args.tk, as_of=args.as_of)
+    m.save(args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
+    except InputError as error:
+        print(f"ERROR {type(error).__name__}: {error}")
+        return 1
+    print(f"OK: {len(parcels)} parcels, CRS {parcels.crs.to_string()}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="landuse", description=__doc__)
+    parser.add_argument("--version", action="version", version=lu.__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--as-of", default=REPORT_DATE, help="reporting date of the disposals")
+        p.add_argument("--target", type=float, default=0.6, help="target rate (default 0.6)")
+        p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        p.add_argument("--tiles", default="osm", help="osm, tianditu, gaode, none or a URL")
+
+    demo = sub.add_parser("demo", help="run the whole job on the bundled West Coast data")
+    demo.add_argument("--out", default="landuse-demo", help="output folder")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    common(demo)
+    demo.set_defaults(func=_demo)
+
+    for name, func, text in (("rates", _rates, "disposal rates per zone"),
+                             ("map", _map, "an HTML map"),
+                             ("check", _check, "validate a parcel file")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("path", help="parcel file (GeoPackage, Shapefile, GeoJSON, GeoParquet, …)")
+        p.add_argument("--layer")
+        p.add_argument("--fields", help="field preset (cn-ledger)")
+        p.set_defaults(func=func)
+        if name == "check":
+            continue
+        common(p)
+        p.add_argument("--zones", help="zones file (default: the parcel file's zones layer)")
+        p.add_argument("--zones-layer")
+        p.add_argument("--baseline", help="classify as of this date first (task-list date)")
+        p.add_argument("--how", default="split", choices=("split", "largest", "centroid"))
+        p.add_argument("--renewal", help="renewal zones file")
+        p.add_argument("--renewal-layer")
+        p.add_argument("--tk", help="Tianditu key")
+        p.add_argument("--out", default="map.html" if name == "map" else None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``landuse`` console script."""
+    args = _parser().parse_args(argv)
+    if getattr(args, "tiles", None) == "none":
+        args.tiles = None
+    try:
+        return int(args.func(args))
+    except (InputError, FileNotFoundError) as error:
+        print(f"landuse: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Disposal rates (处置率) per area and category."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landuse._errors import DisposalMethodError, DuplicateIdError, InputError
+from landuse._validate import require_columns
+from landuse.areas import add_areas
+from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
+
+__all__ = ["RATE_COLUMNS", "counted_methods", "disposal_rates", "display_rates"]
+
+RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
+_ALL = "all"
+
+
+def counted_methods(
+    methods: Mapping[str, str | Iterable[str]] | None = None,
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per category: (methods that count as disposed, methods accepted in the data).
+
+    By default every canonical method of a category counts. A category named in ``methods``
+    counts only the methods given there; those may include methods of your own.
+    """
+    methods = dict(methods or {})
+    unknown = sorted(set(methods) - set(CATEGORIES))
+    if unknown:
+        raise InputError(f"methods= names unknown categor(ies) {', '.join(unknown)}")
+    out = {}
+    for category in CATEGORIES:
+        given = methods.get(category)
+        if given is None:
+            counted = DISPOSAL_METHODS[category]
+        else:
+            counted = (given,) if isinstance(given, str) else tuple(given)
+        accepted = tuple(dict.fromkeys((*DISPOSAL_METHODS[category], *counted)))
+        out[category] = (counted, accepted)
+    return out
+
+
+def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None) -> np.ndarray:
+    """Whether each row is disposed as of ``as_of``; unknown methods raise."""
+    if "disposal_method" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    method = frame["disposal_method"].astype(object).where(frame["disposal_method"].notna(), None)
+    date = pd.to_datetime(frame.get("disposal_date"), errors="coerce")
+    if date is None:
+        date = pd.Series(pd.NaT, index=frame.index)
+    undated = method.notna() & date.isna()
+    if undated.any():
+        raise DisposalMethodError(
+            "disposal_method given without a valid disposal_date", frame.loc[undated, "parcel_id"]
+        )
+    counted = np.zeros(len(frame), dtype=bool)
+    for category, (counts, accepted) in counted_methods(methods).items():
+        rows = (frame["category"] == category).to_numpy()
+        present = rows & method.notna().to_numpy()
+        bad = present & ~method.isin(accepted).to_numpy()
+        if bad.any():
+            values = sorted(set(method[bad]))
+            raise DisposalMethodError(
+                f"disposal method(s) {', '.join(map(repr, values))} are not methods of "
+                f"{category} (known: {', '.join(accepted)}); pass methods= to accept your own",
+                frame.loc[bad, "parcel_id"],
+            )
+        counted |= present & method.isin(counts).to_numpy()
+    if as_of is not None:
+        day = pd.Timestamp(as_of)
+        if pd.isna(day):
+            raise ValueError(f"as_of must be a date, not {as_of!r}")
+        counted &= (date <= day).to_numpy()
+    return counted
+
+
+def disposal_rates(
+    parcels: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "zone",
+    as_of: Any = None,
+    methods: Mapping[str, str | Iterable[str]] | None = None,
+    target: float | None = None,
+) -> pd.DataFrame:
+    """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
+
+    Parameters
+    ----------
+    parcels
+        The task list: parcels (or the pieces from :func:`landuse.assign_zones`) with
+        ``category``, ``parcel_id``, the ``by`` columns, ``disposal_method``/``disposal_date``
+        and ``area_mu`` (measured with :func:`landuse.add_areas` when absent). Rows without a
+        category are not in the stock and are not counted.
+    by
+        Column, or list of columns for a roll-up (e.g. ``["functional_zone", "zone"]``).
+        Rows whose ``by`` value is missing (outside every zone) form their own group.
+    as_of
+        Reporting date: a parcel is disposed when its method counts and
+        ``disposal_date <= as_of``. Default: every recorded disposal counts.
+    methods
+        ``{category: methods that count}``; other categories keep their full canonical list.
+        A method outside its category's list is an error unless named here.
+    target
+        Target rate (e.g. ``0.6``): adds ``target`` and ``meets_target`` (``rate >= target``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``by``…, ``category``): one row per area and category, plus category
+        ``"all"``; columns ``parcels``, ``area_mu``, ``disposed_parcels``,
+        ``disposed_area_mu``, ``rate`` (by area, 0–1; NaN where the stock is empty) and
+        ``count_rate``. A parcel split between zones counts once in each zone and once in
+        ``"all"``. ``rates.xs("all", level="category")`` is keyed by zone, ready to join.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> path = lu.datasets.get_path("west_coast")
+    >>> parcels = lu.read_parcels(path)
+    >>> pilot = lu.read_zones(path, layer="renewal_zones")
+    >>> pilot = pilot[pilot["name"] == "风河南片区"]
+    >>> pieces = lu.assign_zones(parcels, pilot)
+    >>> rates = lu.disposal_rates(pieces, as_of="2022-06-30", target=0.6)
+    >>> rates.loc["风河南片区", "meets_target"].tolist()
+    [True, True, True, True]
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    if not by:
+        raise ValueError("by must name at least one column")
+    hint = "assign zones first with lu.assign_zones" if "zone" in by else ""
+    require_columns(parcels, ("parcel_id", "category", *by), hint=hint)
+    if "area_mu" not in parcels.columns:
+        if not isinstance(parcels, gpd.GeoDataFrame):
+            raise InputError("parcels need an area_mu column or geometries to measure")
+        parcels = add_areas(parcels)
+    category = parcels["category"].astype(object).where(parcels["category"].notna(), None)
+    unknown = category.notna() & ~category.isin(CATEGORIES)
+    if unknown.any():
+        raise InputError(
+            f"unknown category {', '.join(map(repr, sorted(set(category[unknown]))))}",
+            parcels.loc[unknown, "parcel_id"],
+        )
+    stock = pd.DataFrame(parcels.loc[category.notna(), ["parcel_id", *by]])
+    stock["category"] = category[category.notna()]
+    twice = stock.duplicated(["parcel_id", *by], keep=False)
+    if twice.any():
+        raise DuplicateIdError(
+            "the same parcel appears twice in one area (would count twice)",
+            sorted(set(stock.loc[twice, "parcel_id"])),
+        )
+    stock["area_mu"] = pd.to_numeric(parcels.loc[stock.index, "area_mu"]).astype(float)
+    frame = parcels.loc[stock.index]
+    disposed = _disposed(frame.assign(category=stock["category"]), as_of, methods)
+    stock["disposed_id"] = stock["parcel_id"].where(disposed)
+    stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
+
+    def summarise(keys: list[str]) -> pd.DataFrame:
+        grouped = stock.groupby(keys, dropna=False, sort=False)
+        return pd.DataFrame(
+            {
+                "parcels": grouped["parcel_id"].nunique(),
+                "area_mu": grouped["area_mu"].sum(),
+                "disposed_parcels": grouped["disposed_id"].nunique(),
+                "disposed_area_mu": grouped["disposed_area_mu"].sum(),
+            }
+        )
+
+    per_category = summarise([*by, "category"])
+    overall = summarise(by)
+    overall["category"] = _ALL
+    overall = overall.set_index("category", append=True)
+    combined = pd.concat([per_category, overall])
+    areas = overall.index.droplevel("category").unique()
+    full = pd.MultiIndex.from_tuples(
+        [(*(a if isinstance(a, tuple) else (a,)), c) for a in areas for c in (*CATEGORIES, _ALL)],
+        names=[*by, "category"],
+    )
+    result = combined.reindex(full, fill_value=0)
+    result = result.astype({"parcels": "int64", "disposed_parcels": "int64"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result["rate"] = result["disposed_area_mu"] / result["area_mu"].where(result["area_mu"] > 0)
+        result["count_rate"] = result["disposed_parcels"] / result["parcels"].where(
+            result["parcels"] > 0
+        )
+    if target is not None:
+        if not 0 <= target <= 1:
+            raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
+        result["target"] = target
+        result["meets_target"] = (result["rate"] >= target).astype("boolean").where(
+            result["rate"].notna()
+        )
+    return result.sort_index(level=list(range(len(by))), sort_remaining=False)
+
+
+def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) -> pd.DataFrame:
+    """A copy of a :func:`disposal_rates` table for people: labels, rounded 亩, rates in %.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> path = lu.datasets.get_path("west_coast")
+    >>> pieces = lu.assign_zones(lu.read_parcels(path), lu.read_zones(path))
+    >>> table = lu.display_rates(lu.disposal_rates(pieces, as_of="2022-06-30"))
+    >>> list(table.columns)
+    ['片区', '类别', '宗数', '面积（亩）', '已处置（宗）', '已处置（亩）', '处置率', '处置率（宗数）']
+    """
+    headers = {
+        "zh": {"category": "类别", "zone": "片区", "parcels": "宗数", "area_mu": "面积（亩）",
+               "disposed_parcels": "已处置（宗）", "disposed_area_mu": "已处置（亩）",
+               "rate": "处置率", "count_rate": "处置率（宗数）", "target": "目标",
+               "meets_target": "达标"},
+        "en": {"category": "Category", "zone": "Zone", "parcels": "Parcels", "area_mu": "Area (mu)",
+               "disposed_parcels": "Disposed (parcels)", "disposed_area_mu": "Disposed (mu)",
+               "rate": "Rate", "count_rate": "Rate (count)", "target": "Target",
+               "meets_target": "Met"},
+    }[lang]
+    table = rates.reset_index()
+    table["category"] = table["category"].map(lambda c: category_label(c, lang))
+    for column in ("area_mu", "disposed_area_mu"):
+        table[column] = table[column].round(digits)
+    for column in ("rate", "count_rate", "target"):
+        if column in table.columns:
+            table[column] = table[column].map(lambda r: "—" if pd.isna(r) else f"{r:.{digits}%}")
+    if "meets_target" in table.columns:
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        table["meets_target"] = table["meets_target"].map(
+            lambda m: "—" if pd.isna(m) else (yes if m else no)
+        )
+    by = [c for c in rates.index.names if c != "category"]
+    for column in by:
+        table[column] = table[column].fillna("（区外）" if lang == "zh" else "(outside)")
+    return table.rename(columns=headers)
+
+
+def method_label(method: str, lang: Lang = "zh") -> str:
+    """Display label of a disposal method id (unknown ids are shown as they are)."""
+    return METHOD_LABELS[lang].get(method, method)
