@@ -66,7 +66,8 @@ def _demo(args: argparse.Namespace) -> int:
                       as_of=args.as_of, target=args.target)
     pilot_zone = renewal[renewal["name"] == "风河南片区"]
     pilot = steps.run("试点片区 pilot", lambda: lu.disposal_rates(
-        lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target))
+        lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target
+    ).loc[["风河南片区"]])
     zone_rates = lu.disposal_rates(pieces, as_of=args.as_of)
     m = steps.run("地图 map", lu.parcel_map, tasks, zones=zones, renewal=renewal,
                   rates=zone_rates, as_of=args.as_of, tiles=args.tiles)

@@ -18,6 +18,7 @@ __all__ = ["RATE_COLUMNS", "counted_methods", "disposal_rates", "display_rates"]
 
 RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
 _ALL = "all"
+_OUTSIDE = "\x00outside"
 
 
 def counted_methods(
@@ -49,9 +50,7 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
     if "disposal_method" not in frame.columns:
         return np.zeros(len(frame), dtype=bool)
     method = frame["disposal_method"].astype(object).where(frame["disposal_method"].notna(), None)
-    date = pd.to_datetime(frame.get("disposal_date"), errors="coerce")
-    if date is None:
-        date = pd.Series(pd.NaT, index=frame.index)
+    date = pd.to_datetime(frame["disposal_date"], errors="coerce")
     undated = method.notna() & date.isna()
     if undated.any():
         raise DisposalMethodError(
@@ -144,17 +143,33 @@ def disposal_rates(
             f"unknown category {', '.join(map(repr, sorted(set(category[unknown]))))}",
             parcels.loc[unknown, "parcel_id"],
         )
-    stock = pd.DataFrame(parcels.loc[category.notna(), ["parcel_id", *by]])
-    stock["category"] = category[category.notna()]
+    in_stock = category.notna().to_numpy()
+    frame = parcels.iloc[np.flatnonzero(in_stock)]
+    stock = pd.DataFrame(
+        {c: frame[c].to_numpy() for c in ("parcel_id", *by)}, index=pd.RangeIndex(len(frame))
+    )
+    for column in by:  # group parcels outside every zone too (restored to NaN below)
+        stock[column] = stock[column].astype(object).where(stock[column].notna(), _OUTSIDE)
+    stock["category"] = category.to_numpy()[in_stock]
     twice = stock.duplicated(["parcel_id", *by], keep=False)
     if twice.any():
         raise DuplicateIdError(
             "the same parcel appears twice in one area (would count twice)",
             sorted(set(stock.loc[twice, "parcel_id"])),
         )
-    stock["area_mu"] = pd.to_numeric(parcels.loc[stock.index, "area_mu"]).astype(float)
-    frame = parcels.loc[stock.index]
-    disposed = _disposed(frame.assign(category=stock["category"]), as_of, methods)
+    stock["area_mu"] = pd.to_numeric(frame["area_mu"]).to_numpy(dtype=float)
+    disposed = _disposed(
+        stock.assign(
+            disposal_method=frame["disposal_method"].to_numpy()
+            if "disposal_method" in frame.columns
+            else None,
+            disposal_date=frame["disposal_date"].to_numpy()
+            if "disposal_date" in frame.columns
+            else pd.NaT,
+        ),
+        as_of,
+        methods,
+    )
     stock["disposed_id"] = stock["parcel_id"].where(disposed)
     stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
 
@@ -193,7 +208,17 @@ def disposal_rates(
         result["meets_target"] = (result["rate"] >= target).astype("boolean").where(
             result["rate"].notna()
         )
-    return result.sort_index(level=list(range(len(by))), sort_remaining=False)
+    result = result.sort_index(level=list(range(len(by))), sort_remaining=False)
+    levels = [
+        pd.Index(result.index.get_level_values(i).to_numpy(dtype=object)).where(
+            result.index.get_level_values(i) != _OUTSIDE, None
+        )
+        for i in range(len(by))
+    ]
+    result.index = pd.MultiIndex.from_arrays(
+        [*levels, result.index.get_level_values("category")], names=[*by, "category"]
+    )
+    return result
 
 
 def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) -> pd.DataFrame:
@@ -212,11 +237,11 @@ def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) ->
         "zh": {"category": "类别", "zone": "片区", "parcels": "宗数", "area_mu": "面积（亩）",
                "disposed_parcels": "已处置（宗）", "disposed_area_mu": "已处置（亩）",
                "rate": "处置率", "count_rate": "处置率（宗数）", "target": "目标",
-               "meets_target": "达标"},
+               "meets_target": "达标", "functional_zone": "功能区"},
         "en": {"category": "Category", "zone": "Zone", "parcels": "Parcels", "area_mu": "Area (mu)",
                "disposed_parcels": "Disposed (parcels)", "disposed_area_mu": "Disposed (mu)",
                "rate": "Rate", "count_rate": "Rate (count)", "target": "Target",
-               "meets_target": "Met"},
+               "meets_target": "Met", "functional_zone": "Functional zone"},
     }[lang]
     table = rates.reset_index()
     table["category"] = table["category"].map(lambda c: category_label(c, lang))
