@@ -29,6 +29,7 @@ from landuse.vocab import CATEGORIES
 
 __all__ = [
     "DATE_COLUMNS",
+    "as_date",
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
     "require_columns",
@@ -64,6 +65,17 @@ _DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("approval_date", "disposal_date"),
     ("supply_date", "disposal_date"),
 )
+
+
+def as_date(value: object, name: str = "as_of") -> pd.Timestamp:
+    """Parse a date argument, or raise an :class:`InputError` naming it."""
+    try:
+        day = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise InputError(f"{name} must be a date such as '2021-12-31', not {value!r}")
+    return day.tz_localize(None) if day.tzinfo is not None else day
 
 
 def require_crs(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:

@@ -136,7 +136,7 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     >>> import landuse as lu
     >>> parcels = lu.add_areas(lu.read_parcels(lu.datasets.get_path("west_coast")))
     >>> row = parcels.iloc[0]
-    >>> round(row.area_mu / row.area_m2 * 10_000, 12), round(row.area_ha * 15 / row.area_mu, 12)
+    >>> float(row.area_mu / row.area_m2 * 10_000), float(row.area_ha * 15 / row.area_mu)
     (15.0, 1.0)
     """
     id_column = "parcel_id" if "parcel_id" in gdf.columns else None

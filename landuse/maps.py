@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from landuse._errors import InputError
-from landuse._validate import require_crs
+from landuse._validate import as_date, require_crs
 from landuse.coords import to_gcj02
 from landuse.stats import method_label
 from landuse.vocab import CATEGORIES, Lang, category_label
@@ -200,7 +200,7 @@ def parcel_map(
 
     if zones is not None:
         _add_zones(m, _lonlat(zones, gcj02), rates, rate_category, lang)
-    day = pd.Timestamp(as_of) if as_of is not None else None
+    day = as_date(as_of) if as_of is not None else None
     labels = {"zh": ("编号", "名称", "类别", "面积（亩）", "处置方式", "处置时间"),
               "en": ("Parcel", "Name", "Category", "Area (mu)", "Disposal", "Disposal date")}[lang]
     area = drawn["area_mu"] if "area_mu" in drawn.columns else _area_mu(drawn, parcels)

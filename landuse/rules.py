@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse._validate import validate_parcels
+from landuse._validate import as_date, validate_parcels
 from landuse.vocab import Lang
 
 __all__ = ["IdleRules", "LowEfficiencyRules", "classify"]
@@ -209,15 +209,13 @@ def classify(
     >>> task_list = lu.classify(ledger, as_of="2021-12-31")
     >>> task_list["category"].value_counts().sort_index().index.tolist()
     ['approved_unsupplied', 'low_efficiency', 'supplied_unused']
-    >>> (task_list["category"].fillna("-") == ledger["category"].fillna("-")).all()
+    >>> bool((task_list["category"].fillna("-") == ledger["category"].fillna("-")).all())
     True
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     out = validate_parcels(parcels)
-    day = pd.Timestamp(as_of)
-    if pd.isna(day):
-        raise ValueError(f"as_of must be a date, not {as_of!r}")
+    day = as_date(as_of)
     index = out.index
     nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     nan = pd.Series(np.nan, index=index, dtype="float64")

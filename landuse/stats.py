@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from landuse._errors import DisposalMethodError, DuplicateIdError, InputError
-from landuse._validate import require_columns
+from landuse._validate import as_date, require_columns
 from landuse.areas import add_areas
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
 
@@ -70,9 +70,7 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
             )
         counted |= present & method.isin(counts).to_numpy()
     if as_of is not None:
-        day = pd.Timestamp(as_of)
-        if pd.isna(day):
-            raise ValueError(f"as_of must be a date, not {as_of!r}")
+        day = as_date(as_of)
         counted &= (date <= day).to_numpy()
     return counted
 
@@ -145,13 +143,17 @@ def disposal_rates(
         )
     in_stock = category.notna().to_numpy()
     frame = parcels.iloc[np.flatnonzero(in_stock)]
+    # pieces of one parcel differ by zone; a roll-up to a coarser `by` sums them
+    piece_key = ["parcel_id", *dict.fromkeys([*by, *(["zone"] if "zone" in frame.columns else [])])]
     stock = pd.DataFrame(
-        {c: frame[c].to_numpy() for c in ("parcel_id", *by)}, index=pd.RangeIndex(len(frame))
+        {c: frame[c].to_numpy() for c in piece_key}, index=pd.RangeIndex(len(frame))
     )
     for column in by:  # group parcels outside every zone too (restored to NaN below)
         stock[column] = stock[column].astype(object).where(stock[column].notna(), _OUTSIDE)
     stock["category"] = category.to_numpy()[in_stock]
-    twice = stock.duplicated(["parcel_id", *by], keep=False)
+    twice = stock.fillna({"zone": _OUTSIDE} if "zone" in stock else {}).duplicated(
+        piece_key, keep=False
+    )
     if twice.any():
         raise DuplicateIdError(
             "the same parcel appears twice in one area (would count twice)",

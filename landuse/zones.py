@@ -93,16 +93,20 @@ def _split_pieces(
         if not big.any():
             big[np.argmax(area[rows])] = True
         geoms = list(pieces[rows[big]])
-        if not big.all():
-            largest = int(np.argmax(area[rows[big]]))
-            geoms[largest] = shapely.union_all([geoms[largest], *pieces[rows[~big]]])
-        inside = float(sum(shapely.area(geoms)))
-        outside_area = shapely.area(parcel) - inside
         zone_ids = list(zone_pos[rows[big]])
+        outside_area = shapely.area(parcel) - area[rows].sum()
         if outside_area >= sliver_m2:
-            outside = _polygonal(np.array([shapely.difference(parcel, shapely.union_all(zones[zone_ids]))]))[0]
-            geoms.append(outside)
+            outside = shapely.difference(parcel, shapely.union_all(zones[zone_pos[rows]]))
+            geoms.append(_polygonal(np.array([outside]))[0])
             zone_ids.append(-1)
+        if not big.all() or 0 < outside_area < sliver_m2:
+            # the largest piece takes the slivers: parcel minus the other pieces, so the pieces
+            # tile the parcel exactly
+            largest = int(np.argmax(shapely.area(geoms)))
+            others = [g for i, g in enumerate(geoms) if i != largest]
+            geoms[largest] = _polygonal(
+                np.array([shapely.difference(parcel, shapely.union_all(others))])
+            )[0]
         out_parcel += [parcel_pos[rows[0]]] * len(geoms)
         out_zone += zone_ids
         out_geom += geoms
@@ -170,7 +174,7 @@ def assign_zones(
     >>> bool(pieces["parcel_id"].isin(parcels["parcel_id"]).all())
     True
     >>> whole = lu.add_areas(parcels)
-    >>> abs(pieces["area_m2"].sum() / whole["area_m2"].sum() - 1) < 1e-9
+    >>> bool(abs(pieces["area_m2"].sum() / whole["area_m2"].sum() - 1) < 1e-9)
     True
     """
     if how not in ("split", "largest", "centroid"):

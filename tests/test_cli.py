@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from landuse.cli import main
+
+
+def test_demo_writes_rates_and_map(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--quiet", "--tiles", "none"]) == 0
+    printed = capsys.readouterr().out
+    assert "风河南片区" in printed and "处置率" in printed and "批而未供" in printed
+    rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
+    assert {"functional_zone", "zone", "category", "rate"} <= set(rates.columns)
+    assert len(rates) == 8 * 4
+    assert (tmp_path / "map.html").stat().st_size > 100_000
+
+
+def test_rates_command(west_coast_path, tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    code = main(["rates", str(west_coast_path), "--zones-layer", "zones", "--lang", "en", "--out", str(out)])
+    assert code == 0
+    assert "Low-efficiency" in capsys.readouterr().out
+    assert out.exists()
+
+
+def test_map_command(west_coast_path, tmp_path):
+    out = tmp_path / "m.html"
+    assert main(["map", str(west_coast_path), "--zones-layer", "zones", "--renewal", str(west_coast_path),
+                 "--renewal-layer", "renewal_zones", "--tiles", "none", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    name = "风河南片区"
+    assert name in page or name.encode("unicode_escape").decode() in page
+
+
+def test_check_command(west_coast_path, tmp_path, capsys):
+    assert main(["check", str(west_coast_path)]) == 0
+    import geopandas as gpd
+
+    bad = gpd.read_file(west_coast_path, layer="parcels").head(3)
+    bad.loc[2, "parcel_id"] = bad.loc[0, "parcel_id"]
+    path = tmp_path / "bad.gpkg"
+    bad.to_file(path)
+    assert main(["check", str(path)]) == 1
+    assert "DuplicateIdError" in capsys.readouterr().out
+
+
+def test_errors_exit_2(capsys):
+    assert main(["rates", "/nonexistent.gpkg"]) == 2
+    assert "no such file" in capsys.readouterr().err

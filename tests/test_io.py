@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+import landuse as lu
+from tests.conftest import make_parcels, square
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp", ".parquet", ".fgb"])
+def test_reads_every_format(tmp_path, ledger, suffix):
+    sample = ledger.head(50)
+    path = tmp_path / f"parcels{suffix}"
+    if suffix == ".parquet":
+        sample.to_parquet(path)
+    else:
+        frame = sample
+        if suffix == ".shp":  # shapefile field names are limited to 10 characters
+            frame = sample[["parcel_id", "name", "category", "geometry"]]
+        frame.to_file(path, engine="pyogrio")
+    back = lu.read_parcels(path)
+    if suffix == ".fgb":  # FlatGeobuf's spatial index reorders features
+        back = back.set_index("parcel_id").loc[sample["parcel_id"]].reset_index()
+    assert back["parcel_id"].tolist() == sample["parcel_id"].tolist()
+    assert back.crs.to_epsg() == 4490
+    assert back["name"].tolist() == sample["name"].tolist()  # Chinese text intact
+    if "approval_date" in back.columns:
+        assert pd.api.types.is_datetime64_any_dtype(back["approval_date"])
+
+
+def test_field_mapping_and_preset(tmp_path):
+    raw = gpd.GeoDataFrame(
+        {"dkbh": ["1", "2"], "DKMC": ["甲", "乙"], "PZSJ": ["2020-01-01", "2020/2/1"],
+         "CZFS": [None, "supplied"], "CZSJ": [None, "2021-05-01"], "extra": [1, 2]},
+        geometry=[square(0, 0), square(200, 0)], crs=4549,
+    )
+    path = tmp_path / "ledger.gpkg"
+    raw.to_file(path)
+    parcels = lu.read_parcels(path, fields="cn-ledger")
+    assert {"parcel_id", "name", "approval_date", "disposal_method", "disposal_date", "extra"} <= set(
+        parcels.columns
+    )
+    assert parcels["approval_date"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-02-01")]
+    mapped = lu.read_parcels(path, fields={"dkbh": "parcel_id"})
+    assert "parcel_id" in mapped.columns and "DKMC" in mapped.columns
+    with pytest.raises(ValueError, match="unknown field preset"):
+        lu.read_parcels(path, fields="nope")
+
+
+def test_crs_argument(tmp_path):
+    path = tmp_path / "nocrs.geojson"
+    make_parcels([{}]).set_crs(None, allow_override=True).to_file(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GeoJSON without CRS is read as WGS84 by GDAL
+        parcels = lu.read_parcels(path, crs=4549)
+    assert parcels.crs.to_epsg() == 4549
+
+
+def test_multi_layer_file_needs_a_layer(tmp_path):
+    path = tmp_path / "two.gpkg"
+    make_parcels([{}]).to_file(path, layer="a")
+    make_parcels([{}]).to_file(path, layer="b")
+    with pytest.raises(lu.InputError, match="pass layer="):
+        lu.read_parcels(path)
+    assert len(lu.read_parcels(path, layer="b")) == 1
+
+
+def test_missing_file():
+    with pytest.raises(FileNotFoundError):
+        lu.read_parcels("/nonexistent/parcels.gpkg")
+
+
+def test_read_zones_guesses_and_maps_name(tmp_path):
+    zones = gpd.GeoDataFrame({"名称": ["甲区"]}, geometry=[square(0, 0, 1000)], crs=4549)
+    path = tmp_path / "zones.gpkg"
+    zones.to_file(path)
+    assert lu.read_zones(path)["name"].tolist() == ["甲区"]
+    zones.rename(columns={"名称": "QYMC"}).to_file(tmp_path / "z2.gpkg")
+    with pytest.raises(lu.MissingColumnError, match="QYMC"):
+        lu.read_zones(tmp_path / "z2.gpkg")
+    assert lu.read_zones(tmp_path / "z2.gpkg", name="QYMC")["name"].tolist() == ["甲区"]
+
+
+# --- bad input: a clear ValueError subclass naming the rows -----------------------------------
+
+def write(tmp_path, gdf, name="bad.gpkg"):
+    path = tmp_path / name
+    gdf.to_file(path)
+    return path
+
+
+def test_missing_crs(tmp_path):
+    parcels = make_parcels([{}]).set_crs(None, allow_override=True)
+    with pytest.raises(lu.MissingCRSError, match="no CRS"):
+        lu.classify(parcels, as_of="2021-01-01")
+    assert issubclass(lu.MissingCRSError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("geometry", "error", "words"),
+    [
+        (shapely.Point(500_000, 3_980_000), lu.GeometryError, "found Point: P2"),
+        (shapely.LineString([(0, 0), (1, 1)]), lu.GeometryError, "found LineString"),
+        (shapely.Polygon(), lu.GeometryError, "empty geometry: P2"),
+        (None, lu.GeometryError, "no geometry: P2"),
+    ],
+)
+def test_bad_geometries(geometry, error, words):
+    parcels = make_parcels([{}, {"geometry": geometry}])
+    with pytest.raises(error, match=words):
+        lu.add_areas(parcels)
+
+
+def test_invalid_geometry_is_repaired_with_a_warning():
+    bowtie = shapely.Polygon([(500_000, 3_980_000), (500_100, 3_980_100), (500_100, 3_980_000),
+                              (500_000, 3_980_100)])
+    parcels = make_parcels([{}, {"geometry": bowtie}])
+    with pytest.warns(UserWarning, match="repaired 1 invalid geometry.*P2"):
+        out = lu.classify(parcels, as_of="2021-01-01")
+    assert out.geometry.is_valid.all()
+    assert out.geometry.iloc[1].area == pytest.approx(5000)
+    assert not parcels.geometry.iloc[1].is_valid  # the caller's frame is untouched
+
+
+def test_duplicate_ids(tmp_path):
+    parcels = make_parcels([{}, {}, {}])
+    parcels.loc[2, "parcel_id"] = "P1"
+    with pytest.raises(lu.DuplicateIdError, match="unique; repeated: P1"):
+        lu.read_parcels(write(tmp_path, parcels))
+
+
+def test_unknown_category(tmp_path):
+    parcels = make_parcels([{"category": "approved_unsupplied"}, {"category": "闲置"}])
+    with pytest.raises(lu.UnknownCategoryError, match="'闲置'.*P2"):
+        lu.read_parcels(write(tmp_path, parcels))
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ({"approval_date": "2021-01-01", "disposal_date": "2020-12-31", "disposal_method": "withdrawn"},
+         "disposal_date is before approval_date: P1"),
+        ({"supply_date": "2021-01-01", "disposal_date": "2020-12-31", "disposal_method": "started"},
+         "disposal_date is before supply_date: P1"),
+        ({"approval_date": "2021-01-02", "supply_date": "2021-01-01"},
+         "supply_date is before approval_date"),
+    ],
+)
+def test_dates_in_the_wrong_order(parcels_from, row, words):
+    with pytest.raises(lu.DateOrderError, match=words):
+        lu.classify(parcels_from([row]), as_of="2022-01-01")
+
+
+def test_not_a_date(parcels_from):
+    with pytest.raises(lu.DateOrderError, match="approval_date.*not dates.*P1"):
+        lu.classify(parcels_from([{"approval_date": "soon"}]), as_of="2022-01-01")
+
+
+def test_method_without_date(parcels_from):
+    with pytest.raises(lu.DisposalMethodError, match="without a disposal_date: P1"):
+        lu.classify(parcels_from([{"disposal_method": "started", "disposal_date": None}]), as_of="2022-01-01")
+
+
+def test_ratio_given_as_percentage(parcels_from):
+    with pytest.raises(lu.InputError, match="between 0 and 1.*P1"):
+        lu.classify(parcels_from([{"developed_ratio": 30.0}]), as_of="2022-01-01")
+
+
+def test_error_lists_a_few_ids_only(parcels_from):
+    parcels = parcels_from([{"category": "x"}] * 12)
+    with pytest.raises(lu.UnknownCategoryError, match="P1, P2, P3, P4, P5 and 7 more"):
+        lu.classify(parcels, as_of="2022-01-01")

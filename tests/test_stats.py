@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import landuse as lu
+
+ROWS = [  # zone, category, area (mu), method, date
+    ("A", "approved_unsupplied", 30.0, "supplied", "2022-03-01"),
+    ("A", "approved_unsupplied", 10.0, None, None),
+    ("A", "supplied_unused", 20.0, "started", "2022-08-01"),
+    ("A", "low_efficiency", 40.0, "upgraded", "2022-05-01"),
+    ("B", "approved_unsupplied", 50.0, "reserved", "2022-01-15"),
+    ("B", None, 99.0, None, None),  # not in the stock
+]
+
+
+def table(rows=ROWS) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "parcel_id": [f"P{i}" for i in range(len(rows))],
+            "zone": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "area_mu": [r[2] for r in rows],
+            "disposal_method": [r[3] for r in rows],
+            "disposal_date": pd.to_datetime([r[4] for r in rows]),
+        }
+    )
+
+
+def test_hand_computed_rates():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30")
+    a = rates.loc["A"]
+    assert a.loc["approved_unsupplied", "rate"] == pytest.approx(30 / 40)
+    assert a.loc["approved_unsupplied", "count_rate"] == pytest.approx(1 / 2)
+    assert a.loc["supplied_unused", "rate"] == 0  # disposed after the reporting date
+    assert a.loc["low_efficiency", "rate"] == 1
+    assert a.loc["all", "area_mu"] == 100
+    assert a.loc["all", "disposed_area_mu"] == 70
+    assert a.loc["all", "rate"] == pytest.approx(0.7)
+    assert a.loc["all", "parcels"] == 4
+    b = rates.loc["B"]
+    assert b.loc["all", "area_mu"] == 50  # the parcel without a category is not stock
+    assert np.isnan(b.loc["supplied_unused", "rate"])  # no stock: no rate
+    assert list(rates.columns) == list(
+        ["parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate"]
+    )
+    assert rates.index.names == ["zone", "category"]
+
+
+def test_without_as_of_every_disposal_counts():
+    rates = lu.disposal_rates(table())
+    assert rates.loc[("A", "supplied_unused"), "rate"] == 1
+
+
+def test_methods_choose_what_counts():
+    rates = lu.disposal_rates(table(), methods={"approved_unsupplied": ["supplied"]})
+    assert rates.loc[("B", "approved_unsupplied"), "rate"] == 0  # reserved no longer counts
+    assert rates.loc[("A", "approved_unsupplied"), "rate"] == pytest.approx(0.75)
+
+
+def test_unknown_method_is_an_error_unless_named():
+    rows = [*ROWS, ("B", "low_efficiency", 5.0, "demolished_by_fire", "2022-02-01")]
+    with pytest.raises(lu.DisposalMethodError, match="demolished_by_fire.*P6"):
+        lu.disposal_rates(table(rows))
+    rates = lu.disposal_rates(table(rows), methods={"low_efficiency": ["demolished_by_fire"]})
+    assert rates.loc[("B", "low_efficiency"), "rate"] == 1
+
+
+def test_method_of_another_category_is_an_error():
+    rows = [("A", "low_efficiency", 5.0, "supplied", "2022-02-01")]
+    with pytest.raises(lu.DisposalMethodError, match="not methods of low_efficiency"):
+        lu.disposal_rates(table(rows))
+
+
+def test_target_and_roll_up():
+    frame = table().assign(district=["D1", "D1", "D1", "D1", "D2", "D2"])
+    rates = lu.disposal_rates(frame, by=["district", "zone"], as_of="2022-06-30", target=0.6)
+    assert rates.index.names == ["district", "zone", "category"]
+    assert bool(rates.loc[("D1", "A", "all"), "meets_target"]) is True
+    assert bool(rates.loc[("D1", "A", "supplied_unused"), "meets_target"]) is False
+    assert pd.isna(rates.loc[("D2", "B", "low_efficiency"), "meets_target"])
+
+
+def test_missing_zone_is_its_own_group():
+    frame = table()
+    frame.loc[0, "zone"] = None
+    rates = lu.disposal_rates(frame)
+    outside = rates[rates.index.get_level_values("zone").isna()]
+    assert outside.loc[outside.index.get_level_values("category") == "all", "area_mu"].iloc[0] == 30
+
+
+def test_split_parcel_counts_once_per_zone_and_once_overall():
+    frame = table([("A", "low_efficiency", 6.0, None, None), ("B", "low_efficiency", 4.0, None, None)])
+    frame["parcel_id"] = "same"
+    by_zone = lu.disposal_rates(frame)
+    assert by_zone.loc[("A", "all"), "parcels"] == 1 and by_zone.loc[("B", "all"), "parcels"] == 1
+    overall = lu.disposal_rates(frame.assign(city="X"), by="city")
+    assert overall.loc[("X", "all"), "parcels"] == 1
+    assert overall.loc[("X", "all"), "area_mu"] == 10
+
+
+def test_errors():
+    with pytest.raises(lu.MissingColumnError, match="assign_zones"):
+        lu.disposal_rates(table().drop(columns="zone"))
+    with pytest.raises(lu.InputError, match="unknown category 'idle'"):
+        lu.disposal_rates(table().assign(category="idle"))
+    duplicated = pd.concat([table(), table().iloc[[0]]])
+    with pytest.raises(lu.DuplicateIdError, match="twice"):
+        lu.disposal_rates(duplicated)
+    with pytest.raises(lu.DisposalMethodError, match="without"):
+        lu.disposal_rates(table().assign(disposal_date=pd.NaT))
+    with pytest.raises(ValueError, match="target"):
+        lu.disposal_rates(table(), target=60)
+
+
+def test_pilot_area_reproduces_the_seed(ledger, renewal):
+    pilot = renewal[renewal["name"] == "风河南片区"]
+    rates = lu.disposal_rates(lu.assign_zones(ledger, pilot), as_of="2022-06-30")
+    pilot_rates = rates.loc["风河南片区", "rate"]
+    assert (pilot_rates > 0.6).all(), pilot_rates
+    assert (rates.loc["风河南片区", "parcels"] >= 10).all()
+
+
+def test_other_zones_vary(ledger, zones):
+    rates = lu.disposal_rates(lu.assign_zones(ledger, zones), as_of="2022-06-30")
+    overall = rates.xs("all", level="category")["rate"]
+    assert len(overall) == len(zones)
+    assert overall.max() - overall.min() > 0.2
+    joined = zones.merge(overall, left_on="name", right_index=True)  # ready to join
+    assert len(joined) == len(zones)
+
+
+def test_display_rates_english():
+    shown = lu.display_rates(lu.disposal_rates(table(), target=0.5), lang="en")
+    assert "Approved, unsupplied" in set(shown["Category"])
+    assert shown["Rate"].iloc[0].endswith("%")
+    assert set(shown["Met"]) <= {"yes", "no", "—"}
+
+
+# --- properties ---------------------------------------------------------------------------
+
+stock_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C"]),
+        st.sampled_from(lu.CATEGORIES),
+        st.floats(0.01, 500),
+        st.booleans(),
+        st.dates(min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp("2022-12-31").date()),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def frame_of(rows) -> pd.DataFrame:
+    return table(
+        [(z, c, a, lu.DISPOSAL_METHODS[c][0] if d else None, str(day) if d else None)
+         for z, c, a, d, day in rows]
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(stock_rows)
+def test_property_rates_between_zero_and_one(rows):
+    rates = lu.disposal_rates(frame_of(rows), as_of="2022-06-30")
+    for column in ("rate", "count_rate"):
+        values = rates[column].dropna()
+        assert ((values >= 0) & (values <= 1 + 1e-12)).all()
+    assert (rates.xs("all", level="category")["area_mu"] > 0).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(stock_rows, st.randoms(use_true_random=False))
+def test_property_independent_of_row_order(rows, random):
+    frame = frame_of(rows)
+    order = list(range(len(frame)))
+    random.shuffle(order)
+    a = lu.disposal_rates(frame, as_of="2022-06-30")
+    b = lu.disposal_rates(frame.iloc[order], as_of="2022-06-30")
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import landuse as lu
+from tests.conftest import GK40, ORIGIN, make_parcels, square
+
+
+def two_zones(crs=GK40) -> gpd.GeoDataFrame:
+    """West (x < 1000 m) and East (1000–2000 m), 1000 m tall."""
+    x0, y0 = ORIGIN
+    return gpd.GeoDataFrame(
+        {"name": ["West", "East"], "district": ["D1", "D2"]},
+        geometry=[shapely.box(x0, y0 - 500, x0 + 1000, y0 + 500),
+                  shapely.box(x0 + 1000, y0 - 500, x0 + 2000, y0 + 500)],
+        crs=GK40,
+    ).to_crs(crs)
+
+
+def test_split_straddler_into_pieces():
+    parcels = make_parcels([
+        {"geometry": square(100, 0)},  # wholly West
+        {"geometry": square(970, 0)},  # 30 m West, 70 m East
+        {"geometry": square(5000, 0)},  # outside every zone
+        {"geometry": square(1950, 0)},  # 50 m East, 50 m outside
+    ])
+    out = lu.assign_zones(parcels, two_zones(), columns=["district"])
+    assert out["parcel_id"].tolist() == ["P1", "P2", "P2", "P3", "P4", "P4"]
+    assert out["zone"].fillna("-").tolist() == ["West", "West", "East", "-", "East", "-"]
+    assert out["district"].fillna("-").tolist() == ["D1", "D1", "D2", "-", "D2", "-"]
+    np.testing.assert_allclose(out["area_m2"], [10_000, 3_000, 7_000, 10_000, 5_000, 5_000])
+    np.testing.assert_allclose(out["zone_share"], [1, 0.3, 0.7, 1, 0.5, 0.5])
+    assert list(out.index) == [0, 1, 1, 2, 3, 3]  # aligned to the input rows
+    assert out.crs == parcels.crs
+
+
+def test_largest_and_centroid():
+    parcels = make_parcels([{"geometry": square(970, 0)}, {"geometry": square(5000, 0)}])
+    largest = lu.assign_zones(parcels, two_zones(), how="largest")
+    assert largest["zone"].fillna("-").tolist() == ["East", "-"]
+    np.testing.assert_allclose(largest["area_m2"], [10_000, 10_000])
+    centroid = lu.assign_zones(parcels, two_zones(), how="centroid")
+    assert centroid["zone"].fillna("-").tolist() == ["East", "-"]
+    assert len(largest) == len(centroid) == 2
+
+
+def test_zones_in_another_crs_are_reprojected():
+    parcels = make_parcels([{"geometry": square(970, 0)}])
+    out = lu.assign_zones(parcels, two_zones(crs=4490))
+    np.testing.assert_allclose(sorted(out["area_m2"]), [3_000, 7_000], rtol=1e-6)
+
+
+def test_shared_edges_make_no_slivers():
+    # a parcel exactly on the zone boundary, and zones coming through a CRS round trip
+    parcels = make_parcels([{"geometry": square(900, 0)}]).to_crs(4490)
+    out = lu.assign_zones(parcels, two_zones(crs=4490))
+    assert out["zone"].tolist() == ["West"]
+
+
+def test_overlapping_zones_are_refused():
+    x0, y0 = ORIGIN
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[shapely.box(x0, y0, x0 + 1000, y0 + 1000), shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000)],
+        crs=GK40,
+    )
+    with pytest.raises(lu.ZoneError, match="zones overlap.*A & B"):
+        lu.assign_zones(make_parcels([{}]), zones)
+
+
+def test_slight_zone_overlap_goes_to_the_first_zone():
+    x0, y0 = ORIGIN
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+                  shapely.box(x0 + 999.9995, y0, x0 + 2000, y0 + 1000)],
+        crs=GK40,
+    )
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    with pytest.warns(UserWarning, match="slight zone overlap"):
+        out = lu.assign_zones(parcels, zones)
+    assert out["area_m2"].sum() == pytest.approx(10_000, rel=1e-12)
+
+
+def test_bad_arguments():
+    parcels = make_parcels([{}])
+    with pytest.raises(ValueError, match="how must be"):
+        lu.assign_zones(parcels, two_zones(), how="nearest")
+    with pytest.raises(lu.InputError, match="nope"):
+        lu.assign_zones(parcels, two_zones(), columns=["nope"])
+    with pytest.raises(lu.MissingColumnError, match="name"):
+        lu.assign_zones(parcels, two_zones().rename(columns={"name": "mc"}))
+
+
+def test_bundled_split_conserves_area_and_keeps_every_parcel(ledger, zones):
+    pieces = lu.assign_zones(ledger, zones)
+    whole = lu.add_areas(ledger)
+    assert set(pieces["parcel_id"]) == set(ledger["parcel_id"])
+    per_parcel = pieces.groupby("parcel_id")["area_m2"].sum()
+    np.testing.assert_allclose(
+        per_parcel.loc[whole["parcel_id"]].to_numpy(), whole["area_m2"].to_numpy(), rtol=1e-9
+    )
+    crossing = pieces["parcel_id"].duplicated(keep=False)
+    assert 10 <= pieces.loc[crossing, "parcel_id"].nunique() < len(ledger) * 0.1
+    assert pieces["zone"].notna().all()
+    assert not ledger.columns.isin(["zone"]).any()  # the caller's frame is untouched
+
+
+# --- properties --------------------------------------------------------------------------------
+
+boxes = st.lists(
+    st.tuples(st.floats(-300, 2300), st.floats(-700, 600), st.floats(5, 400), st.floats(5, 400)),
+    min_size=1,
+    max_size=25,
+)
+
+
+def parcels_of(spec) -> gpd.GeoDataFrame:
+    return make_parcels(
+        [{"geometry": shapely.box(ORIGIN[0] + x, ORIGIN[1] + y, ORIGIN[0] + x + w, ORIGIN[1] + y + h)}
+         for x, y, w, h in spec]
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(boxes, st.sampled_from(["split", "largest", "centroid"]))
+def test_property_area_is_conserved_and_nothing_dropped(spec, how):
+    parcels = parcels_of(spec)
+    out = lu.assign_zones(parcels, two_zones(), how=how)
+    assert set(out["parcel_id"]) == set(parcels["parcel_id"])
+    total = shapely.area(parcels.geometry.array).sum()
+    assert out["area_m2"].sum() == pytest.approx(total, rel=1e-9)
+    if how != "split":
+        assert len(out) == len(parcels)
+
+
+@settings(max_examples=30, deadline=None)
+@given(boxes, st.randoms(use_true_random=False))
+def test_property_independent_of_row_order(spec, random):
+    parcels = parcels_of(spec)
+    order = list(range(len(parcels)))
+    random.shuffle(order)
+    a = lu.assign_zones(parcels, two_zones())
+    b = lu.assign_zones(parcels.iloc[order], two_zones())
+    key = ["parcel_id", "zone"]
+    a = pd.DataFrame(a[[*key, "area_m2"]]).fillna({"zone": "-"}).sort_values(key).reset_index(drop=True)
+    b = pd.DataFrame(b[[*key, "area_m2"]]).fillna({"zone": "-"}).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)
