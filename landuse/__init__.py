@@ -24,7 +24,7 @@ from landuse.areas import add_areas, area_crs
 from landuse.io import read_parcels, read_zones
 from landuse.maps import parcel_map
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
-from landuse.stats import disposal_rates, display_rates
+from landuse.stats import display_rates, disposal_rates
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
 from landuse.zones import assign_zones
 
@@ -53,8 +53,8 @@ __all__ = [
     "classify",
     "coords",
     "datasets",
-    "disposal_rates",
     "display_rates",
+    "disposal_rates",
     "parcel_map",
     "read_parcels",
     "read_zones",

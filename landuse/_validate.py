@@ -29,9 +29,9 @@ from landuse.vocab import CATEGORIES
 
 __all__ = [
     "DATE_COLUMNS",
-    "as_date",
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
+    "as_date",
     "require_columns",
     "require_crs",
     "validate_parcels",
@@ -69,12 +69,13 @@ _DATE_ORDER: tuple[tuple[str, str], ...] = (
 
 def as_date(value: object, name: str = "as_of") -> pd.Timestamp:
     """Parse a date argument, or raise an :class:`InputError` naming it."""
+    problem = InputError(f"{name} must be a date such as '2021-12-31', not {value!r}")
     try:
         day = pd.Timestamp(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        day = pd.NaT
+        raise problem from None
     if pd.isna(day):
-        raise InputError(f"{name} must be a date such as '2021-12-31', not {value!r}")
+        raise problem
     return day.tz_localize(None) if day.tzinfo is not None else day
 
 

@@ -26,8 +26,13 @@ class _Steps:
     """A progress bar over named pipeline steps (on stderr, so stdout stays a clean table)."""
 
     def __init__(self, names: Sequence[str], quiet: bool) -> None:
-        self.bar = tqdm(total=len(names), disable=quiet, file=sys.stderr, unit="step",
-                        bar_format="{desc:<28}{bar:20} {n_fmt}/{total_fmt} [{elapsed}]")
+        self.bar = tqdm(
+            total=len(names),
+            disable=quiet,
+            file=sys.stderr,
+            unit="step",
+            bar_format="{desc:<28}{bar:20} {n_fmt}/{total_fmt} [{elapsed}]",
+        )
 
     def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self.bar.set_description(name)
@@ -40,8 +45,9 @@ class _Steps:
 
 
 def _print_rates(rates: pd.DataFrame, lang: str) -> None:
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
-                           "display.max_rows", 500):
+    with pd.option_context(
+        "display.unicode.east_asian_width", True, "display.width", 200, "display.max_rows", 500
+    ):
         print(lu.display_rates(rates, lang=lang).to_string(index=False))  # type: ignore[arg-type]
 
 
@@ -60,17 +66,35 @@ def _demo(args: argparse.Namespace) -> int:
     zones = lu.read_zones(path)
     renewal = lu.read_zones(path, layer="renewal_zones")
     tasks = steps.run(f"认定 classify @{BASELINE}", lu.classify, ledger, as_of=BASELINE)
-    pieces = steps.run("分区 assign zones", lu.assign_zones, tasks, zones,
-                       columns=["functional_zone"])
-    rates = steps.run("处置率 rates", lu.disposal_rates, pieces, by=["functional_zone", "zone"],
-                      as_of=args.as_of, target=args.target)
+    pieces = steps.run(
+        "分区 assign zones", lu.assign_zones, tasks, zones, columns=["functional_zone"]
+    )
+    rates = steps.run(
+        "处置率 rates",
+        lu.disposal_rates,
+        pieces,
+        by=["functional_zone", "zone"],
+        as_of=args.as_of,
+        target=args.target,
+    )
     pilot_zone = renewal[renewal["name"] == "风河南片区"]
-    pilot = steps.run("试点片区 pilot", lambda: lu.disposal_rates(
-        lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target
-    ).loc[["风河南片区"]])
+    pilot = steps.run(
+        "试点片区 pilot",
+        lambda: lu.disposal_rates(
+            lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target
+        ).loc[["风河南片区"]],
+    )
     zone_rates = lu.disposal_rates(pieces, as_of=args.as_of)
-    m = steps.run("地图 map", lu.parcel_map, tasks, zones=zones, renewal=renewal,
-                  rates=zone_rates, as_of=args.as_of, tiles=args.tiles)
+    m = steps.run(
+        "地图 map",
+        lu.parcel_map,
+        tasks,
+        zones=zones,
+        renewal=renewal,
+        rates=zone_rates,
+        as_of=args.as_of,
+        tiles=args.tiles,
+    )
     steps.close()
     m.save(str(out / "map.html"))
     _write_rates(rates, out / "rates.csv")
@@ -79,8 +103,10 @@ def _demo(args: argparse.Namespace) -> int:
     _print_rates(rates, args.lang)
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
-    print(f"\nwrote {out / 'rates.csv'} and {out / 'map.html'} "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"\nwrote {out / 'rates.csv'} and {out / 'map.html'} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -88,8 +114,11 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
     parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
     if args.baseline:
         parcels = lu.classify(parcels, as_of=args.baseline)
-    zones = lu.read_zones(args.zones or args.path, layer=args.zones_layer) if (
-        args.zones or args.zones_layer) else None
+    zones = (
+        lu.read_zones(args.zones or args.path, layer=args.zones_layer)
+        if (args.zones or args.zones_layer)
+        else None
+    )
     return parcels, zones
 
 
@@ -111,8 +140,15 @@ def _map(args: argparse.Namespace) -> int:
     rates = None
     if zones is not None:
         rates = lu.disposal_rates(lu.assign_zones(parcels, zones), as_of=args.as_of)
-    m = lu.parcel_map(parcels, zones=zones, renewal=renewal, rates=rates, tiles=args.tiles,
-                      tk=args.tk, as_of=args.as_of)
+    m = lu.parcel_map(
+        parcels,
+        zones=zones,
+        renewal=renewal,
+        rates=rates,
+        tiles=args.tiles,
+        tk=args.tk,
+        as_of=args.as_of,
+    )
     m.save(args.out)
     print(f"wrote {args.out}")
     return 0
@@ -145,9 +181,11 @@ def _parser() -> argparse.ArgumentParser:
     common(demo)
     demo.set_defaults(func=_demo)
 
-    for name, func, text in (("rates", _rates, "disposal rates per zone"),
-                             ("map", _map, "an HTML map"),
-                             ("check", _check, "validate a parcel file")):
+    for name, func, text in (
+        ("rates", _rates, "disposal rates per zone"),
+        ("map", _map, "an HTML map"),
+        ("check", _check, "validate a parcel file"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("path", help="parcel file (GeoPackage, Shapefile, GeoJSON, GeoParquet, …)")
         p.add_argument("--layer")

@@ -42,12 +42,28 @@ def in_china(lon: Any, lat: Any) -> np.ndarray:
 def _offset(lon: np.ndarray, lat: np.ndarray) -> Coords:
     x, y = lon - 105.0, lat - 35.0
     common = (20 * np.sin(6 * x * np.pi) + 20 * np.sin(2 * x * np.pi)) * 2 / 3
-    dlat = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x)) + common
-            + (20 * np.sin(y * np.pi) + 40 * np.sin(y / 3 * np.pi)) * 2 / 3
-            + (160 * np.sin(y / 12 * np.pi) + 320 * np.sin(y * np.pi / 30)) * 2 / 3)
-    dlon = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x)) + common
-            + (20 * np.sin(x * np.pi) + 40 * np.sin(x / 3 * np.pi)) * 2 / 3
-            + (150 * np.sin(x / 12 * np.pi) + 300 * np.sin(x / 30 * np.pi)) * 2 / 3)
+    dlat = (
+        -100
+        + 2 * x
+        + 3 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * np.sqrt(np.abs(x))
+        + common
+        + (20 * np.sin(y * np.pi) + 40 * np.sin(y / 3 * np.pi)) * 2 / 3
+        + (160 * np.sin(y / 12 * np.pi) + 320 * np.sin(y * np.pi / 30)) * 2 / 3
+    )
+    dlon = (
+        300
+        + x
+        + 2 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * np.sqrt(np.abs(x))
+        + common
+        + (20 * np.sin(x * np.pi) + 40 * np.sin(x / 3 * np.pi)) * 2 / 3
+        + (150 * np.sin(x / 12 * np.pi) + 300 * np.sin(x / 30 * np.pi)) * 2 / 3
+    )
     radlat = lat / 180 * np.pi
     magic = 1 - _EE * np.sin(radlat) ** 2
     sqrt_magic = np.sqrt(magic)
@@ -71,8 +87,9 @@ def wgs84_to_gcj02(lon: Any, lat: Any) -> Coords:
     return np.where(inside, lon + dlon, lon), np.where(inside, lat + dlat, lat)
 
 
-def _invert(forward: Callable[[np.ndarray, np.ndarray], Coords], lon: Any, lat: Any,
-            first_guess: Coords) -> Coords:
+def _invert(
+    forward: Callable[[np.ndarray, np.ndarray], Coords], lon: Any, lat: Any, first_guess: Coords
+) -> Coords:
     """Solve forward(x) = (lon, lat) by fixed-point iteration from ``first_guess``."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     x, y = (np.array(v, dtype=float) for v in first_guess)

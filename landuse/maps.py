@@ -93,8 +93,12 @@ def _add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
     if tiles is None:
         return False
     if isinstance(tiles, xyzservices.TileProvider):
-        folium.TileLayer(tiles=tiles.build_url(), attr=tiles.html_attribution, name=tiles.name,
-                         max_zoom=tiles.get("max_zoom", 19)).add_to(m)
+        folium.TileLayer(
+            tiles=tiles.build_url(),
+            attr=tiles.html_attribution,
+            name=tiles.name,
+            max_zoom=tiles.get("max_zoom", 19),
+        ).add_to(m)
         return False
     if not isinstance(tiles, str):
         raise InputError(f"tiles must be a name, a URL template or a TileProvider, not {tiles!r}")
@@ -111,12 +115,22 @@ def _add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
         if not tk:
             raise InputError("tiles='tianditu' needs a Tianditu key: pass tk=… (天地图开发者密钥)")
         for url, name in ((spec["url"], "天地图"), (spec["overlay"], "天地图注记")):
-            folium.TileLayer(tiles=url.replace("{tk}", html.escape(tk)), attr=spec["attr"],
-                             name=name, subdomains=spec["subdomains"], overlay=url != spec["url"],
-                             max_zoom=18).add_to(m)
+            folium.TileLayer(
+                tiles=url.replace("{tk}", html.escape(tk)),
+                attr=spec["attr"],
+                name=name,
+                subdomains=spec["subdomains"],
+                overlay=url != spec["url"],
+                max_zoom=18,
+            ).add_to(m)
         return False
-    folium.TileLayer(tiles=spec["url"], attr=spec["attr"], name=tiles,
-                     subdomains=spec.get("subdomains", "abc"), max_zoom=18).add_to(m)
+    folium.TileLayer(
+        tiles=spec["url"],
+        attr=spec["attr"],
+        name=tiles,
+        subdomains=spec.get("subdomains", "abc"),
+        max_zoom=18,
+    ).add_to(m)
     return tiles.startswith("gaode")
 
 
@@ -129,7 +143,7 @@ def _legend_html(title: str, items: list[tuple[str, str]]) -> str:
     )
     return (
         '<div class="landuse-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;'
-        'background:rgba(255,255,255,.92);padding:8px 10px;border-radius:4px;font:13px sans-serif;'
+        "background:rgba(255,255,255,.92);padding:8px 10px;border-radius:4px;font:13px sans-serif;"
         f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{html.escape(title)}</b>{rows}</div>'
     )
 
@@ -201,8 +215,10 @@ def parcel_map(
     if zones is not None:
         _add_zones(m, _lonlat(zones, gcj02), rates, rate_category, lang)
     day = as_date(as_of) if as_of is not None else None
-    labels = {"zh": ("编号", "名称", "类别", "面积（亩）", "处置方式", "处置时间"),
-              "en": ("Parcel", "Name", "Category", "Area (mu)", "Disposal", "Disposal date")}[lang]
+    labels = {
+        "zh": ("编号", "名称", "类别", "面积（亩）", "处置方式", "处置时间"),
+        "en": ("Parcel", "Name", "Category", "Area (mu)", "Disposal", "Disposal date"),
+    }[lang]
     area = drawn["area_mu"] if "area_mu" in drawn.columns else _area_mu(drawn, parcels)
     for category in CATEGORIES:
         rows = drawn[drawn["category"] == category]
@@ -211,15 +227,17 @@ def parcel_map(
         methods = rows.get("disposal_method", pd.Series(None, index=rows.index))
         dates = pd.to_datetime(rows.get("disposal_date", pd.Series(pd.NaT, index=rows.index)))
         disposed = methods.notna() & (dates <= day if day is not None else dates.notna())
-        props = pd.DataFrame({
-            "id": _text(rows["parcel_id"]),
-            "name": _text(rows["name"]) if "name" in rows.columns else "",
-            "category": category_label(category, lang),
-            "area": area.loc[rows.index].round(1).astype(str).tolist(),
-            "method": _text(methods.map(lambda v: method_label(v, lang), na_action="ignore")),
-            "date": [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in dates],
-            "disposed": disposed.to_numpy(),
-        })
+        props = pd.DataFrame(
+            {
+                "id": _text(rows["parcel_id"]),
+                "name": _text(rows["name"]) if "name" in rows.columns else "",
+                "category": category_label(category, lang),
+                "area": area.loc[rows.index].round(1).astype(str).tolist(),
+                "method": _text(methods.map(lambda v: method_label(v, lang), na_action="ignore")),
+                "date": [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in dates],
+                "disposed": disposed.to_numpy(),
+            }
+        )
         color = CATEGORY_COLORS[category]
         folium.GeoJson(
             _feature_collection(np.asarray(rows.geometry.array), props),
@@ -242,9 +260,11 @@ def parcel_map(
     title = "存量土地" if lang == "zh" else "Stock land"
     items = [(category_label(c, lang), CATEGORY_COLORS[c]) for c in CATEGORIES]
     items.append(("已处置（浅色虚线）" if lang == "zh" else "Disposed (light, dashed)", "#dddddd"))
-    m.get_root().html.add_child(folium.Element(_legend_html(title, items)))
+    m.get_root().html.add_child(folium.Element(_legend_html(title, items)))  # type: ignore[attr-defined]
     folium.LayerControl(collapsed=False).add_to(m)
-    minx, miny, maxx, maxy = drawn.total_bounds if len(drawn) else _lonlat(parcels, gcj02).total_bounds
+    minx, miny, maxx, maxy = (
+        drawn.total_bounds if len(drawn) else _lonlat(parcels, gcj02).total_bounds
+    )
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -255,8 +275,13 @@ def _area_mu(drawn: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> pd.Series:
     return add_areas(parcels.loc[drawn.index])["area_mu"]
 
 
-def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, rates: pd.DataFrame | None,
-               rate_category: str, lang: Lang) -> None:
+def _add_zones(
+    m: folium.Map,
+    zones: gpd.GeoDataFrame,
+    rates: pd.DataFrame | None,
+    rate_category: str,
+    lang: Lang,
+) -> None:
     import branca.colormap
     import folium
 
@@ -267,22 +292,34 @@ def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, rates: pd.DataFrame | Non
         per_zone = rates.xs(rate_category, level="category")["rate"]
         rate = zones["name"].map(per_zone)
     colormap = branca.colormap.StepColormap(
-        list(_RATE_COLORS), index=list(_RATE_BINS), vmin=0, vmax=1,
+        list(_RATE_COLORS),
+        index=list(_RATE_BINS),
+        vmin=0,
+        vmax=1,
         caption=("处置率" if lang == "zh" else "Disposal rate")
         + (f"（{category_label(rate_category, lang)}）" if rates is not None else ""),
     )
     shown = ["" if pd.isna(r) else f"{r:.1%}" for r in rate]
-    props = pd.DataFrame({"name": _text(zones["name"]), "rate": shown,
-                          "fill": [None if pd.isna(r) else colormap(r) for r in rate]})
+    props = pd.DataFrame(
+        {
+            "name": _text(zones["name"]),
+            "rate": shown,
+            "fill": [None if pd.isna(r) else colormap(r) for r in rate],
+        }
+    )
     folium.GeoJson(
         _feature_collection(np.asarray(zones.geometry.array), props),
         name="片区" if lang == "zh" else "Zones",
         style_function=lambda f: {
-            "color": "#444", "weight": 2, "fillColor": f["properties"]["fill"] or "#ffffff",
+            "color": "#444",
+            "weight": 2,
+            "fillColor": f["properties"]["fill"] or "#ffffff",
             "fillOpacity": 0.35 if f["properties"]["fill"] else 0.0,
         },
-        tooltip=folium.GeoJsonTooltip(fields=["name", "rate"],
-                                      aliases=["片区", "处置率"] if lang == "zh" else ["Zone", "Rate"]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "rate"],
+            aliases=["片区", "处置率"] if lang == "zh" else ["Zone", "Rate"],
+        ),
     ).add_to(m)
     if rates is not None:
         colormap.add_to(m)
@@ -295,13 +332,20 @@ def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, lang: Lang) -> None:
     props = pd.DataFrame({"name": _text(renewal["name"])})
     folium.GeoJson(
         _feature_collection(np.asarray(renewal.geometry.array), props),
-        style_function=lambda f: {"color": "#6a3d9a", "weight": 3, "fill": False, "dashArray": "8 4"},
+        style_function=lambda f: {
+            "color": "#6a3d9a",
+            "weight": 3,
+            "fill": False,
+            "dashArray": "8 4",
+        },
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(group)
     for name, point in zip(props["name"], renewal.geometry.representative_point(), strict=True):
         folium.Marker(
             [point.y, point.x],
-            icon=folium.DivIcon(html=f'<div style="font:bold 12px sans-serif;color:#6a3d9a;'
-                                     f'white-space:nowrap;text-shadow:0 0 3px #fff">{name}</div>'),
+            icon=folium.DivIcon(
+                html=f'<div style="font:bold 12px sans-serif;color:#6a3d9a;'
+                f'white-space:nowrap;text-shadow:0 0 3px #fff">{name}</div>'
+            ),
         ).add_to(group)
     group.add_to(m)

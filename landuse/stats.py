@@ -14,7 +14,7 @@ from landuse._validate import as_date, require_columns
 from landuse.areas import add_areas
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
 
-__all__ = ["RATE_COLUMNS", "counted_methods", "disposal_rates", "display_rates"]
+__all__ = ["RATE_COLUMNS", "counted_methods", "display_rates", "disposal_rates"]
 
 RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
 _ALL = "all"
@@ -167,7 +167,7 @@ def disposal_rates(
             else None,
             disposal_date=frame["disposal_date"].to_numpy()
             if "disposal_date" in frame.columns
-            else pd.NaT,
+            else np.full(len(frame), np.datetime64("NaT")),
         ),
         as_of,
         methods,
@@ -191,7 +191,7 @@ def disposal_rates(
     overall["category"] = _ALL
     overall = overall.set_index("category", append=True)
     combined = pd.concat([per_category, overall])
-    areas = overall.index.droplevel("category").unique()
+    areas = overall.index.droplevel(-1).unique()  # type: ignore[arg-type]  # pandas-stubs bug
     full = pd.MultiIndex.from_tuples(
         [(*(a if isinstance(a, tuple) else (a,)), c) for a in areas for c in (*CATEGORIES, _ALL)],
         names=[*by, "category"],
@@ -207,8 +207,8 @@ def disposal_rates(
         if not 0 <= target <= 1:
             raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
         result["target"] = target
-        result["meets_target"] = (result["rate"] >= target).astype("boolean").where(
-            result["rate"].notna()
+        result["meets_target"] = (
+            (result["rate"] >= target).astype("boolean").where(result["rate"].notna())
         )
     result = result.sort_index(level=list(range(len(by))), sort_remaining=False)
     levels = [
@@ -236,14 +236,32 @@ def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) ->
     ['片区', '类别', '宗数', '面积（亩）', '已处置（宗）', '已处置（亩）', '处置率', '处置率（宗数）']
     """
     headers = {
-        "zh": {"category": "类别", "zone": "片区", "parcels": "宗数", "area_mu": "面积（亩）",
-               "disposed_parcels": "已处置（宗）", "disposed_area_mu": "已处置（亩）",
-               "rate": "处置率", "count_rate": "处置率（宗数）", "target": "目标",
-               "meets_target": "达标", "functional_zone": "功能区"},
-        "en": {"category": "Category", "zone": "Zone", "parcels": "Parcels", "area_mu": "Area (mu)",
-               "disposed_parcels": "Disposed (parcels)", "disposed_area_mu": "Disposed (mu)",
-               "rate": "Rate", "count_rate": "Rate (count)", "target": "Target",
-               "meets_target": "Met", "functional_zone": "Functional zone"},
+        "zh": {
+            "category": "类别",
+            "zone": "片区",
+            "parcels": "宗数",
+            "area_mu": "面积（亩）",
+            "disposed_parcels": "已处置（宗）",
+            "disposed_area_mu": "已处置（亩）",
+            "rate": "处置率",
+            "count_rate": "处置率（宗数）",
+            "target": "目标",
+            "meets_target": "达标",
+            "functional_zone": "功能区",
+        },
+        "en": {
+            "category": "Category",
+            "zone": "Zone",
+            "parcels": "Parcels",
+            "area_mu": "Area (mu)",
+            "disposed_parcels": "Disposed (parcels)",
+            "disposed_area_mu": "Disposed (mu)",
+            "rate": "Rate",
+            "count_rate": "Rate (count)",
+            "target": "Target",
+            "meets_target": "Met",
+            "functional_zone": "Functional zone",
+        },
     }[lang]
     table = rates.reset_index()
     table["category"] = table["category"].map(lambda c: category_label(c, lang))
@@ -257,8 +275,7 @@ def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) ->
         table["meets_target"] = table["meets_target"].map(
             lambda m: "—" if pd.isna(m) else (yes if m else no)
         )
-    by = [c for c in rates.index.names if c != "category"]
-    for column in by:
+    for column in [str(c) for c in rates.index.names if c != "category"]:
         table[column] = table[column].fillna("（区外）" if lang == "zh" else "(outside)")
     return table.rename(columns=headers)
 

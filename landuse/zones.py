@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from pyproj import CRS
 
@@ -36,8 +36,10 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     overlap = shapely.area(shapely.intersection(zones[left], zones[right]))
     too_big = overlap > tolerance_m2
     if too_big.any():
-        pairs = [f"{names[a]} & {names[b]} ({o:,.0f} m²)" for a, b, o in
-                 zip(left[too_big], right[too_big], overlap[too_big], strict=True)]
+        pairs = [
+            f"{names[a]} & {names[b]} ({o:,.0f} m²)"
+            for a, b, o in zip(left[too_big], right[too_big], overlap[too_big], strict=True)
+        ]
         raise ZoneError(f"zones overlap (more than {tolerance_m2} m²)", pairs)
     slight = overlap > 0
     if not slight.any():
@@ -80,13 +82,16 @@ def _split_pieces(
     area = shapely.area(pieces)
     positive = area > 0
     zone_pos, parcel_pos, pieces, area = (
-        zone_pos[positive], parcel_pos[positive], pieces[positive], area[positive]
+        zone_pos[positive],
+        parcel_pos[positive],
+        pieces[positive],
+        area[positive],
     )
 
     out_parcel, out_zone, out_geom = [], [], []
     order = np.lexsort((zone_pos, parcel_pos))
     bounds = np.flatnonzero(np.diff(parcel_pos[order], prepend=-1, append=-1) != 0)
-    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+    for start, stop in itertools.pairwise(bounds):
         rows = order[start:stop]
         parcel = parcels[parcel_pos[rows[0]]]
         big = area[rows] >= sliver_m2
@@ -110,8 +115,10 @@ def _split_pieces(
         out_parcel += [parcel_pos[rows[0]]] * len(geoms)
         out_zone += zone_ids
         out_geom += geoms
-    return np.asarray(out_parcel, dtype=np.intp), np.asarray(out_zone, dtype=np.intp), np.asarray(
-        out_geom, dtype=object
+    return (
+        np.asarray(out_parcel, dtype=np.intp),
+        np.asarray(out_zone, dtype=np.intp),
+        np.asarray(out_geom, dtype=object),
     )
 
 
@@ -199,8 +206,8 @@ def assign_zones(
     if how == "centroid":
         points = shapely.point_on_surface(geoms)
         point_pos, zone_pos = shapely.STRtree(zone_geoms).query(points, predicate="covered_by")
-        first = np.unique(point_pos, return_index=True)
-        zone_of[first[0]] = zone_pos[first[1]]
+        hit, first_hit = np.unique(point_pos, return_index=True)
+        zone_of[hit] = zone_pos[first_hit]
         result = out.copy()
         share = np.ones(n)
         areas = shapely.area(geoms)
@@ -234,7 +241,9 @@ def assign_zones(
             result = out.iloc[positions].copy()
             back = project(piece_geom, target, out.crs)
             values = np.asarray(result.geometry.array).copy()
-            is_piece = np.concatenate([np.zeros(len(whole), bool), np.ones(len(piece_parcel), bool)])[order]
+            is_piece = np.concatenate(
+                [np.zeros(len(whole), bool), np.ones(len(piece_parcel), bool)]
+            )[order]
             values[is_piece] = back[order[is_piece] - len(whole)]
             result[result.geometry.name] = gpd.GeoSeries(values, index=result.index, crs=out.crs)
             zone_of = all_zones

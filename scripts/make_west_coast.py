@@ -76,12 +76,51 @@ USES = {  # code: (label, parcel target area m²)
 }
 USE_MIX = {
     "industrial": (("0601", 0.72), ("0604", 0.14), ("0701", 0.08), ("0505", 0.03), ("0809", 0.03)),
-    "mixed": (("0701", 0.42), ("0601", 0.22), ("0501", 0.12), ("0505", 0.12), ("0809", 0.06),
-              ("0604", 0.06)),
+    "mixed": (
+        ("0701", 0.42),
+        ("0601", 0.22),
+        ("0501", 0.12),
+        ("0505", 0.12),
+        ("0809", 0.06),
+        ("0604", 0.06),
+    ),
 }
-FIRMS = ("海纳", "瑞丰", "中科", "博远", "海源", "泰和", "恒信", "鑫达", "华通", "金港", "蓝海",
-         "东方", "汇智", "万顺", "明德", "青云", "海晟", "正阳", "嘉禾", "卓越", "润泽", "弘业")
-TRADES = ("电子", "机械", "新材料", "智能装备", "海洋生物", "化工", "物流", "食品", "光电", "船舶配套")
+FIRMS = (
+    "海纳",
+    "瑞丰",
+    "中科",
+    "博远",
+    "海源",
+    "泰和",
+    "恒信",
+    "鑫达",
+    "华通",
+    "金港",
+    "蓝海",
+    "东方",
+    "汇智",
+    "万顺",
+    "明德",
+    "青云",
+    "海晟",
+    "正阳",
+    "嘉禾",
+    "卓越",
+    "润泽",
+    "弘业",
+)
+TRADES = (
+    "电子",
+    "机械",
+    "新材料",
+    "智能装备",
+    "海洋生物",
+    "化工",
+    "物流",
+    "食品",
+    "光电",
+    "船舶配套",
+)
 HOMES = ("花园", "家园", "雅苑", "新城", "名邸", "公馆")
 SHOPS = ("商业中心", "广场", "商务大厦", "金融中心")
 
@@ -105,8 +144,14 @@ def zones_layer(land: Polygon) -> gpd.GeoDataFrame:
     for name, (lon, lat, functional, _) in STREETS.items():
         centre = shapely.Point(to_work(lon, lat))
         cell = next(c for c in cells if c.contains(centre))
-        rows.append({"name": name, "functional_zone": functional, "kind": "街道" if "街道" in name
-                     else "镇", "geometry": cell.intersection(land)})
+        rows.append(
+            {
+                "name": name,
+                "functional_zone": functional,
+                "kind": "街道" if "街道" in name else "镇",
+                "geometry": cell.intersection(land),
+            }
+        )
     return gpd.GeoDataFrame(rows, crs=WORK_CRS)
 
 
@@ -125,9 +170,9 @@ def renewal_layer(land: Polygon) -> gpd.GeoDataFrame:
 
 def blocks(land: Polygon, rng: np.random.Generator) -> list[tuple[Polygon, str]]:
     """Street blocks: a jittered rotated road grid, kept inside the built-up clusters."""
-    area = shapely.union_all([
-        shapely.Point(to_work(lon, lat)).buffer(radius) for lon, lat, radius, _ in CLUSTERS
-    ]).intersection(land)
+    area = shapely.union_all(
+        [shapely.Point(to_work(lon, lat)).buffer(radius) for lon, lat, radius, _ in CLUSTERS]
+    ).intersection(land)
     origin = area.centroid
     frame = affinity.rotate(area, -GRID_ANGLE, origin=origin)
     minx, miny, maxx, maxy = frame.bounds
@@ -138,8 +183,10 @@ def blocks(land: Polygon, rng: np.random.Generator) -> list[tuple[Polygon, str]]
     out = []
     for i in range(len(xs) - 1):
         for j in range(len(ys) - 1):
-            corners = [(xs[a] + jitter[a, b, 0], ys[b] + jitter[a, b, 1])
-                       for a, b in ((i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1))]
+            corners = [
+                (xs[a] + jitter[a, b, 0], ys[b] + jitter[a, b, 1])
+                for a, b in ((i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1))
+            ]
             road = 14 if (i % 4 and j % 4) else 24  # arterial roads every fourth line
             block = Polygon(corners).buffer(-road / 2, join_style="mitre")
             block = affinity.rotate(block, GRID_ANGLE, origin=origin)
@@ -148,8 +195,10 @@ def blocks(land: Polygon, rng: np.random.Generator) -> list[tuple[Polygon, str]]
             block = block.intersection(land)
             if block.area < 4000:
                 continue
-            nearest = min(CLUSTERS, key=lambda c: block.centroid.distance(
-                shapely.Point(to_work(c[0], c[1]))) / c[2])
+            nearest = min(
+                CLUSTERS,
+                key=lambda c: block.centroid.distance(shapely.Point(to_work(c[0], c[1]))) / c[2],
+            )
             out.append((block, nearest[3]))
     return out
 
@@ -193,17 +242,26 @@ def fabric(rng: np.random.Generator) -> Fabric:
 
 
 def days(rng: np.random.Generator, start: str, end: str, n: int) -> pd.DatetimeIndex:
-    lo, hi = pd.Timestamp(start).value // 86_400_000_000_000, pd.Timestamp(end).value // 86_400_000_000_000
+    lo, hi = (
+        pd.Timestamp(start).value // 86_400_000_000_000,
+        pd.Timestamp(end).value // 86_400_000_000_000,
+    )
     return pd.to_datetime(rng.integers(lo, hi + 1, n), unit="D")
 
 
-def ledger(parcels: gpd.GeoDataFrame, renewal: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
-           rng: np.random.Generator) -> pd.DataFrame:
+def ledger(
+    parcels: gpd.GeoDataFrame,
+    renewal: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Ledger columns consistent with an intended status per parcel."""
     n = len(parcels)
     points = parcels.geometry.representative_point()
-    in_renewal = {name: points.within(geom).to_numpy() for name, geom in
-                  zip(renewal["name"], renewal.geometry, strict=True)}
+    in_renewal = {
+        name: points.within(geom).to_numpy()
+        for name, geom in zip(renewal["name"], renewal.geometry, strict=True)
+    }
     pilot = in_renewal["风河南片区"]
     old_industry = in_renewal["王台老工业区"] | in_renewal["原海滨工业园"]
     street = np.full(n, "", dtype=object)
@@ -219,8 +277,12 @@ def ledger(parcels: gpd.GeoDataFrame, renewal: gpd.GeoDataFrame, zones: gpd.GeoD
     p_late = np.full(n, 0.02)
     p_low = np.where(industrial, np.where(old_industry, 0.55, np.where(pilot, 0.30, 0.14)), 0.0)
     status = np.select(
-        [u < p_unsupplied, u < p_unsupplied + p_idle, u < p_unsupplied + p_idle + p_late,
-         u < p_unsupplied + p_idle + p_late + p_low],
+        [
+            u < p_unsupplied,
+            u < p_unsupplied + p_idle,
+            u < p_unsupplied + p_idle + p_late,
+            u < p_unsupplied + p_idle + p_late + p_low,
+        ],
         ["approved_unsupplied", "supplied_unused", "late_start", "low_efficiency"],
         "developed",
     )
@@ -288,31 +350,61 @@ def ledger(parcels: gpd.GeoDataFrame, renewal: gpd.GeoDataFrame, zones: gpd.GeoD
     not_built = ~built
     far[not_built], coverage[not_built], tax[not_built], output[not_built] = (np.nan,) * 4
 
-    frame = pd.DataFrame({
-        "status": status, "street": street, "pilot": pilot, "approval_date": approval,
-        "supply_date": supply, "agreed_start_date": agreed, "actual_start_date": start,
-        "actual_completion_date": completion.where(completion <= BASELINE), "stopped_date": stopped,
-        "developed_ratio": developed_ratio, "invested_ratio": invested_ratio,
-        "far": far.round(2), "building_coverage": coverage.round(3),
-        "tax_per_mu": tax.round(1), "output_per_mu": output.round(0),
-        "idle_branch": np.where(idle_stopped, "stopped", np.where(first_idle, "not_started", "")),
-    })
+    frame = pd.DataFrame(
+        {
+            "status": status,
+            "street": street,
+            "pilot": pilot,
+            "approval_date": approval,
+            "supply_date": supply,
+            "agreed_start_date": agreed,
+            "actual_start_date": start,
+            "actual_completion_date": completion.where(completion <= BASELINE),
+            "stopped_date": stopped,
+            "developed_ratio": developed_ratio,
+            "invested_ratio": invested_ratio,
+            "far": far.round(2),
+            "building_coverage": coverage.round(3),
+            "tax_per_mu": tax.round(1),
+            "output_per_mu": output.round(0),
+            "idle_branch": np.where(
+                idle_stopped, "stopped", np.where(first_idle, "not_started", "")
+            ),
+        }
+    )
     return frame
 
 
 METHOD_MIX = {
-    "approved_unsupplied": (("supplied", 0.55), ("withdrawn", 0.08), ("written_down", 0.1),
-                            ("adjusted", 0.1), ("reserved", 0.17)),
-    "not_started": (("started", 0.45), ("extended", 0.15), ("recovered", 0.15),
-                    ("use_changed", 0.1), ("temporary_use", 0.05), ("swapped", 0.1)),
+    "approved_unsupplied": (
+        ("supplied", 0.55),
+        ("withdrawn", 0.08),
+        ("written_down", 0.1),
+        ("adjusted", 0.1),
+        ("reserved", 0.17),
+    ),
+    "not_started": (
+        ("started", 0.45),
+        ("extended", 0.15),
+        ("recovered", 0.15),
+        ("use_changed", 0.1),
+        ("temporary_use", 0.05),
+        ("swapped", 0.1),
+    ),
     "stopped": (("completed", 0.4), ("recovered", 0.3), ("swapped", 0.15), ("use_changed", 0.15)),
-    "low_efficiency": (("redeveloped", 0.3), ("acquired", 0.2), ("upgraded", 0.3),
-                       ("converted", 0.1), ("cleared", 0.1)),
+    "low_efficiency": (
+        ("redeveloped", 0.3),
+        ("acquired", 0.2),
+        ("upgraded", 0.3),
+        ("converted", 0.1),
+        ("cleared", 0.1),
+    ),
 }
 
 
-def dispose(frame: pd.DataFrame, rows: np.ndarray, rng: np.random.Generator,
-            first_half: np.ndarray) -> None:
+def dispose(
+    frame: pd.DataFrame, rows: np.ndarray, rng: np.random.Generator, first_half: np.ndarray
+) -> None:
     """Record a disposal in 2022 for the given rows, keeping the ledger consistent."""
     for row in rows:
         status = frame.at[row, "status"]
@@ -376,7 +468,9 @@ def main() -> None:
     )
     frame["supply_method"] = np.where(
         frame["supply_date"].notna(),
-        np.where(np.isin(frame["land_use_code"], ("0809",)), "划拨", "出让"), None)
+        np.where(np.isin(frame["land_use_code"], ("0809",)), "划拨", "出让"),
+        None,
+    )
 
     gdf = gpd.GeoDataFrame(frame, geometry=parcels.geometry.to_numpy(), crs=WORK_CRS)
     gdf["name"] = names(gdf, rng)
@@ -384,7 +478,9 @@ def main() -> None:
     gdf = gdf.iloc[order].reset_index(drop=True)
     gdf["parcel_id"] = [f"370211{i:06d}" for i in range(1, len(gdf) + 1)]
     seed_plots = gdf.index[(gdf["status"] == "low_efficiency") & gdf["street"].eq("王台镇")][:2]
-    for row, name in zip(seed_plots, ("阳煤集团恒源化工有限公司", "明天澳普兰（青岛）有限公司"), strict=False):
+    for row, name in zip(
+        seed_plots, ("阳煤集团恒源化工有限公司", "明天澳普兰（青岛）有限公司"), strict=False
+    ):
         gdf.at[row, "name"] = name
 
     gdf = gdf.to_crs(STORE_CRS)
@@ -395,17 +491,36 @@ def main() -> None:
     intended = gdf["status"].where(gdf["status"].isin(lu.CATEGORIES))
     mismatch = tasks["category"].fillna("-") != intended.fillna("-")
     if mismatch.any():
-        raise SystemExit(f"rules disagree with the generator on {int(mismatch.sum())} parcels:\n"
-                         f"{tasks.loc[mismatch, ['status', 'reason']].head()}")
+        raise SystemExit(
+            f"rules disagree with the generator on {int(mismatch.sum())} parcels:\n"
+            f"{tasks.loc[mismatch, ['status', 'reason']].head()}"
+        )
     gdf["category"] = tasks["category"]
 
     zones = fab.zones.to_crs(STORE_CRS)
     renewal = fab.renewal.to_crs(STORE_CRS)
     columns = [
-        "parcel_id", "name", "category", "land_use_code", "batch_id", "approval_no",
-        "approval_date", "supply_date", "supply_method", "agreed_start_date", "actual_start_date",
-        "actual_completion_date", "stopped_date", "developed_ratio", "invested_ratio", "far",
-        "building_coverage", "tax_per_mu", "output_per_mu", "disposal_method", "disposal_date",
+        "parcel_id",
+        "name",
+        "category",
+        "land_use_code",
+        "batch_id",
+        "approval_no",
+        "approval_date",
+        "supply_date",
+        "supply_method",
+        "agreed_start_date",
+        "actual_start_date",
+        "actual_completion_date",
+        "stopped_date",
+        "developed_ratio",
+        "invested_ratio",
+        "far",
+        "building_coverage",
+        "tax_per_mu",
+        "output_per_mu",
+        "disposal_method",
+        "disposal_date",
         "geometry",
     ]
     gdf = gdf[columns]
@@ -415,7 +530,13 @@ def main() -> None:
     OUT.unlink(missing_ok=True)
     for layer, data in (("parcels", gdf), ("zones", zones), ("renewal_zones", renewal)):
         pyogrio.write_dataframe(
-            data, OUT, layer=layer, driver="GPKG", layer_metadata={"NOTE": NOTE}, DESCRIPTION=NOTE, IDENTIFIER=f"west_coast_{layer}",
+            data,
+            OUT,
+            layer=layer,
+            driver="GPKG",
+            layer_metadata={"NOTE": NOTE},
+            DESCRIPTION=NOTE,
+            IDENTIFIER=f"west_coast_{layer}",
         )
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB, {len(gdf)} parcels)")
 
@@ -427,8 +548,12 @@ def report(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, renewal: gpd.GeoD
     pilot_rates = rates.loc["风河南片区", "rate"]
     if not (pilot_rates > 0.6).all():
         raise SystemExit(f"pilot rates not all above 60 %: {pilot_rates.to_dict()}")
-    print(lu.disposal_rates(lu.assign_zones(parcels, zones), as_of=REPORT_DATE)["rate"]
-          .unstack().round(2).to_string())
+    print(
+        lu.disposal_rates(lu.assign_zones(parcels, zones), as_of=REPORT_DATE)["rate"]
+        .unstack()
+        .round(2)
+        .to_string()
+    )
 
 
 if __name__ == "__main__":

@@ -30,12 +30,16 @@ def test_area_crs_picks_the_nearest_zone(lon, lat, epsg):
 def test_area_crs_keeps_gk_and_drops_the_zone_prefix():
     plain = gpd.GeoDataFrame(geometry=[square(0, 0)], crs=4549)
     assert lu.area_crs(plain).to_epsg() == 4549
-    prefixed = plain.set_geometry(plain.translate(xoff=40_000_000)).set_crs(4528, allow_override=True)
+    prefixed = plain.set_geometry(plain.translate(xoff=40_000_000)).set_crs(
+        4528, allow_override=True
+    )
     assert lu.area_crs(prefixed).to_epsg() == 4549
 
 
 def test_area_crs_from_web_mercator():
-    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(120.2, 35.95).buffer(0.01)], crs=4326).to_crs(3857)
+    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(120.2, 35.95).buffer(0.01)], crs=4326).to_crs(
+        3857
+    )
     assert lu.area_crs(gdf).to_epsg() == 4549
 
 
@@ -59,7 +63,9 @@ def test_areas_of_geographic_data_are_measured_projected():
 
 def test_prefixed_and_plain_zones_measure_the_same():
     plain = gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[square(0, 0, 123.0)], crs=4549)
-    prefixed = plain.set_geometry(plain.translate(xoff=40_000_000)).set_crs(4528, allow_override=True)
+    prefixed = plain.set_geometry(plain.translate(xoff=40_000_000)).set_crs(
+        4528, allow_override=True
+    )
     assert lu.add_areas(prefixed)["area_m2"].iloc[0] == pytest.approx(123.0**2, rel=1e-9)
 
 

@@ -17,7 +17,9 @@ def test_demo_writes_rates_and_map(tmp_path, capsys):
 
 def test_rates_command(west_coast_path, tmp_path, capsys):
     out = tmp_path / "r.csv"
-    code = main(["rates", str(west_coast_path), "--zones-layer", "zones", "--lang", "en", "--out", str(out)])
+    code = main(
+        ["rates", str(west_coast_path), "--zones-layer", "zones", "--lang", "en", "--out", str(out)]
+    )
     assert code == 0
     assert "Low-efficiency" in capsys.readouterr().out
     assert out.exists()
@@ -25,8 +27,25 @@ def test_rates_command(west_coast_path, tmp_path, capsys):
 
 def test_map_command(west_coast_path, tmp_path):
     out = tmp_path / "m.html"
-    assert main(["map", str(west_coast_path), "--zones-layer", "zones", "--renewal", str(west_coast_path),
-                 "--renewal-layer", "renewal_zones", "--tiles", "none", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "map",
+                str(west_coast_path),
+                "--zones-layer",
+                "zones",
+                "--renewal",
+                str(west_coast_path),
+                "--renewal-layer",
+                "renewal_zones",
+                "--tiles",
+                "none",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     page = out.read_text(encoding="utf-8")
     name = "风河南片区"
     assert name in page or name.encode("unicode_escape").decode() in page

@@ -21,7 +21,9 @@ def published_gcj02(lon: float, lat: float) -> tuple[float, float]:
     dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
     dlon += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
     dlon += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-    dlon += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    dlon += (
+        (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    )
     rad = lat / 180.0 * math.pi
     magic = 1 - ee * math.sin(rad) ** 2
     dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * math.sqrt(magic)) * math.pi)
@@ -29,7 +31,9 @@ def published_gcj02(lon: float, lat: float) -> tuple[float, float]:
     return lon + dlon, lat + dlat
 
 
-@pytest.mark.parametrize("point", [(120.2, 35.95), (116.397, 39.909), (87.6, 43.8), (121.47, 31.23)])
+@pytest.mark.parametrize(
+    "point", [(120.2, 35.95), (116.397, 39.909), (87.6, 43.8), (121.47, 31.23)]
+)
 def test_matches_the_published_formula(point):
     assert coords.wgs84_to_gcj02(*point) == pytest.approx(published_gcj02(*point), abs=1e-12)
 

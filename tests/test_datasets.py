@@ -12,14 +12,30 @@ def test_bundled_sample_meets_its_promises(west_coast_path, ledger, zones, renew
     assert {"parcels", "zones", "renewal_zones"} <= layers
     assert len(ledger) >= 3000
     assert ledger.crs.to_epsg() == 4490
-    for column in ("batch_id", "approval_date", "supply_date", "agreed_start_date", "actual_start_date",
-                   "stopped_date", "developed_ratio", "invested_ratio", "far", "building_coverage",
-                   "tax_per_mu", "output_per_mu", "land_use_code", "name", "disposal_method",
-                   "disposal_date"):
+    for column in (
+        "batch_id",
+        "approval_date",
+        "supply_date",
+        "agreed_start_date",
+        "actual_start_date",
+        "stopped_date",
+        "developed_ratio",
+        "invested_ratio",
+        "far",
+        "building_coverage",
+        "tax_per_mu",
+        "output_per_mu",
+        "land_use_code",
+        "name",
+        "disposal_method",
+        "disposal_date",
+    ):
         assert ledger[column].notna().any(), column
     assert ledger["disposal_date"].max() <= __import__("pandas").Timestamp("2022-12-31")
     assert set(zones["functional_zone"]) == {"青岛经济技术开发区", "青岛海洋高新区"}
-    assert {"双珠公园片区", "原海滨工业园", "湿地公园", "王台老工业区", "风河南片区"} <= set(renewal["name"])
+    assert {"双珠公园片区", "原海滨工业园", "湿地公园", "王台老工业区", "风河南片区"} <= set(
+        renewal["name"]
+    )
 
 
 def test_layer_metadata_says_synthetic(west_coast_path):

@@ -34,17 +34,32 @@ def test_reads_every_format(tmp_path, ledger, suffix):
 
 def test_field_mapping_and_preset(tmp_path):
     raw = gpd.GeoDataFrame(
-        {"dkbh": ["1", "2"], "DKMC": ["甲", "乙"], "PZSJ": ["2020-01-01", "2020/2/1"],
-         "CZFS": [None, "supplied"], "CZSJ": [None, "2021-05-01"], "extra": [1, 2]},
-        geometry=[square(0, 0), square(200, 0)], crs=4549,
+        {
+            "dkbh": ["1", "2"],
+            "DKMC": ["甲", "乙"],
+            "PZSJ": ["2020-01-01", "2020/2/1"],
+            "CZFS": [None, "supplied"],
+            "CZSJ": [None, "2021-05-01"],
+            "extra": [1, 2],
+        },
+        geometry=[square(0, 0), square(200, 0)],
+        crs=4549,
     )
     path = tmp_path / "ledger.gpkg"
     raw.to_file(path)
     parcels = lu.read_parcels(path, fields="cn-ledger")
-    assert {"parcel_id", "name", "approval_date", "disposal_method", "disposal_date", "extra"} <= set(
-        parcels.columns
-    )
-    assert parcels["approval_date"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-02-01")]
+    assert {
+        "parcel_id",
+        "name",
+        "approval_date",
+        "disposal_method",
+        "disposal_date",
+        "extra",
+    } <= set(parcels.columns)
+    assert parcels["approval_date"].tolist() == [
+        pd.Timestamp("2020-01-01"),
+        pd.Timestamp("2020-02-01"),
+    ]
     mapped = lu.read_parcels(path, fields={"dkbh": "parcel_id"})
     assert "parcel_id" in mapped.columns and "DKMC" in mapped.columns
     with pytest.raises(ValueError, match="unknown field preset"):
@@ -87,6 +102,7 @@ def test_read_zones_guesses_and_maps_name(tmp_path):
 
 # --- bad input: a clear ValueError subclass naming the rows -----------------------------------
 
+
 def write(tmp_path, gdf, name="bad.gpkg"):
     path = tmp_path / name
     gdf.to_file(path)
@@ -116,8 +132,9 @@ def test_bad_geometries(geometry, error, words):
 
 
 def test_invalid_geometry_is_repaired_with_a_warning():
-    bowtie = shapely.Polygon([(500_000, 3_980_000), (500_100, 3_980_100), (500_100, 3_980_000),
-                              (500_000, 3_980_100)])
+    bowtie = shapely.Polygon(
+        [(500_000, 3_980_000), (500_100, 3_980_100), (500_100, 3_980_000), (500_000, 3_980_100)]
+    )
     parcels = make_parcels([{}, {"geometry": bowtie}])
     with pytest.warns(UserWarning, match="repaired 1 invalid geometry.*P2"):
         out = lu.classify(parcels, as_of="2021-01-01")
@@ -135,19 +152,33 @@ def test_duplicate_ids(tmp_path):
 
 def test_unknown_category(tmp_path):
     parcels = make_parcels([{"category": "approved_unsupplied"}, {"category": "闲置"}])
-    with pytest.raises(lu.UnknownCategoryError, match="'闲置'.*P2"):
+    with pytest.raises(lu.UnknownCategoryError, match=r"'闲置'.*P2"):
         lu.read_parcels(write(tmp_path, parcels))
 
 
 @pytest.mark.parametrize(
     ("row", "words"),
     [
-        ({"approval_date": "2021-01-01", "disposal_date": "2020-12-31", "disposal_method": "withdrawn"},
-         "disposal_date is before approval_date: P1"),
-        ({"supply_date": "2021-01-01", "disposal_date": "2020-12-31", "disposal_method": "started"},
-         "disposal_date is before supply_date: P1"),
-        ({"approval_date": "2021-01-02", "supply_date": "2021-01-01"},
-         "supply_date is before approval_date"),
+        (
+            {
+                "approval_date": "2021-01-01",
+                "disposal_date": "2020-12-31",
+                "disposal_method": "withdrawn",
+            },
+            "disposal_date is before approval_date: P1",
+        ),
+        (
+            {
+                "supply_date": "2021-01-01",
+                "disposal_date": "2020-12-31",
+                "disposal_method": "started",
+            },
+            "disposal_date is before supply_date: P1",
+        ),
+        (
+            {"approval_date": "2021-01-02", "supply_date": "2021-01-01"},
+            "supply_date is before approval_date",
+        ),
     ],
 )
 def test_dates_in_the_wrong_order(parcels_from, row, words):
@@ -156,17 +187,20 @@ def test_dates_in_the_wrong_order(parcels_from, row, words):
 
 
 def test_not_a_date(parcels_from):
-    with pytest.raises(lu.DateOrderError, match="approval_date.*not dates.*P1"):
+    with pytest.raises(lu.DateOrderError, match=r"approval_date.*not dates.*P1"):
         lu.classify(parcels_from([{"approval_date": "soon"}]), as_of="2022-01-01")
 
 
 def test_method_without_date(parcels_from):
     with pytest.raises(lu.DisposalMethodError, match="without a disposal_date: P1"):
-        lu.classify(parcels_from([{"disposal_method": "started", "disposal_date": None}]), as_of="2022-01-01")
+        lu.classify(
+            parcels_from([{"disposal_method": "started", "disposal_date": None}]),
+            as_of="2022-01-01",
+        )
 
 
 def test_ratio_given_as_percentage(parcels_from):
-    with pytest.raises(lu.InputError, match="between 0 and 1.*P1"):
+    with pytest.raises(lu.InputError, match=r"between 0 and 1.*P1"):
         lu.classify(parcels_from([{"developed_ratio": 30.0}]), as_of="2022-01-01")
 
 

@@ -22,7 +22,9 @@ def tasks(ledger):
 
 def test_map_has_categories_legend_zones_and_renewal(tasks, zones, renewal):
     rates = lu.disposal_rates(lu.assign_zones(tasks, zones), as_of="2022-06-30")
-    m = lu.parcel_map(tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30")
+    m = lu.parcel_map(
+        tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30"
+    )
     html = page(m)
     for label in ("批而未供", "供而未用", "低效用地", "风河南片区", "王台老工业区", "处置率"):
         assert label in html

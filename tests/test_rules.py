@@ -18,7 +18,11 @@ def classify_one(parcels_from, as_of: str, **ledger):
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [("2020-03-09", None), ("2020-03-10", "approved_unsupplied"), ("2021-01-01", "approved_unsupplied")],
+    [
+        ("2020-03-09", None),
+        ("2020-03-10", "approved_unsupplied"),
+        ("2021-01-01", "approved_unsupplied"),
+    ],
 )
 def test_approval_counts_from_its_date(parcels_from, as_of, expected):
     category, _, _ = classify_one(parcels_from, as_of, approval_date="2020-03-10")
@@ -50,14 +54,20 @@ def test_two_year_lapse_is_flagged_but_kept(parcels_from, as_of, lapsed):
     [("2016-12-30", None), ("2016-12-31", "approved_unsupplied")],
 )
 def test_look_back_window(parcels_from, approval, expected):
-    result = lu.classify(parcels_from([{"approval_date": approval}]), as_of="2021-12-31", window_years=5)
+    result = lu.classify(
+        parcels_from([{"approval_date": approval}]), as_of="2021-12-31", window_years=5
+    )
     assert result["category"].iloc[0] == expected
     without_window = lu.classify(parcels_from([{"approval_date": approval}]), as_of="2021-12-31")
     assert without_window["category"].iloc[0] == "approved_unsupplied"
 
 
 def test_withdrawal_before_the_date_leaves_the_stock(parcels_from):
-    row = {"approval_date": "2018-01-01", "disposal_method": "withdrawn", "disposal_date": "2021-06-01"}
+    row = {
+        "approval_date": "2018-01-01",
+        "disposal_method": "withdrawn",
+        "disposal_date": "2021-06-01",
+    }
     assert classify_one(parcels_from, "2021-05-31", **row)[0] == "approved_unsupplied"
     category, reason, _ = classify_one(parcels_from, "2021-06-01", **row)
     assert category is None
@@ -66,7 +76,11 @@ def test_withdrawal_before_the_date_leaves_the_stock(parcels_from):
 
 # --- 闲置土地, Art. 2 first branch: not started one full year after the agreed start ---------
 
-SUPPLIED = {"approval_date": "2019-01-01", "supply_date": "2019-06-30", "agreed_start_date": "2020-06-30"}
+SUPPLIED = {
+    "approval_date": "2019-01-01",
+    "supply_date": "2019-06-30",
+    "agreed_start_date": "2020-06-30",
+}
 
 
 @pytest.mark.parametrize(
@@ -86,16 +100,22 @@ def test_idle_when_not_started_a_full_year_after_agreed_start(parcels_from, as_o
 
 
 def test_started_the_day_before_the_anniversary_is_not_idle(parcels_from):
-    category, _, _ = classify_one(parcels_from, "2021-12-31", **SUPPLIED, actual_start_date="2021-06-29")
+    category, _, _ = classify_one(
+        parcels_from, "2021-12-31", **SUPPLIED, actual_start_date="2021-06-29"
+    )
     assert category is None
 
 
 def test_start_after_the_date_does_not_count(parcels_from):
-    category, _, _ = classify_one(parcels_from, "2021-12-31", **SUPPLIED, actual_start_date="2022-01-01")
+    category, _, _ = classify_one(
+        parcels_from, "2021-12-31", **SUPPLIED, actual_start_date="2022-01-01"
+    )
     assert category == "supplied_unused"
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [("2021-02-28", None), ("2021-03-01", "supplied_unused")])
+@pytest.mark.parametrize(
+    ("as_of", "expected"), [("2021-02-28", None), ("2021-03-01", "supplied_unused")]
+)
 def test_without_agreed_start_the_year_runs_from_supply(parcels_from, as_of, expected):
     category, reason, _ = classify_one(
         parcels_from, as_of, approval_date="2019-01-01", supply_date="2020-03-01"
@@ -120,7 +140,9 @@ STARTED = {**SUPPLIED, "actual_start_date": "2020-07-15", "stopped_date": "2020-
         (0.50, 0.50, "2022-06-01", None),  # well developed: a stopped site, not idle land
     ],
 )
-def test_idle_when_started_but_underdeveloped_and_stopped(parcels_from, developed, invested, as_of, expected):
+def test_idle_when_started_but_underdeveloped_and_stopped(
+    parcels_from, developed, invested, as_of, expected
+):
     category, reason, _ = classify_one(
         parcels_from, as_of, **STARTED, developed_ratio=developed, invested_ratio=invested
     )
@@ -131,7 +153,11 @@ def test_idle_when_started_but_underdeveloped_and_stopped(parcels_from, develope
 
 def test_completed_project_is_never_idle(parcels_from):
     category, _, _ = classify_one(
-        parcels_from, "2022-06-01", **STARTED, developed_ratio=0.2, invested_ratio=0.1,
+        parcels_from,
+        "2022-06-01",
+        **STARTED,
+        developed_ratio=0.2,
+        invested_ratio=0.1,
         actual_completion_date="2021-10-01",
     )
     assert category is None
@@ -147,9 +173,15 @@ def test_idle_rules_are_parameters(parcels_from):
 # --- 低效用地 --------------------------------------------------------------------------------
 
 BUILT = {
-    "approval_date": "2010-01-01", "supply_date": "2010-06-01", "agreed_start_date": "2010-12-01",
-    "actual_start_date": "2010-12-01", "actual_completion_date": "2012-06-01",
-    "land_use_code": "0601", "far": 1.2, "building_coverage": 0.45, "tax_per_mu": 20.0,
+    "approval_date": "2010-01-01",
+    "supply_date": "2010-06-01",
+    "agreed_start_date": "2010-12-01",
+    "actual_start_date": "2010-12-01",
+    "actual_completion_date": "2012-06-01",
+    "land_use_code": "0601",
+    "far": 1.2,
+    "building_coverage": 0.45,
+    "tax_per_mu": 20.0,
     "output_per_mu": 400.0,
 }
 
@@ -176,7 +208,9 @@ def test_low_efficiency_screen(parcels_from, change, expected, words):
 
 
 def test_low_efficiency_lists_every_failed_indicator(parcels_from):
-    _, reason, _ = classify_one(parcels_from, "2021-12-31", **{**BUILT, "far": 0.6, "tax_per_mu": 3.0})
+    _, reason, _ = classify_one(
+        parcels_from, "2021-12-31", **{**BUILT, "far": 0.6, "tax_per_mu": 3.0}
+    )
     assert reason == "低效用地：容积率 0.6 < 1.0；亩均税收 3.0 < 10.0 万元/亩"
 
 

@@ -64,7 +64,7 @@ def test_methods_choose_what_counts():
 
 def test_unknown_method_is_an_error_unless_named():
     rows = [*ROWS, ("B", "low_efficiency", 5.0, "demolished_by_fire", "2022-02-01")]
-    with pytest.raises(lu.DisposalMethodError, match="demolished_by_fire.*P6"):
+    with pytest.raises(lu.DisposalMethodError, match=r"demolished_by_fire.*P6"):
         lu.disposal_rates(table(rows))
     rates = lu.disposal_rates(table(rows), methods={"low_efficiency": ["demolished_by_fire"]})
     assert rates.loc[("B", "low_efficiency"), "rate"] == 1
@@ -94,7 +94,9 @@ def test_missing_zone_is_its_own_group():
 
 
 def test_split_parcel_counts_once_per_zone_and_once_overall():
-    frame = table([("A", "low_efficiency", 6.0, None, None), ("B", "low_efficiency", 4.0, None, None)])
+    frame = table(
+        [("A", "low_efficiency", 6.0, None, None), ("B", "low_efficiency", 4.0, None, None)]
+    )
     frame["parcel_id"] = "same"
     by_zone = lu.disposal_rates(frame)
     assert by_zone.loc[("A", "all"), "parcels"] == 1 and by_zone.loc[("B", "all"), "parcels"] == 1
@@ -149,7 +151,9 @@ stock_rows = st.lists(
         st.sampled_from(lu.CATEGORIES),
         st.floats(0.01, 500),
         st.booleans(),
-        st.dates(min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp("2022-12-31").date()),
+        st.dates(
+            min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp("2022-12-31").date()
+        ),
     ),
     min_size=1,
     max_size=40,
@@ -158,8 +162,10 @@ stock_rows = st.lists(
 
 def frame_of(rows) -> pd.DataFrame:
     return table(
-        [(z, c, a, lu.DISPOSAL_METHODS[c][0] if d else None, str(day) if d else None)
-         for z, c, a, d, day in rows]
+        [
+            (z, c, a, lu.DISPOSAL_METHODS[c][0] if d else None, str(day) if d else None)
+            for z, c, a, d, day in rows
+        ]
     )
 
 

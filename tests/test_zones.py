@@ -17,19 +17,23 @@ def two_zones(crs=GK40) -> gpd.GeoDataFrame:
     x0, y0 = ORIGIN
     return gpd.GeoDataFrame(
         {"name": ["West", "East"], "district": ["D1", "D2"]},
-        geometry=[shapely.box(x0, y0 - 500, x0 + 1000, y0 + 500),
-                  shapely.box(x0 + 1000, y0 - 500, x0 + 2000, y0 + 500)],
+        geometry=[
+            shapely.box(x0, y0 - 500, x0 + 1000, y0 + 500),
+            shapely.box(x0 + 1000, y0 - 500, x0 + 2000, y0 + 500),
+        ],
         crs=GK40,
     ).to_crs(crs)
 
 
 def test_split_straddler_into_pieces():
-    parcels = make_parcels([
-        {"geometry": square(100, 0)},  # wholly West
-        {"geometry": square(970, 0)},  # 30 m West, 70 m East
-        {"geometry": square(5000, 0)},  # outside every zone
-        {"geometry": square(1950, 0)},  # 50 m East, 50 m outside
-    ])
+    parcels = make_parcels(
+        [
+            {"geometry": square(100, 0)},  # wholly West
+            {"geometry": square(970, 0)},  # 30 m West, 70 m East
+            {"geometry": square(5000, 0)},  # outside every zone
+            {"geometry": square(1950, 0)},  # 50 m East, 50 m outside
+        ]
+    )
     out = lu.assign_zones(parcels, two_zones(), columns=["district"])
     assert out["parcel_id"].tolist() == ["P1", "P2", "P2", "P3", "P4", "P4"]
     assert out["zone"].fillna("-").tolist() == ["West", "West", "East", "-", "East", "-"]
@@ -67,10 +71,13 @@ def test_overlapping_zones_are_refused():
     x0, y0 = ORIGIN
     zones = gpd.GeoDataFrame(
         {"name": ["A", "B"]},
-        geometry=[shapely.box(x0, y0, x0 + 1000, y0 + 1000), shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000)],
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000),
+        ],
         crs=GK40,
     )
-    with pytest.raises(lu.ZoneError, match="zones overlap.*A & B"):
+    with pytest.raises(lu.ZoneError, match=r"zones overlap.*A & B"):
         lu.assign_zones(make_parcels([{}]), zones)
 
 
@@ -78,8 +85,10 @@ def test_slight_zone_overlap_goes_to_the_first_zone():
     x0, y0 = ORIGIN
     zones = gpd.GeoDataFrame(
         {"name": ["A", "B"]},
-        geometry=[shapely.box(x0, y0, x0 + 1000, y0 + 1000),
-                  shapely.box(x0 + 999.9995, y0, x0 + 2000, y0 + 1000)],
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 999.9995, y0, x0 + 2000, y0 + 1000),
+        ],
         crs=GK40,
     )
     parcels = make_parcels([{"geometry": square(950, 100)}])
@@ -123,8 +132,14 @@ boxes = st.lists(
 
 def parcels_of(spec) -> gpd.GeoDataFrame:
     return make_parcels(
-        [{"geometry": shapely.box(ORIGIN[0] + x, ORIGIN[1] + y, ORIGIN[0] + x + w, ORIGIN[1] + y + h)}
-         for x, y, w, h in spec]
+        [
+            {
+                "geometry": shapely.box(
+                    ORIGIN[0] + x, ORIGIN[1] + y, ORIGIN[0] + x + w, ORIGIN[1] + y + h
+                )
+            }
+            for x, y, w, h in spec
+        ]
     )
 
 
@@ -149,6 +164,16 @@ def test_property_independent_of_row_order(spec, random):
     a = lu.assign_zones(parcels, two_zones())
     b = lu.assign_zones(parcels.iloc[order], two_zones())
     key = ["parcel_id", "zone"]
-    a = pd.DataFrame(a[[*key, "area_m2"]]).fillna({"zone": "-"}).sort_values(key).reset_index(drop=True)
-    b = pd.DataFrame(b[[*key, "area_m2"]]).fillna({"zone": "-"}).sort_values(key).reset_index(drop=True)
+    a = (
+        pd.DataFrame(a[[*key, "area_m2"]])
+        .fillna({"zone": "-"})
+        .sort_values(key)
+        .reset_index(drop=True)
+    )
+    b = (
+        pd.DataFrame(b[[*key, "area_m2"]])
+        .fillna({"zone": "-"})
+        .sort_values(key)
+        .reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
