@@ -60,7 +60,7 @@ CLUSTERS = [
     (120.160, 35.976, 1200.0, "mixed"),
 ]
 RENEWAL = {  # name: (lon, lat, width m, height m, kind, status)
-    "风河南片区": (120.100, 35.908, 2600, 1500, "试点片区", "推进中"),
+    "风河南片区": (120.098, 35.913, 2400, 1400, "试点片区", "推进中"),
     "双珠公园片区": (120.030, 35.884, 1200, 900, "城市更新片区", "已完成"),
     "原海滨工业园": (120.210, 35.968, 1500, 1000, "城市更新片区", "推进中"),
     "湿地公园": (120.180, 35.950, 1100, 800, "城市更新片区", "推进中"),
@@ -170,9 +170,16 @@ def renewal_layer(land: Polygon) -> gpd.GeoDataFrame:
 
 def blocks(land: Polygon, rng: np.random.Generator) -> list[tuple[Polygon, str]]:
     """Street blocks: a jittered rotated road grid, kept inside the built-up clusters."""
-    area = shapely.union_all(
-        [shapely.Point(to_work(lon, lat)).buffer(radius) for lon, lat, radius, _ in CLUSTERS]
-    ).intersection(land)
+    lobes = []
+    for lon, lat, radius, _ in CLUSTERS:  # a town grows in lobes, not as a disc
+        x, y = to_work(lon, lat)
+        lobes.append(shapely.Point(x, y).buffer(radius * 0.75))
+        for angle in rng.uniform(0, 2 * np.pi, 4):
+            reach = radius * rng.uniform(0.35, 0.75)
+            lobe = shapely.Point(x + reach * np.cos(angle), y + reach * np.sin(angle))
+            lobe = lobe.buffer(radius * rng.uniform(0.35, 0.6))
+            lobes.append(affinity.scale(lobe, rng.uniform(0.7, 1.5), 1.0))
+    area = shapely.union_all(lobes).intersection(land)
     origin = area.centroid
     frame = affinity.rotate(area, -GRID_ANGLE, origin=origin)
     minx, miny, maxx, maxy = frame.bounds
