@@ -103,7 +103,8 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
         return np.column_stack([x, y])
 
     projected = shapely.transform(geoms, transform_xy)
-    if len(projected) and not np.isfinite(shapely.bounds(projected)).all():
+    bounds = shapely.bounds(projected[~shapely.is_empty(projected)])
+    if not np.isfinite(bounds).all():
         raise InputError(
             f"coordinates fall outside the area of use of {target.name}; "
             f"check that the source CRS {source.name} is right"

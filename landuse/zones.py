@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -19,9 +19,12 @@ from landuse.areas import area_columns, area_crs, project
 __all__ = ["assign_zones"]
 
 How = Literal["split", "largest", "centroid"]
+AreaFunc = Callable[[np.ndarray], np.ndarray]
 
 
-def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -> np.ndarray:
+def _disjoint_zones(
+    zones: np.ndarray, names: np.ndarray, tolerance_m2: float, area_m2: AreaFunc
+) -> np.ndarray:
     """Return zones with slight overlaps removed; raise when zones overlap more than that.
 
     Overlapping zones would count the shared land twice. Overlaps up to ``tolerance_m2`` (the
@@ -33,7 +36,7 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     left, right = left[keep], right[keep]
     if not len(left):
         return zones
-    overlap = shapely.area(shapely.intersection(zones[left], zones[right]))
+    overlap = area_m2(shapely.intersection(zones[left], zones[right]))
     too_big = overlap > tolerance_m2
     if too_big.any():
         pairs = [
@@ -69,56 +72,76 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
 
 
 def _split_pieces(
-    parcels: np.ndarray, zones: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], sliver_m2: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pieces of boundary-crossing parcels: (parcel position, zone position or -1, geometry).
+    parcels: np.ndarray,
+    zones: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+    *,
+    parcel_m2: np.ndarray,
+    area_m2: AreaFunc,
+    sliver_m2: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pieces of crossing parcels: (parcel position, zone position or -1, geometry, area m²).
 
-    Slivers (pieces under ``sliver_m2`` from coordinate noise along shared edges) are merged
-    into the parcel's largest piece, and the part outside every zone becomes a piece of its
-    own (zone -1), so the pieces of a parcel always add up to the parcel.
+    The overlay runs in the data's CRS, where the pieces tile the parcel exactly. Slivers
+    (pieces under ``sliver_m2``: coordinate noise along shared edges) join the parcel's largest
+    piece; the part outside every zone becomes a piece of its own (zone -1). Piece areas are
+    measured in the projected CRS and rescaled (by ~1e-6 in geographic data, where straight
+    edges bend slightly when projected) so that they add up to the parcel's area exactly.
     """
     zone_pos, parcel_pos = pairs
     pieces = _polygonal(shapely.intersection(parcels[parcel_pos], zones[zone_pos]))
-    area = shapely.area(pieces)
-    positive = area > 0
-    zone_pos, parcel_pos, pieces, area = (
-        zone_pos[positive],
-        parcel_pos[positive],
-        pieces[positive],
-        area[positive],
+    native = shapely.area(pieces)
+    keep = native > 0
+    zone_pos, parcel_pos, pieces, native = (
+        zone_pos[keep],
+        parcel_pos[keep],
+        pieces[keep],
+        native[keep],
     )
+    parcel_native = shapely.area(parcels)
 
-    out_parcel, out_zone, out_geom = [], [], []
+    out_parcel: list[int] = []
+    out_zone: list[int] = []
+    out_geom: list[shapely.Geometry] = []
     order = np.lexsort((zone_pos, parcel_pos))
     bounds = np.flatnonzero(np.diff(parcel_pos[order], prepend=-1, append=-1) != 0)
     for start, stop in itertools.pairwise(bounds):
         rows = order[start:stop]
-        parcel = parcels[parcel_pos[rows[0]]]
-        big = area[rows] >= sliver_m2
+        position = parcel_pos[rows[0]]
+        parcel = parcels[position]
+        to_m2 = parcel_m2[position] / parcel_native[position]
+        big = native[rows] * to_m2 >= sliver_m2
         if not big.any():
-            big[np.argmax(area[rows])] = True
+            big[np.argmax(native[rows])] = True
         geoms = list(pieces[rows[big]])
         zone_ids = list(zone_pos[rows[big]])
-        outside_area = shapely.area(parcel) - area[rows].sum()
-        if outside_area >= sliver_m2:
+        outside_m2 = (parcel_native[position] - native[rows].sum()) * to_m2
+        if outside_m2 >= sliver_m2:
             outside = shapely.difference(parcel, shapely.union_all(zones[zone_pos[rows]]))
             geoms.append(_polygonal(np.array([outside]))[0])
             zone_ids.append(-1)
-        if not big.all() or 0 < outside_area < sliver_m2:
-            # the largest piece takes the slivers: parcel minus the other pieces, so the pieces
-            # tile the parcel exactly
-            largest = int(np.argmax(shapely.area(geoms)))
+        noise = 1e-9 * parcel_m2[position]  # float residue of the overlay, not land
+        if not big.all() or noise < outside_m2 < sliver_m2:
+            # the largest piece takes the slivers: parcel minus the other pieces
+            largest = int(np.argmax(shapely.area(np.array(geoms, dtype=object))))
             others = [g for i, g in enumerate(geoms) if i != largest]
-            geoms[largest] = _polygonal(
-                np.array([shapely.difference(parcel, shapely.union_all(others))])
-            )[0]
-        out_parcel += [parcel_pos[rows[0]]] * len(geoms)
+            remainder = shapely.difference(parcel, shapely.union_all(others))
+            geoms[largest] = _polygonal(np.array([remainder]))[0]
+        out_parcel += [position] * len(geoms)
         out_zone += zone_ids
         out_geom += geoms
+
+    piece_parcel = np.asarray(out_parcel, dtype=np.intp)
+    geometry = np.asarray(out_geom, dtype=object)
+    measured = area_m2(geometry)
+    total = np.bincount(piece_parcel, measured, minlength=len(parcels))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = parcel_m2 / total
     return (
-        np.asarray(out_parcel, dtype=np.intp),
+        piece_parcel,
         np.asarray(out_zone, dtype=np.intp),
-        np.asarray(out_geom, dtype=object),
+        geometry,
+        measured * scale[piece_parcel],
     )
 
 
@@ -131,7 +154,7 @@ def assign_zones(
     columns: Sequence[str] = (),
     crs: Any = None,
     overlap_tolerance_m2: float = 1.0,
-    sliver_m2: float = 1.0,
+    sliver_m2: float = 0.01,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
 
@@ -195,58 +218,57 @@ def assign_zones(
     if not target.is_projected:
         raise InputError(f"zones are assigned in a projected CRS, not {target.name}")
 
-    geoms = project(np.asarray(out.geometry.array), out.crs, target)
-    zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
+    # Overlay in the parcels' own CRS, where their shared edges were digitised, and only
+    # measure in the projected CRS: projecting long zone edges would bend them off the parcels.
+    source = CRS.from_user_input(out.crs)
+
+    def area_m2(geoms: np.ndarray) -> np.ndarray:
+        return shapely.area(project(geoms, source, target))
+
+    geoms = np.asarray(out.geometry.array)
+    parcel_area = area_m2(geoms)
+    zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, source)
     zone_names = zones[name].astype(str).to_numpy()
-    zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2)
+    zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2, area_m2)
     shapely.prepare(zone_geoms)
 
     n = len(out)
     zone_of = np.full(n, -1, dtype=np.intp)
+    result, share, areas = out.copy(), np.ones(n), parcel_area
     if how == "centroid":
         points = shapely.point_on_surface(geoms)
         point_pos, zone_pos = shapely.STRtree(zone_geoms).query(points, predicate="covered_by")
         hit, first_hit = np.unique(point_pos, return_index=True)
         zone_of[hit] = zone_pos[first_hit]
-        result = out.copy()
-        share = np.ones(n)
-        areas = shapely.area(geoms)
     else:
         zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="intersects")
         covered = shapely.covers(zone_geoms[zone_pos], geoms[parcel_pos])
         zone_of[parcel_pos[covered]] = zone_pos[covered]
         crossing = np.isin(parcel_pos, np.flatnonzero(zone_of < 0))
-        piece_parcel, piece_zone, piece_geom = _split_pieces(
-            geoms, zone_geoms, (zone_pos[crossing], parcel_pos[crossing]), sliver_m2
+        piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
+            geoms,
+            zone_geoms,
+            (zone_pos[crossing], parcel_pos[crossing]),
+            parcel_m2=parcel_area,
+            area_m2=area_m2,
+            sliver_m2=sliver_m2,
         )
-        piece_area = shapely.area(piece_geom)
         if how == "largest":
             zoned = piece_zone >= 0
             order = np.lexsort((-piece_area[zoned], piece_parcel[zoned]))
             best_parcel, first = np.unique(piece_parcel[zoned][order], return_index=True)
             zone_of[best_parcel] = piece_zone[zoned][order][first]
-            result = out.copy()
-            share = np.ones(n)
-            areas = shapely.area(geoms)
         else:
-            split = np.unique(piece_parcel)
-            whole = np.setdiff1d(np.arange(n), split)
+            whole = np.setdiff1d(np.arange(n), piece_parcel)
             positions = np.concatenate([whole, piece_parcel])
             order = np.argsort(positions, kind="stable")
             positions = positions[order]
-            all_zones = np.concatenate([zone_of[whole], piece_zone])[order]
-            all_geoms = np.concatenate([geoms[whole], piece_geom])[order]
-            areas = shapely.area(all_geoms)
-            share = areas / shapely.area(geoms)[positions]
+            zone_of = np.concatenate([zone_of[whole], piece_zone])[order]
+            areas = np.concatenate([parcel_area[whole], piece_area])[order]
+            share = areas / parcel_area[positions]
             result = out.iloc[positions].copy()
-            back = project(piece_geom, target, out.crs)
-            values = np.asarray(result.geometry.array).copy()
-            is_piece = np.concatenate(
-                [np.zeros(len(whole), bool), np.ones(len(piece_parcel), bool)]
-            )[order]
-            values[is_piece] = back[order[is_piece] - len(whole)]
+            values = np.concatenate([geoms[whole], piece_geom])[order]
             result[result.geometry.name] = gpd.GeoSeries(values, index=result.index, crs=out.crs)
-            zone_of = all_zones
 
     assigned = zone_of >= 0
     for source, column in ((name, "zone"), *((c, c) for c in columns)):

@@ -504,8 +504,13 @@ def main() -> None:
         )
     gdf["category"] = tasks["category"]
 
-    zones = fab.zones.to_crs(STORE_CRS)
-    renewal = fab.renewal.to_crs(STORE_CRS)
+    # the same precision grid as the parcels, so shared coastlines stay identical
+    zones, renewal = (
+        layer.to_crs(STORE_CRS).set_geometry(
+            shapely.set_precision(layer.to_crs(STORE_CRS).geometry.array, 1e-7)
+        )
+        for layer in (fab.zones, fab.renewal)
+    )
     columns = [
         "parcel_id",
         "name",
@@ -531,6 +536,10 @@ def main() -> None:
         "geometry",
     ]
     gdf = gdf[columns]
+    # snapping moved coastal vertices a few mm off the zones' coastline: clip them back
+    inside = shapely.intersection(gdf.geometry.array, shapely.union_all(zones.geometry.array))
+    gdf = gdf.set_geometry(shapely.make_valid(inside)).explode(index_parts=False)
+    gdf = gdf[gdf.geom_type == "Polygon"].dissolve("parcel_id", sort=False).reset_index()[columns]
     report(gdf, zones, renewal)
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
