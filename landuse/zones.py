@@ -271,9 +271,9 @@ def assign_zones(
             result[result.geometry.name] = gpd.GeoSeries(values, index=result.index, crs=out.crs)
 
     assigned = zone_of >= 0
-    for source, column in ((name, "zone"), *((c, c) for c in columns)):
+    for zone_column, column in ((name, "zone"), *((c, c) for c in columns)):
         values = np.full(len(zone_of), None, dtype=object)
-        values[assigned] = zones[source].to_numpy(dtype=object)[zone_of[assigned]]
+        values[assigned] = zones[zone_column].to_numpy(dtype=object)[zone_of[assigned]]
         result[column] = values
     result["zone_share"] = share
     for column, value in area_columns(np.asarray(areas, dtype=float)).items():
