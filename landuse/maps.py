@@ -1,4 +1,4 @@
-"""Folium maps of parcels, disposal-rate choropleths and renewal zones.
+"""Interactive maps: parcels by category, disposal-rate choropleths and renewal zones.
 
 folium is imported inside the functions, so ``import landuse`` stays light.
 """
@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
-from landuse._errors import InputError
+from landuse._errors import InputError, MissingColumnError
+from landuse._tiles import add_tiles
 from landuse._validate import as_date, require_crs
+from landuse._webmap import CompactPolygons, escape_text
 from landuse.coords import to_gcj02
 from landuse.stats import method_label
 from landuse.vocab import CATEGORIES, Lang, category_label
@@ -24,7 +30,7 @@ if TYPE_CHECKING:
     import folium
     import xyzservices
 
-__all__ = ["CATEGORY_COLORS", "parcel_map"]
+__all__ = ["CATEGORY_COLORS", "RATE_BINS", "RATE_COLORS", "parcel_map"]
 
 #: Colour-blind-safe colours (Okabe–Ito) per category.
 CATEGORY_COLORS = {
@@ -32,120 +38,361 @@ CATEGORY_COLORS = {
     "supplied_unused": "#D55E00",
     "low_efficiency": "#0072B2",
 }
-_RATE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-_RATE_COLORS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
-_COORD_DECIMALS = 6  # ≈ 0.1 m at Qingdao's latitude
+_CONTEXT_COLOR = "#9e9e9e"
+#: Default class limits of the disposal-rate choropleth (upper bounds).
+RATE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
+#: Sequential greens (ColorBrewer YlGn): more disposed, darker; apart from the parcel colours.
+RATE_COLORS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
+_QUALITATIVE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#882255",
+    "#44AA99",
+    "#117733",
+)
+_MAX_CLASSES = len(_QUALITATIVE)
 
-_TILES: dict[str, dict[str, Any]] = {
-    "osm": {
-        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "attr": "&copy; OpenStreetMap contributors",
+_WORDS = {
+    "zh": {
+        "parcel_id": "编号",
+        "name": "名称",
+        "category": "类别",
+        "area_mu": "面积（亩）",
+        "disposal_method": "处置方式",
+        "disposal_date": "处置时间",
+        "stock": "存量土地",
+        "disposed": "已处置（浅色虚线）",
+        "context": "其他地块",
+        "zones": "片区",
+        "rate": "处置率",
+        "renewal": "城市更新片区",
+        "no_data": "无存量",
+        "meets": "达标",
+        "misses": "未达标",
+        "target": "目标",
     },
-    "gaode": {
-        "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-        "attr": "&copy; 高德地图 AutoNavi",
-        "subdomains": "1234",
-    },
-    "gaode-satellite": {
-        "url": "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
-        "attr": "&copy; 高德地图 AutoNavi",
-        "subdomains": "1234",
-    },
-    "tianditu": {
-        "url": "https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={tk}",
-        "overlay": "https://t{s}.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&l={z}&tk={tk}",
-        "attr": "&copy; 天地图 Tianditu",
-        "subdomains": "01234567",
+    "en": {
+        "parcel_id": "Parcel",
+        "name": "Name",
+        "category": "Category",
+        "area_mu": "Area (mu)",
+        "disposal_method": "Disposal",
+        "disposal_date": "Disposal date",
+        "stock": "Stock land",
+        "disposed": "Disposed (light, dashed)",
+        "context": "Other parcels",
+        "zones": "Zones",
+        "rate": "Disposal rate",
+        "renewal": "Renewal zones",
+        "no_data": "No stock",
+        "meets": "met",
+        "misses": "missed",
+        "target": "target",
     },
 }
+_DEFAULT_TOOLTIP = ("parcel_id", "name", "category", "area_mu", "disposal_method", "disposal_date")
 
 
-def _lonlat(gdf: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
+@dataclass
+class _Classes:
+    """How parcels fall into legend entries: a label and a colour per class, a class per row."""
+
+    labels: list[str]
+    colors: list[str]
+    of_row: np.ndarray
+
+
+def _lonlat(gdf: gpd.GeoDataFrame, gcj02: bool, decimals: int | None = None) -> np.ndarray:
+    """Geometries in lon/lat (GCJ-02 for Gaode tiles), optionally rounded for a small page."""
     out = to_gcj02(gdf) if gcj02 else gdf.to_crs(4326)
-    rounded = shapely.transform(
-        np.asarray(out.geometry.array), lambda xy: np.round(xy, _COORD_DECIMALS)
-    )
-    return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
+    geoms = np.asarray(out.geometry.array)
+    if decimals is None:
+        return geoms
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
 
 
-def _text(values: pd.Series) -> list[str]:
-    """Escape user text that will reach the page as HTML."""
-    return ["" if pd.isna(v) else html.escape(str(v)) for v in values]
+def _category_classes(parcels: gpd.GeoDataFrame, context: bool, lang: Lang, cmap: Any) -> _Classes:
+    colors = {**CATEGORY_COLORS, **(cmap if isinstance(cmap, Mapping) else {})}
+    present = [c for c in CATEGORIES if (parcels["category"] == c).any()]
+    labels = [category_label(c, lang) for c in present]
+    palette = [colors[c] for c in present]
+    of_row = parcels["category"].map({c: i for i, c in enumerate(present)})
+    if context and of_row.isna().any():
+        labels.append(_WORDS[lang]["context"])
+        palette.append(_CONTEXT_COLOR)
+        of_row = of_row.fillna(len(present))
+    return _Classes(labels, palette, of_row.fillna(-1).to_numpy(dtype=int))
 
 
-def _feature_collection(geoms: np.ndarray, properties: pd.DataFrame) -> dict[str, Any]:
-    geometries = shapely.to_geojson(geoms)
-    records = properties.to_dict(orient="records")
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": json.loads(g), "properties": p}
-            for g, p in zip(geometries, records, strict=True)
-        ],
-    }
+def _column_classes(values: pd.Series, cmap: Any, scheme: str | None, k: int) -> _Classes:
+    import branca.utilities
+    import mapclassify
 
-
-def _add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
-    """Add the basemap; return whether vector layers must be drawn in GCJ-02."""
-    import folium
-    import xyzservices
-
-    if tiles is None:
-        return False
-    if isinstance(tiles, xyzservices.TileProvider):
-        folium.TileLayer(
-            tiles=tiles.build_url(),
-            attr=tiles.html_attribution,
-            name=tiles.name,
-            max_zoom=tiles.get("max_zoom", 19),
-        ).add_to(m)
-        return False
-    if not isinstance(tiles, str):
-        raise InputError(f"tiles must be a name, a URL template or a TileProvider, not {tiles!r}")
-    if "{z}" in tiles and "{x}" in tiles:
-        folium.TileLayer(tiles=tiles, attr="custom tiles", name="basemap").add_to(m)
-        return False
-    if tiles not in _TILES:
-        raise InputError(
-            f"unknown tiles {tiles!r}; use one of {', '.join(_TILES)}, None, a URL template "
-            "with {z}/{x}/{y}, or an xyzservices.TileProvider"
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        valid = values.notna().to_numpy()
+        if not valid.any():
+            raise InputError(f"column {values.name!r} has no values to classify")
+        classifier = mapclassify.classify(
+            values[valid].to_numpy(dtype=float), scheme or "quantiles", k=k
         )
-    spec = _TILES[tiles]
-    if tiles == "tianditu":
-        if not tk:
-            raise InputError("tiles='tianditu' needs a Tianditu key: pass tk=… (天地图开发者密钥)")
-        for url, name in ((spec["url"], "天地图"), (spec["overlay"], "天地图注记")):
-            folium.TileLayer(
-                tiles=url.replace("{tk}", html.escape(tk)),
-                attr=spec["attr"],
-                name=name,
-                subdomains=spec["subdomains"],
-                overlay=url != spec["url"],
-                max_zoom=18,
-            ).add_to(m)
-        return False
-    folium.TileLayer(
-        tiles=spec["url"],
-        attr=spec["attr"],
-        name=tiles,
-        subdomains=spec.get("subdomains", "abc"),
-        max_zoom=18,
-    ).add_to(m)
-    return tiles.startswith("gaode")
+        bins = np.asarray(classifier.bins)
+        lower = np.r_[values.min(), bins[:-1]]
+        labels = [f"{lo:,.4g} – {hi:,.4g}" for lo, hi in zip(lower, bins, strict=True)]
+        of_row = np.full(len(values), -1)
+        of_row[valid] = classifier.yb
+        name = cmap if isinstance(cmap, str) else "YlOrRd"
+        colors = branca.utilities.color_brewer(name, n=max(len(bins), 3))
+        return _Classes(labels, list(colors)[: len(bins)], of_row)
+    codes, uniques = pd.factorize(values, sort=True)
+    if len(uniques) > _MAX_CLASSES:
+        raise InputError(
+            f"column {values.name!r} has {len(uniques)} distinct values; a map legend reads "
+            f"{_MAX_CLASSES} at most: pick another column or group the values first"
+        )
+    labels = [str(u) for u in uniques]
+    if isinstance(cmap, Mapping):
+        colors = [cmap.get(u, _CONTEXT_COLOR) for u in uniques]
+    else:
+        colors = list(_QUALITATIVE[: len(uniques)])
+    return _Classes(labels, colors, codes)
 
 
-def _legend_html(title: str, items: list[tuple[str, str]]) -> str:
+def _styles(colors: list[str], style_kwds: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Two styles per class: pending (solid) and disposed (light, dashed)."""
+    out = []
+    for color in colors:
+        base = {"color": color, "weight": 1, "opacity": 0.9, "fillColor": color, "fillOpacity": 0.7}
+        out.append({**base, **style_kwds})
+        out.append({**base, "fillOpacity": 0.2, "dashArray": "4 3", **style_kwds})
+    return out
+
+
+def _tooltips(rows: gpd.GeoDataFrame, tooltip: Any, lang: Lang) -> dict[str, list[str]]:
+    if tooltip is False:
+        return {}
+    words = _WORDS[lang]
+    explicit = tooltip is not None and tooltip is not True
+    fields = tuple(tooltip) if explicit else _DEFAULT_TOOLTIP  # type: ignore[arg-type]
+    missing = [f for f in fields if f not in rows.columns]
+    if explicit and missing:
+        raise MissingColumnError(f"tooltip column(s) not found: {', '.join(missing)}")
+    tips: dict[str, list[str]] = {}
+    for field in fields:
+        if field not in rows.columns:
+            continue
+        values = rows[field]
+        if field == "category":
+            values = values.map(lambda c: category_label(c, lang), na_action="ignore")
+        elif field == "disposal_method":
+            values = values.map(lambda m: method_label(m, lang), na_action="ignore")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(values):
+            values = values.round(2)
+        tips[words.get(field, field)] = escape_text(values)
+    return tips
+
+
+def _legend(title: str, entries: list[tuple[str, str, str]]) -> str:
+    """HTML of one legend block: (label, fill colour, extra CSS) per entry; text escaped."""
     rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        f'background:{color};vertical-align:middle;border:1px solid #333"></span>'
-        f"{html.escape(label)}</div>"
-        for label, color in items
+        '<div style="margin:2px 0"><span style="display:inline-block;width:14px;height:14px;'
+        f'margin-right:6px;vertical-align:middle;background:{color};border:1px solid #444;{extra}">'
+        f"</span>{html.escape(label)}</div>"
+        for label, color, extra in entries
     )
-    return (
-        '<div class="landuse-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;'
-        "background:rgba(255,255,255,.92);padding:8px 10px;border-radius:4px;font:13px sans-serif;"
-        f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{html.escape(title)}</b>{rows}</div>'
+    return f'<div style="margin-bottom:6px"><b>{html.escape(title)}</b>{rows}</div>'
+
+
+class _Legend(MacroElement):  # type: ignore[misc]
+    """A legend as a Leaflet control, so it stacks with the scale bar instead of covering it."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "landuse-legend");
+    div.innerHTML = {{ this.html_json }};
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
     )
+
+    def __init__(self, blocks: list[str]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        # json.dumps keeps quotes safe; "</" is split so the HTML cannot end the script
+        self.html_json = json.dumps("".join(blocks)).replace("</", "<\\/")
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.header.add_child(
+                Element(f"<style>{_LEGEND_CSS}</style>"), name="landuse_legend_css"
+            )
+        super().render(**kwargs)
+
+
+_LEGEND_CSS = """
+.landuse-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 4px;
+  font: 13px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 260px; }
+.landuse-legend b { display: block; margin-bottom: 3px; }
+"""
+
+
+def _zone_rates(zones: gpd.GeoDataFrame, rates: pd.DataFrame, category: str) -> pd.DataFrame:
+    if "category" not in rates.index.names or rates.index.nlevels != 2:
+        raise InputError("rates must be a disposal_rates(..., by='zone') table (one area level)")
+    per_zone = rates.xs(category, level="category")
+    return per_zone.reindex(zones["name"].to_numpy())
+
+
+def _add_zones(
+    m: folium.Map,
+    zones: gpd.GeoDataFrame,
+    geoms: np.ndarray,
+    rates: pd.DataFrame | None,
+    rate_category: str,
+    rate_bins: Sequence[float],
+    lang: Lang,
+) -> str | None:
+    """Zones as outlines, or as a rate choropleth; return the rate legend HTML if any."""
+    import branca.colormap
+    import folium
+    import mapclassify
+
+    words = _WORDS[lang]
+    fill: list[str | None] = [None] * len(zones)
+    tip = escape_text(zones["name"])
+    legend = None
+    if rates is not None:
+        table = _zone_rates(zones, rates, rate_category)
+        rate = table["rate"].to_numpy(dtype=float)
+        bins = list(rate_bins)
+        ramp = branca.colormap.LinearColormap(list(RATE_COLORS), vmin=0, vmax=max(len(bins) - 1, 1))
+        colors = [ramp.rgb_hex_str(i) for i in range(len(bins))]
+        valid = ~np.isnan(rate)
+        if valid.any():
+            classes = mapclassify.UserDefined(rate[valid], bins=bins)
+            for i, c in zip(np.flatnonzero(valid), classes.yb, strict=True):
+                fill[i] = colors[c]
+        target = table["target"].to_numpy() if "target" in table else None
+        shown = []
+        for i, r in enumerate(rate):
+            text = words["no_data"] if np.isnan(r) else f"{r:.1%}"
+            if target is not None and not np.isnan(r):
+                met = words["meets"] if r >= target[i] else words["misses"]
+                text += f"（{words['target']} {target[i]:.0%}，{met}）"
+            shown.append(f"{tip[i]}：{html.escape(text)}")
+        tip = shown
+        lower = [0.0, *bins[:-1]]
+        entries = [
+            (f"{lo:.0%} – {hi:.0%}", color, "")
+            for lo, hi, color in zip(lower, bins, colors, strict=True)
+        ]
+        entries.append((words["no_data"], "#ffffff", ""))
+        label = f"{words['rate']}（{category_label(rate_category, lang)}）"
+        legend = _legend(label, entries)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(g),
+            "properties": {"tip": t, "fill": f},
+        }
+        for g, t, f in zip(geoms, tip, fill, strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=words["zones"],
+        style_function=lambda f: {
+            "color": "#333",
+            "weight": 2,
+            "fillColor": f["properties"]["fill"] or "#ffffff",
+            "fillOpacity": 0.55 if f["properties"]["fill"] else 0.0,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(m)
+    return legend
+
+
+def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, lang: Lang) -> None:
+    import folium
+
+    group = folium.FeatureGroup(name=_WORDS[lang]["renewal"])
+    names = escape_text(renewal["name"])
+    status = escape_text(renewal["status"]) if "status" in renewal.columns else [""] * len(names)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(g),
+            "properties": {"tip": f"{n}（{s}）" if s else n},
+        }
+        for g, n, s in zip(geoms, names, status, strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {
+            "color": "#6a3d9a",
+            "weight": 3,
+            "fill": False,
+            "dashArray": "8 5",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
+    points = shapely.point_on_surface(geoms)
+    for name, point in zip(names, points, strict=True):
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                icon_size=(0, 0),
+                html='<div class="landuse-label" style="font:bold 13px sans-serif;color:#4a2475;'
+                "white-space:nowrap;transform:translate(-50%,-50%);"
+                f'text-shadow:0 0 3px #fff,0 0 3px #fff">{name}</div>',
+            ),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _make_offline(m: folium.Map) -> None:
+    """Inline Leaflet (with its licence) and drop every other external script and stylesheet."""
+    import folium
+
+    from landuse._assets import leaflet_css, leaflet_js, leaflet_license
+
+    m.default_js = []
+    m.default_css = []
+    header = m.get_root().header
+    notice = leaflet_license().replace("--", "- -")
+    header.add_child(
+        folium.Element(f"<!-- Leaflet 1.9.4 licence:\n{notice}\n-->"), name="leaflet_license"
+    )
+    header.add_child(folium.Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(folium.Element(f"<script>{leaflet_js()}</script>"), name="leaflet")
+
+
+def _new_map() -> folium.Map:
+    import folium
+
+    from landuse._assets import LEAFLET_CDN
+
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    # only Leaflet is needed: no jQuery, Bootstrap or icon fonts to fetch
+    m.default_js = [("leaflet", LEAFLET_CDN["js"])]
+    m.default_css = [("leaflet_css", LEAFLET_CDN["css"])]
+    return m
 
 
 def parcel_map(
@@ -158,36 +405,76 @@ def parcel_map(
     tk: str | None = None,
     offline: bool = False,
     m: folium.Map | None = None,
+    column: str = "category",
+    cmap: str | Mapping[str, str] | None = None,
+    scheme: str | None = None,
+    k: int = 5,
+    tooltip: bool | Sequence[str] | None = None,
+    style_kwds: Mapping[str, Any] | None = None,
     as_of: Any = None,
+    context: bool = False,
     rate_category: str = "all",
+    rate_bins: Sequence[float] = RATE_BINS,
+    legend: bool = True,
+    precision: int = 6,
     lang: Lang = "zh",
 ) -> folium.Map:
-    """A Folium map of parcels by category, zones (optionally as a rate choropleth) and renewal zones.
+    """A Folium map of parcels, zones (as a disposal-rate choropleth) and renewal zones.
+
+    Parcels are packed compactly into the page and drawn on a canvas, so 100,000 parcels make
+    a map of a few MB that draws in seconds; one layer per legend entry in the layer control.
 
     Parameters
     ----------
     parcels
-        Parcels with ``category`` (rows without one are not drawn: they are not in the stock).
+        Parcels with ``category`` (rows without one are the context, drawn only with
+        ``context=True``), or any column named by ``column``.
     zones
-        Zones with ``name``; drawn as a choropleth of ``rates`` when given.
+        Zones with ``name``; a choropleth of ``rates`` when given, else outlines.
     renewal
-        Renewal zones (城市更新片区) with ``name``, outlined and labelled.
+        Renewal zones (城市更新片区) with ``name`` (and ``status``), outlined and labelled.
     rates
-        A :func:`landuse.disposal_rates` table ``by="zone"``.
+        A :func:`landuse.disposal_rates` table ``by="zone"``; classes from mapclassify
+        (``rate_bins``), rates shown in %, with the target when the table has one.
     tiles
-        ``"osm"``, ``"tianditu"`` (needs ``tk``), ``"gaode"`` / ``"gaode-satellite"`` (every layer
-        is shifted to GCJ-02 to sit on the tiles), a URL template, an
-        ``xyzservices.TileProvider``, or ``None``.
+        ``"osm"``; ``"tianditu"`` / ``"tianditu-satellite"`` (vector or imagery with annotation;
+        need ``tk``); ``"gaode"`` / ``"gaode-satellite"`` (every layer is shifted to GCJ-02 to
+        sit on the tiles); a URL template with ``{z}/{x}/{y}`` (an intranet tile server); an
+        ``xyzservices.TileProvider``; or ``None``.
+    tk
+        Tianditu key (天地图开发者密钥).
     offline
-        Self-contained HTML with Leaflet inlined — not available yet (raises).
+        One self-contained HTML file: Leaflet inlined from the ``offline`` extra (with its
+        licence), no other script or stylesheet; only tiles come from the network.
     m
-        Existing map to draw on.
+        An existing ``folium.Map`` to draw on.
+    column, cmap, scheme, k
+        As in ``GeoDataFrame.explore``: colour by another column; ``cmap`` a ColorBrewer name
+        for numbers or ``{value: colour}``; numbers are classed by mapclassify ``scheme``
+        (default quantiles) into ``k`` classes.
+    tooltip
+        Columns shown on hover (default id, name, category, 亩, disposal method and date);
+        ``False`` for none.
+    style_kwds
+        Leaflet path options applied to every parcel (``weight``, ``fillOpacity``, …).
     as_of
-        Parcels disposed by this date are drawn lighter and dashed.
-    rate_category
-        Which category's rate colours the zones (default ``"all"``).
+        Parcels disposed by this date (default: any recorded disposal) are drawn light and
+        dashed.
+    context
+        Also draw the parcels without a category, in grey.
+    rate_category, rate_bins
+        Which category's rate colours the zones (default ``"all"``), and the class limits.
+    legend
+        Add the legend (Chinese by default).
+    precision
+        Decimal places of the coordinates (6 ≈ 0.1 m).
     lang
-        Legend and tooltip language.
+        ``"zh"`` or ``"en"`` for legend, layer names and tooltips.
+
+    Returns
+    -------
+    folium.Map
+        ``m.save("map.html")`` writes the page; in a notebook it displays inline.
 
     Examples
     --------
@@ -199,153 +486,87 @@ def parcel_map(
     """
     import folium
 
-    if offline:
-        raise NotImplementedError("offline=True maps are not available yet")
+    if lang not in _WORDS:
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     require_crs(parcels)
     if len(parcels) == 0:
         raise InputError("parcels is empty: nothing to map")
-    if "category" not in parcels.columns:
-        raise InputError("parcels need a category column; derive it with lu.classify")
+    if column not in parcels.columns:
+        hint = "; derive it with lu.classify" if column == "category" else ""
+        raise MissingColumnError(f"parcels need a {column!r} column{hint}")
+    for other, what in ((zones, "zones"), (renewal, "renewal")):
+        if other is not None:
+            require_crs(other, what)
+            if "name" not in other.columns:
+                raise MissingColumnError(f"{what} need a name column")
 
     if m is None:
-        m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
-    gcj02 = _add_tiles(m, tiles, tk)
-    drawn = _lonlat(parcels[parcels["category"].notna()], gcj02)
+        m = _new_map()
+    if offline:
+        _make_offline(m)
+    gcj02 = add_tiles(m, tiles, tk)
+    words = _WORDS[lang]
+    blocks: list[str] = []
 
     if zones is not None:
-        _add_zones(m, _lonlat(zones, gcj02), rates, rate_category, lang)
-    day = as_date(as_of) if as_of is not None else None
-    labels = {
-        "zh": ("编号", "名称", "类别", "面积（亩）", "处置方式", "处置时间"),
-        "en": ("Parcel", "Name", "Category", "Area (mu)", "Disposal", "Disposal date"),
-    }[lang]
-    area = drawn["area_mu"] if "area_mu" in drawn.columns else _area_mu(drawn, parcels)
-    for category in CATEGORIES:
-        rows = drawn[drawn["category"] == category]
-        if rows.empty:
-            continue
-        methods = rows.get("disposal_method", pd.Series(None, index=rows.index))
-        dates = pd.to_datetime(rows.get("disposal_date", pd.Series(pd.NaT, index=rows.index)))
-        disposed = methods.notna() & (dates <= day if day is not None else dates.notna())
-        props = pd.DataFrame(
-            {
-                "id": _text(rows["parcel_id"]),
-                "name": _text(rows["name"]) if "name" in rows.columns else "",
-                "category": category_label(category, lang),
-                "area": area.loc[rows.index].round(1).astype(str).tolist(),
-                "method": _text(methods.map(lambda v: method_label(v, lang), na_action="ignore")),
-                "date": [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in dates],
-                "disposed": disposed.to_numpy(),
-            }
+        rate_legend = _add_zones(
+            m, zones, _lonlat(zones, gcj02, precision), rates, rate_category, rate_bins, lang
         )
-        color = CATEGORY_COLORS[category]
-        folium.GeoJson(
-            _feature_collection(np.asarray(rows.geometry.array), props),
-            name=category_label(category, lang),
-            style_function=lambda f, color=color: {
-                "color": color,
-                "weight": 1,
-                "fillColor": color,
-                "fillOpacity": 0.25 if f["properties"]["disposed"] else 0.7,
-                "dashArray": "4 3" if f["properties"]["disposed"] else None,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["id", "name", "category", "area", "method", "date"], aliases=list(labels)
-            ),
-        ).add_to(m)
+        if rate_legend:
+            blocks.append(rate_legend)
+
+    if column == "category":
+        classes = _category_classes(parcels, context, lang, cmap)
+    else:
+        classes = _column_classes(parcels[column], cmap, scheme, k)
+    drawn = classes.of_row >= 0
+    rows = parcels[drawn]
+    if rows.empty:
+        raise InputError(f"no parcel has a {column!r} to draw")
+    if "area_mu" not in rows.columns and (tooltip is None or tooltip is True):
+        from landuse.areas import add_areas
+
+        rows = add_areas(rows)
+    method = (
+        rows["disposal_method"]
+        if "disposal_method" in rows.columns
+        else pd.Series(None, index=rows.index)
+    )
+    dates = (
+        pd.to_datetime(rows["disposal_date"])
+        if "disposal_date" in rows.columns
+        else pd.Series(pd.NaT, index=rows.index)
+    )
+    disposed = method.notna() & (dates <= as_date(as_of) if as_of is not None else dates.notna())
+
+    present = np.unique(classes.of_row[drawn])
+    groups = [folium.FeatureGroup(name=html.escape(classes.labels[i])) for i in present]
+    for group in groups:
+        group.add_to(m)
+    group_of = np.searchsorted(present, classes.of_row[drawn])
+    style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
+    geoms = _lonlat(rows, gcj02)
+    CompactPolygons(
+        geoms,
+        groups=groups,
+        group_of=group_of,
+        style_of=style_of,
+        styles=_styles(classes.colors, style_kwds or {}),
+        tips=_tooltips(rows, tooltip, lang),
+        precision=precision,
+    ).add_to(m)
 
     if renewal is not None:
-        _add_renewal(m, _lonlat(renewal, gcj02), lang)
+        _add_renewal(m, renewal, _lonlat(renewal, gcj02, precision), lang)
 
-    title = "存量土地" if lang == "zh" else "Stock land"
-    items = [(category_label(c, lang), CATEGORY_COLORS[c]) for c in CATEGORIES]
-    items.append(("已处置（浅色虚线）" if lang == "zh" else "Disposed (light, dashed)", "#dddddd"))
-    m.get_root().html.add_child(folium.Element(_legend_html(title, items)))  # type: ignore[attr-defined]
+    if legend:
+        title = words["stock"] if column == "category" else str(column)
+        entries = [(classes.labels[i], classes.colors[i], "") for i in present]
+        if disposed.any():
+            entries.append((words["disposed"], "rgba(120,120,120,.25)", "border-style:dashed"))
+        blocks.insert(0, _legend(title, entries))
+        _Legend(blocks).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    minx, miny, maxx, maxy = (
-        drawn.total_bounds if len(drawn) else _lonlat(parcels, gcj02).total_bounds
-    )
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
-
-
-def _area_mu(drawn: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> pd.Series:
-    from landuse.areas import add_areas
-
-    return add_areas(parcels.loc[drawn.index])["area_mu"]
-
-
-def _add_zones(
-    m: folium.Map,
-    zones: gpd.GeoDataFrame,
-    rates: pd.DataFrame | None,
-    rate_category: str,
-    lang: Lang,
-) -> None:
-    import branca.colormap
-    import folium
-
-    rate = pd.Series(np.nan, index=zones.index)
-    if rates is not None:
-        if "category" not in rates.index.names or rates.index.nlevels != 2:
-            raise InputError("rates must be a disposal_rates(..., by='zone') table")
-        per_zone = rates.xs(rate_category, level="category")["rate"]
-        rate = zones["name"].map(per_zone)
-    colormap = branca.colormap.StepColormap(
-        list(_RATE_COLORS),
-        index=list(_RATE_BINS),
-        vmin=0,
-        vmax=1,
-        caption=("处置率" if lang == "zh" else "Disposal rate")
-        + (f"（{category_label(rate_category, lang)}）" if rates is not None else ""),
-    )
-    shown = ["" if pd.isna(r) else f"{r:.1%}" for r in rate]
-    props = pd.DataFrame(
-        {
-            "name": _text(zones["name"]),
-            "rate": shown,
-            "fill": [None if pd.isna(r) else colormap(r) for r in rate],
-        }
-    )
-    folium.GeoJson(
-        _feature_collection(np.asarray(zones.geometry.array), props),
-        name="片区" if lang == "zh" else "Zones",
-        style_function=lambda f: {
-            "color": "#444",
-            "weight": 2,
-            "fillColor": f["properties"]["fill"] or "#ffffff",
-            "fillOpacity": 0.35 if f["properties"]["fill"] else 0.0,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "rate"],
-            aliases=["片区", "处置率"] if lang == "zh" else ["Zone", "Rate"],
-        ),
-    ).add_to(m)
-    if rates is not None:
-        colormap.add_to(m)
-
-
-def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, lang: Lang) -> None:
-    import folium
-
-    group = folium.FeatureGroup(name="城市更新片区" if lang == "zh" else "Renewal zones")
-    props = pd.DataFrame({"name": _text(renewal["name"])})
-    folium.GeoJson(
-        _feature_collection(np.asarray(renewal.geometry.array), props),
-        style_function=lambda f: {
-            "color": "#6a3d9a",
-            "weight": 3,
-            "fill": False,
-            "dashArray": "8 4",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(group)
-    for name, point in zip(props["name"], renewal.geometry.representative_point(), strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div style="font:bold 12px sans-serif;color:#6a3d9a;'
-                f'white-space:nowrap;text-shadow:0 0 3px #fff">{name}</div>'
-            ),
-        ).add_to(group)
-    group.add_to(m)

@@ -1,7 +1,13 @@
+"""Map content, checked by decoding what the page carries (the browser tests draw it)."""
+
 from __future__ import annotations
 
+import base64
+import json
 import re
+import zlib
 
+import numpy as np
 import pytest
 import xyzservices
 
@@ -11,8 +17,22 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def page(m) -> str:
-    """The rendered page with folium's JSON \\uXXXX escapes decoded, as the browser sees it."""
+    """The rendered page with folium's JSON \\uXXXX escapes decoded."""
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda g: chr(int(g.group(1), 16)), m.get_root().render())
+
+
+def payloads(m) -> list[dict]:
+    """The packed parcel layers of a map, decoded as the page's script does."""
+    found = re.findall(r'landuse\.decode\("([A-Za-z0-9+/=]+)"\)', m.get_root().render())
+    return [json.loads(zlib.decompress(base64.b64decode(b))) for b in found]
+
+
+def decode_rings(geom: dict) -> list[np.ndarray]:
+    """Rings back to lon/lat arrays (the inverse of the page's decoder)."""
+    deltas = np.asarray(geom["c"], dtype=np.int64).reshape(-1, 2)
+    coords = (np.cumsum(deltas, axis=0) + geom["o"]) / 10 ** geom["p"]
+    ends = np.cumsum(geom["r"])
+    return np.split(coords, ends[:-1])
 
 
 @pytest.fixture(scope="module")
@@ -21,22 +41,60 @@ def tasks(ledger):
 
 
 def test_map_has_categories_legend_zones_and_renewal(tasks, zones, renewal):
-    rates = lu.disposal_rates(lu.assign_zones(tasks, zones), as_of="2022-06-30")
-    m = lu.parcel_map(
-        tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30"
-    )
+    rates = lu.disposal_rates(lu.assign_zones(tasks, zones), as_of="2022-06-30", target=0.6)
+    m = lu.parcel_map(tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30")
     html = page(m)
-    for label in ("批而未供", "供而未用", "低效用地", "风河南片区", "王台老工业区", "处置率"):
+    for label in ("批而未供", "供而未用", "低效用地", "风河南片区", "王台老工业区", "处置率", "80% – 100%"):
         assert label in html
+    assert "灵山卫街道" in html and "目标 60%" in html
     assert "tile.openstreetmap.org" not in html  # tiles=None
+    (data,) = payloads(m)
+    stock = tasks[tasks["category"].notna()]
+    assert len(data["group"]) == len(stock)  # every stock parcel drawn, no other
+    disposed = stock["disposal_date"] <= "2022-06-30"
+    assert sum(s % 2 for s in data["style"]) == int(disposed.sum())  # disposed drawn light
+
+
+def test_geometry_round_trip_is_within_a_decimetre(tasks):
+    sample = tasks[tasks["category"].notna()].head(50)
+    (data,) = payloads(lu.parcel_map(sample, tiles=None))
+    rings = decode_rings(data["geom"])
+    original = sample.to_crs(4326).geometry.iloc[0].exterior.coords[:-1]
+    np.testing.assert_allclose(rings[0], np.asarray(original), atol=0.6e-6)
+
+
+def test_holes_and_multipolygons_survive(tasks):
+    import shapely
+
+    sample = tasks[tasks["category"].notna()].head(2).copy()
+    first, second = sample.geometry.iloc[0], sample.geometry.iloc[1]
+    donut = first.difference(first.centroid.buffer(0.0001))
+    sample.iloc[0, sample.columns.get_loc("geometry")] = donut
+    sample.iloc[1, sample.columns.get_loc("geometry")] = shapely.MultiPolygon([second, donut])
+    (data,) = payloads(lu.parcel_map(sample, tiles=None))
+    assert data["geom"]["f"] == [1, 2]  # parts per parcel
+    assert data["geom"]["g"] == [2, 1, 2]  # rings per part: holes kept
 
 
 def test_user_text_is_escaped(tasks):
     sample = tasks[tasks["category"].notna()].head(5).copy()
     sample.iloc[0, sample.columns.get_loc("name")] = XSS
-    html = page(lu.parcel_map(sample, tiles=None))
-    assert XSS not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    m = lu.parcel_map(sample, tiles=None)
+    assert XSS not in page(m)
+    (data,) = payloads(m)
+    names = data["tips"][1]
+    values = names["v"] if "v" in names else names["k"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in values
+
+
+def test_escaped_zone_and_renewal_names(tasks, zones, renewal):
+    zones = zones.copy()
+    renewal = renewal.copy()
+    zones.loc[0, "name"] = XSS
+    renewal.loc[0, "name"] = "<b>更新</b>"
+    html = page(lu.parcel_map(tasks, zones=zones, renewal=renewal, tiles=None))
+    assert XSS not in html and "<b>更新</b>" not in html
+    assert "&lt;b&gt;更新&lt;/b&gt;" in html
 
 
 def test_basemaps(tasks):
@@ -44,25 +102,60 @@ def test_basemaps(tasks):
     assert "tile.openstreetmap.org" in page(lu.parcel_map(sample))
     tdt = page(lu.parcel_map(sample, tiles="tianditu", tk="KEY123"))
     assert "T=vec_w" in tdt and "T=cva_w" in tdt and "tk=KEY123" in tdt
+    img = page(lu.parcel_map(sample, tiles="tianditu-satellite", tk="KEY123"))
+    assert "T=img_w" in img and "T=cia_w" in img
     with pytest.raises(lu.InputError, match="tk="):
         lu.parcel_map(sample, tiles="tianditu")
     with pytest.raises(lu.InputError, match="unknown tiles"):
         lu.parcel_map(sample, tiles="googel")
     provider = xyzservices.providers.OpenTopoMap
     assert "opentopomap.org" in page(lu.parcel_map(sample, tiles=provider))
-    custom = "http://intranet.example/tiles/{z}/{x}/{y}.png"
+    custom = "http://10.1.2.3/tiles/{z}/{x}/{y}.png"
     assert custom in page(lu.parcel_map(sample, tiles=custom))
+    assert "autonavi.com" in page(lu.parcel_map(sample, tiles="gaode-satellite"))
 
 
-def first_lon(html: str) -> float:
-    return float(re.search(r'"coordinates": \[\[\[([0-9.]+),', html).group(1))
-
-
-def test_gaode_draws_in_gcj02(tasks):
+def test_gaode_draws_every_layer_in_gcj02(tasks, zones):
     sample = tasks[tasks["category"].notna()].head(3)
-    plain = first_lon(page(lu.parcel_map(sample, tiles=None)))
-    shifted = first_lon(page(lu.parcel_map(sample, tiles="gaode")))
-    assert 0.004 < shifted - plain < 0.006  # ≈ 460 m east in Qingdao
+    (plain,) = payloads(lu.parcel_map(sample, tiles=None))
+    (shifted,) = payloads(lu.parcel_map(sample, tiles="gaode"))
+    shift = (np.asarray(shifted["geom"]["o"]) - plain["geom"]["o"]) / 1e6
+    assert 0.0045 < shift[0] < 0.0056 and 0 < shift[1] < 0.0003  # ≈ 460 m east, ≈ 15 m north
+    zone_plain = re.search(r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles=None)))
+    zone_gcj = re.search(r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles="gaode")))
+    assert 0.0045 < float(zone_gcj.group(1)) - float(zone_plain.group(1)) < 0.0056
+
+
+def test_offline_inlines_leaflet_with_its_licence_and_nothing_external(tasks):
+    html = page(lu.parcel_map(tasks.head(30), tiles=None, offline=True))
+    assert "Leaflet 1.9.4" in html and "BSD 2-Clause License" in html
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)
+    assert "url(images/" not in html  # the layer-control icons are inlined
+    cdn = page(lu.parcel_map(tasks.head(30), tiles=None))
+    assert "cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js" in cdn
+    assert "jquery" not in cdn and "bootstrap" not in cdn
+
+
+def test_explore_style_options(tasks):
+    numeric = lu.parcel_map(tasks.head(300), column="area_mu", scheme="quantiles", k=4, tiles=None,
+                            tooltip=["parcel_id", "area_mu"], style_kwds={"weight": 3}, lang="en")
+    html = page(numeric)
+    assert "area_mu" in html and '"weight": 3' in html
+    (data,) = payloads(numeric)
+    assert sorted(set(data["group"])) == [0, 1, 2, 3]
+    assert len(data["tips"]) == 2
+    coded = lu.parcel_map(tasks.head(300), column="land_use_code", cmap={"0601": "#ff0000"}, tiles=None)
+    assert "#ff0000" in page(coded)
+    with pytest.raises(lu.InputError, match="distinct values"):
+        lu.parcel_map(tasks, column="parcel_id", tiles=None)
+    with pytest.raises(lu.MissingColumnError, match="nope"):
+        lu.parcel_map(tasks.head(5), tooltip=["nope"], tiles=None)
+
+
+def test_context_parcels_in_grey(tasks):
+    (data,) = payloads(lu.parcel_map(tasks, context=True, tiles=None, tooltip=False))
+    assert len(data["group"]) == len(tasks) and data["tips"] == []
+    assert "其他地块" in page(lu.parcel_map(tasks, context=True, tiles=None))
 
 
 def test_bad_input(tasks):
@@ -72,3 +165,7 @@ def test_bad_input(tasks):
         lu.parcel_map(tasks.drop(columns="category"))
     with pytest.raises(lu.MissingCRSError):
         lu.parcel_map(tasks.set_crs(None, allow_override=True))
+    with pytest.raises(lu.InputError, match="no parcel has"):
+        lu.parcel_map(tasks.assign(category=None))
+    with pytest.raises(ValueError, match="lang"):
+        lu.parcel_map(tasks, lang="fr")
