@@ -11,6 +11,7 @@ import functools
 import importlib.metadata
 import importlib.resources
 import re
+from typing import Any
 
 __all__ = ["LEAFLET_CDN", "leaflet_css", "leaflet_js", "leaflet_license"]
 
@@ -21,7 +22,7 @@ LEAFLET_CDN = {
 }
 
 
-def _folder():  # type: ignore[no-untyped-def]
+def _folder() -> Any:
     try:
         return importlib.resources.files(_PACKAGE) / "static" / _PACKAGE
     except ModuleNotFoundError:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -54,3 +58,108 @@ def zones(west_coast_path) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def renewal(west_coast_path) -> gpd.GeoDataFrame:
     return lu.read_zones(west_coast_path, layer="renewal_zones")
+
+
+# --- a real browser (Debian's Chromium driven by Playwright) ---------------------------------
+
+ARTIFACTS = Path(
+    os.environ.get("LANDUSE_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
+)
+LOCAL = ("file:", "data:", "blob:", "about:")
+
+
+def _need(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI (scripts/test.sh installs it)")
+    pytest.skip(f"{what} not available on this machine; scripts/test.sh installs it")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        _need("Chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _need("Playwright")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class MapPage:
+    """A map opened in Chromium, with everything the page tried and complained about."""
+
+    page: Any
+    map_name: str
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path))
+        return path
+
+    def point_of(self, lon: float, lat: float, zoom: int | None = None) -> tuple[float, float]:
+        """Container pixel of a lon/lat, after optionally zooming there."""
+        return tuple(
+            self.page.evaluate(
+                """([name, lon, lat, zoom]) => {
+                const map = window[name];
+                if (zoom !== null) map.setView([lat, lon], zoom, {animate: false});
+                const p = map.latLngToContainerPoint([lat, lon]);
+                return [p.x, p.y];
+            }""",
+                [self.map_name, lon, lat, zoom],
+            )
+        )
+
+
+@pytest.fixture
+def open_map(browser, tmp_path):
+    """Save a folium map, open it with every non-local request aborted, wait until drawn."""
+    pages = []
+
+    def opener(m, *, routes: dict[str, tuple[str, str]] | None = None) -> MapPage:
+        path = tmp_path / f"{m.get_name()}.html"
+        m.save(str(path))
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        opened = MapPage(page, m.get_name())
+
+        def route(request_route):
+            url = request_route.request.url
+            if routes and url in routes:
+                body, content_type = routes[url]
+                return request_route.fulfill(status=200, body=body, content_type=content_type)
+            if url.startswith(LOCAL):
+                return request_route.continue_()
+            opened.blocked.append(url)
+            return request_route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda msg: msg.type == "error" and opened.errors.append(msg.text))
+        page.on("pageerror", lambda error: opened.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.landuse && window.landuse.ready > 0", timeout=60_000)
+        pages.append(page)
+        return opened
+
+    yield opener
+    for page in pages:
+        page.close()

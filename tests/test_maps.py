@@ -42,9 +42,19 @@ def tasks(ledger):
 
 def test_map_has_categories_legend_zones_and_renewal(tasks, zones, renewal):
     rates = lu.disposal_rates(lu.assign_zones(tasks, zones), as_of="2022-06-30", target=0.6)
-    m = lu.parcel_map(tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30")
+    m = lu.parcel_map(
+        tasks, zones=zones, renewal=renewal, rates=rates, tiles=None, as_of="2022-06-30"
+    )
     html = page(m)
-    for label in ("批而未供", "供而未用", "低效用地", "风河南片区", "王台老工业区", "处置率", "80% – 100%"):
+    for label in (
+        "批而未供",
+        "供而未用",
+        "低效用地",
+        "风河南片区",
+        "王台老工业区",
+        "处置率",
+        "80% – 100%",
+    ):
         assert label in html
     assert "灵山卫街道" in html and "目标 60%" in html
     assert "tile.openstreetmap.org" not in html  # tiles=None
@@ -121,8 +131,12 @@ def test_gaode_draws_every_layer_in_gcj02(tasks, zones):
     (shifted,) = payloads(lu.parcel_map(sample, tiles="gaode"))
     shift = (np.asarray(shifted["geom"]["o"]) - plain["geom"]["o"]) / 1e6
     assert 0.0045 < shift[0] < 0.0056 and 0 < shift[1] < 0.0003  # ≈ 460 m east, ≈ 15 m north
-    zone_plain = re.search(r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles=None)))
-    zone_gcj = re.search(r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles="gaode")))
+    zone_plain = re.search(
+        r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles=None))
+    )
+    zone_gcj = re.search(
+        r'"coordinates": \[+([0-9.]+)', page(lu.parcel_map(sample, zones=zones, tiles="gaode"))
+    )
     assert 0.0045 < float(zone_gcj.group(1)) - float(zone_plain.group(1)) < 0.0056
 
 
@@ -137,14 +151,24 @@ def test_offline_inlines_leaflet_with_its_licence_and_nothing_external(tasks):
 
 
 def test_explore_style_options(tasks):
-    numeric = lu.parcel_map(tasks.head(300), column="area_mu", scheme="quantiles", k=4, tiles=None,
-                            tooltip=["parcel_id", "area_mu"], style_kwds={"weight": 3}, lang="en")
+    numeric = lu.parcel_map(
+        tasks.head(300),
+        column="area_mu",
+        scheme="quantiles",
+        k=4,
+        tiles=None,
+        tooltip=["parcel_id", "area_mu"],
+        style_kwds={"weight": 3},
+        lang="en",
+    )
     html = page(numeric)
     assert "area_mu" in html and '"weight": 3' in html
     (data,) = payloads(numeric)
     assert sorted(set(data["group"])) == [0, 1, 2, 3]
     assert len(data["tips"]) == 2
-    coded = lu.parcel_map(tasks.head(300), column="land_use_code", cmap={"0601": "#ff0000"}, tiles=None)
+    coded = lu.parcel_map(
+        tasks.head(300), column="land_use_code", cmap={"0601": "#ff0000"}, tiles=None
+    )
     assert "#ff0000" in page(coded)
     with pytest.raises(lu.InputError, match="distinct values"):
         lu.parcel_map(tasks, column="parcel_id", tiles=None)
