@@ -1,8 +1,24 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs into .venv, then lint, type-check and run the tests.
+# Install everything the test suite needs, then lint, type-check and run the tests.
+#   - Python: a .venv with the package and its `test` extra (Playwright, Leaflet assets, matplotlib)
+#   - Debian: Chromium (browser tests) and Noto CJK fonts (Chinese text in maps and charts),
+#     installed with apt-get when missing and we are root; without them the browser tests skip
+#     on a laptop and fail in CI.
 # Usage: bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "note: not root, so not installing ${need_apt[*]}; browser tests will skip" >&2
+  fi
+fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
