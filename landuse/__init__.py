@@ -23,6 +23,7 @@ from landuse._errors import (
 from landuse.areas import add_areas, area_crs
 from landuse.io import read_parcels, read_zones
 from landuse.maps import parcel_map
+from landuse.plots import plot_parcels
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
 from landuse.stats import display_rates, disposal_rates
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
@@ -56,6 +57,7 @@ __all__ = [
     "display_rates",
     "disposal_rates",
     "parcel_map",
+    "plot_parcels",
     "read_parcels",
     "read_zones",
 ]

@@ -20,6 +20,7 @@ __all__ = ["main"]
 BASELINE = "2021-12-31"
 REPORT_DATE = "2022-06-30"
 T = TypeVar("T")
+_STATIC_SUFFIXES = {".png", ".pdf", ".svg"}
 
 
 class _Steps:
@@ -139,19 +140,40 @@ def _map(args: argparse.Namespace) -> int:
     renewal = lu.read_zones(args.renewal, layer=args.renewal_layer) if args.renewal else None
     rates = None
     if zones is not None:
-        rates = lu.disposal_rates(lu.assign_zones(parcels, zones), as_of=args.as_of)
-    m = lu.parcel_map(
-        parcels,
-        zones=zones,
-        renewal=renewal,
-        rates=rates,
-        tiles=args.tiles,
-        tk=args.tk,
-        as_of=args.as_of,
-    )
-    m.save(args.out)
-    print(f"wrote {args.out}")
+        rates = lu.disposal_rates(
+            lu.assign_zones(parcels, zones), as_of=args.as_of, target=args.target
+        )
+    out = Path(args.out)
+    if out.suffix.lower() in _STATIC_SUFFIXES:
+        fig = lu.plot_parcels(
+            parcels, zones=zones, renewal=renewal, rates=rates, as_of=args.as_of, lang=args.lang
+        )
+        fig.savefig(out, dpi=150, bbox_inches="tight")
+    else:
+        m = lu.parcel_map(
+            parcels,
+            zones=zones,
+            renewal=renewal,
+            rates=rates,
+            tiles=args.tiles,
+            tk=args.tk,
+            as_of=args.as_of,
+            offline=args.offline,
+            lang=args.lang,
+        )
+        m.save(str(out))
+    print(f"wrote {out}")
     return 0
+
+
+def _offline_available() -> bool:
+    try:
+        from landuse._assets import leaflet_js
+
+        leaflet_js()
+    except ImportError:
+        return False
+    return True
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -201,7 +223,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--renewal", help="renewal zones file")
         p.add_argument("--renewal-layer")
         p.add_argument("--tk", help="Tianditu key")
-        p.add_argument("--out", default="map.html" if name == "map" else None)
+        p.add_argument(
+            "--offline",
+            action="store_true",
+            help="inline Leaflet: the map needs no internet but for tiles",
+        )
+        p.add_argument(
+            "--out",
+            default="map.html" if name == "map" else None,
+            help="output file (.html map; .png/.pdf/.svg static map)"
+            if name == "map"
+            else "output CSV",
+        )
     return parser
 
 

@@ -19,6 +19,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from landuse._errors import InputError, MissingColumnError
+from landuse._style import CATEGORY_COLORS, RATE_BINS, RATE_COLORS, RENEWAL_COLOR, rate_colors
 from landuse._tiles import add_tiles
 from landuse._validate import as_date, require_crs
 from landuse._webmap import CompactPolygons, RawElement, escape_text
@@ -32,17 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CATEGORY_COLORS", "RATE_BINS", "RATE_COLORS", "parcel_map"]
 
-#: Colour-blind-safe colours (Okabe–Ito) per category.
-CATEGORY_COLORS = {
-    "approved_unsupplied": "#E69F00",
-    "supplied_unused": "#D55E00",
-    "low_efficiency": "#0072B2",
-}
 _CONTEXT_COLOR = "#9e9e9e"
-#: Default class limits of the disposal-rate choropleth (upper bounds).
-RATE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
-#: Sequential greens (ColorBrewer YlGn): more disposed, darker; apart from the parcel colours.
-RATE_COLORS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
 _QUALITATIVE = (
     "#0072B2",
     "#E69F00",
@@ -270,7 +261,6 @@ def _add_zones(
     lang: Lang,
 ) -> str | None:
     """Zones as outlines, or as a rate choropleth; return the rate legend HTML if any."""
-    import branca.colormap
     import folium
     import mapclassify
 
@@ -282,8 +272,7 @@ def _add_zones(
         table = _zone_rates(zones, rates, rate_category)
         rate = table["rate"].to_numpy(dtype=float)
         bins = list(rate_bins)
-        ramp = branca.colormap.LinearColormap(list(RATE_COLORS), vmin=0, vmax=max(len(bins) - 1, 1))
-        colors = [ramp.rgb_hex_str(i) for i in range(len(bins))]
+        colors = rate_colors(len(bins))
         valid = ~np.isnan(rate)
         if valid.any():
             classes = mapclassify.UserDefined(rate[valid], bins=bins)
@@ -345,7 +334,7 @@ def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, la
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {
-            "color": "#6a3d9a",
+            "color": RENEWAL_COLOR,
             "weight": 3,
             "fill": False,
             "dashArray": "8 5",

@@ -67,3 +67,53 @@ def test_check_command(west_coast_path, tmp_path, capsys):
 def test_errors_exit_2(capsys):
     assert main(["rates", "/nonexistent.gpkg"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_map_command_offline_and_static(west_coast_path, tmp_path):
+    html = tmp_path / "offline.html"
+    assert (
+        main(
+            [
+                "map",
+                str(west_coast_path),
+                "--zones-layer",
+                "zones",
+                "--tiles",
+                "none",
+                "--offline",
+                "--out",
+                str(html),
+            ]
+        )
+        == 0
+    )
+    assert "Leaflet 1.9.4" in html.read_text(encoding="utf-8")
+    png = tmp_path / "map.png"
+    assert (
+        main(
+            [
+                "map",
+                str(west_coast_path),
+                "--zones-layer",
+                "zones",
+                "--renewal",
+                str(west_coast_path),
+                "--renewal-layer",
+                "renewal_zones",
+                "--lang",
+                "en",
+                "--out",
+                str(png),
+            ]
+        )
+        == 0
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unknown_tiles_exit_2(west_coast_path, tmp_path, capsys):
+    assert (
+        main(["map", str(west_coast_path), "--tiles", "googel", "--out", str(tmp_path / "m.html")])
+        == 2
+    )
+    assert "unknown tiles" in capsys.readouterr().err

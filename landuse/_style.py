@@ -1,0 +1,25 @@
+"""Colours and classes shared by the interactive and the static maps."""
+
+from __future__ import annotations
+
+__all__ = ["CATEGORY_COLORS", "RATE_BINS", "RATE_COLORS", "RENEWAL_COLOR", "rate_colors"]
+
+#: Colour-blind-safe colours (Okabe–Ito) per category.
+CATEGORY_COLORS = {
+    "approved_unsupplied": "#E69F00",
+    "supplied_unused": "#D55E00",
+    "low_efficiency": "#0072B2",
+}
+#: Default class limits of the disposal-rate choropleth (upper bounds).
+RATE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
+#: Sequential greens (ColorBrewer YlGn): more disposed, darker; apart from the parcel colours.
+RATE_COLORS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
+RENEWAL_COLOR = "#6a3d9a"
+
+
+def rate_colors(classes: int) -> list[str]:
+    """``classes`` colours along the rate ramp (the ramp itself for five classes)."""
+    import branca.colormap
+
+    ramp = branca.colormap.LinearColormap(list(RATE_COLORS), vmin=0, vmax=max(classes - 1, 1))
+    return [ramp.rgb_hex_str(i) for i in range(classes)]

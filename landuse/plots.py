@@ -1,0 +1,314 @@
+"""Static maps for reports and print (matplotlib, imported only when called)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landuse._errors import InputError, MissingColumnError
+from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_colors
+from landuse._validate import as_date, require_crs
+from landuse.areas import area_crs
+from landuse.vocab import CATEGORIES, Lang, category_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["cjk_font", "plot_parcels"]
+
+#: Fonts with Chinese glyphs, in order of preference (Linux, Windows, macOS).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+    "Droid Sans Fallback",
+)
+_WORDS = {
+    "zh": {
+        "disposed": "已处置",
+        "context": "其他地块",
+        "rate": "处置率",
+        "renewal": "城市更新片区",
+        "no_data": "无存量",
+        "north": "北",
+    },
+    "en": {
+        "disposed": "Disposed",
+        "context": "Other parcels",
+        "rate": "Disposal rate",
+        "renewal": "Renewal zone",
+        "no_data": "No stock",
+        "north": "N",
+    },
+}
+
+
+def cjk_font() -> str | None:
+    """Name of an installed font that renders Chinese, or ``None``."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _language(lang: Lang) -> tuple[Lang, str | None]:
+    if lang not in _WORDS:
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    font = cjk_font()
+    if lang == "zh" and font is None:
+        warnings.warn(
+            "no font with Chinese glyphs is installed (e.g. Debian's fonts-noto-cjk): "
+            "labels fall back to English",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "en", None
+    return lang, font
+
+
+def _nice_length(width_m: float) -> float:
+    """A round scale-bar length near a fifth of the map width: 1, 2 or 5 × 10^k metres."""
+    target = width_m / 5
+    power = 10 ** math.floor(math.log10(target))
+    return max(step * power for step in (1, 2, 5) if step * power <= target)
+
+
+def _scale_bar(ax: Axes) -> None:
+    from matplotlib import patheffects
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    left, bottom = x1 - (x1 - x0) * 0.05 - length, y0 + (y1 - y0) * 0.05
+    ax.plot(
+        [left, left + length],
+        [bottom, bottom],
+        color="black",
+        linewidth=3,
+        solid_capstyle="butt",
+        zorder=10,
+    )
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(
+        left + length / 2,
+        bottom + (y1 - y0) * 0.012,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        zorder=10,
+        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+    )
+
+
+def _north_arrow(ax: Axes, word: str) -> None:
+    ax.annotate(
+        word,
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.5},
+    )
+
+
+def plot_parcels(
+    parcels: gpd.GeoDataFrame,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    renewal: gpd.GeoDataFrame | None = None,
+    rates: pd.DataFrame | None = None,
+    as_of: Any = None,
+    context: bool = True,
+    rate_category: str = "all",
+    rate_bins: Sequence[float] = RATE_BINS,
+    title: str | None = None,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (12, 8),
+    lang: Lang = "zh",
+) -> Figure:
+    """A static map of the same content as :func:`landuse.parcel_map`, for reports and print.
+
+    Parcels by category (disposed ones hatched), zones as a disposal-rate choropleth, renewal
+    zones outlined and labelled, a legend, a scale bar and a north arrow; drawn in the
+    Gauss-Krüger CRS of :func:`landuse.area_crs` so distances read true.
+
+    Chinese labels need a CJK font (Debian: ``fonts-noto-cjk``); without one the labels fall
+    back to English with a warning.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> path = lu.datasets.get_path("west_coast")
+    >>> fig = lu.plot_parcels(lu.read_parcels(path), zones=lu.read_zones(path), lang="en")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:3]
+    ['Approved, unsupplied', 'Supplied, unused (idle)', 'Low-efficiency']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects, rc_context
+    from matplotlib.patches import Patch
+
+    require_crs(parcels)
+    if len(parcels) == 0:
+        raise InputError("parcels is empty: nothing to plot")
+    if "category" not in parcels.columns:
+        raise MissingColumnError("parcels need a category column; derive it with lu.classify")
+    lang, font = _language(lang)
+    words = _WORDS[lang]
+    crs = area_crs(parcels)
+    projected = parcels.to_crs(crs)
+    method = projected["disposal_method"] if "disposal_method" in projected.columns else None
+    dates = (
+        pd.to_datetime(projected["disposal_date"]) if "disposal_date" in projected.columns else None
+    )
+    disposed = pd.Series(False, index=projected.index)
+    if method is not None and dates is not None:
+        disposed = method.notna() & (
+            dates <= as_date(as_of) if as_of is not None else dates.notna()
+        )
+
+    families = [font, "sans-serif"] if font else ["sans-serif"]
+    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+        if ax is None:
+            fig, ax = plt.subplots(figsize=figsize)
+        else:
+            fig = cast("Figure", ax.get_figure())
+        handles: list[Any] = []
+        if zones is not None:
+            handles += _plot_zones(ax, zones.to_crs(crs), rates, rate_category, rate_bins, lang)
+        if context and projected["category"].isna().any():
+            projected[projected["category"].isna()].plot(
+                ax=ax, color="#e3e3e3", edgecolor="#bdbdbd", linewidth=0.2
+            )
+            handles.insert(
+                0, Patch(facecolor="#e3e3e3", edgecolor="#bdbdbd", label=words["context"])
+            )
+        for category in reversed(CATEGORIES):
+            color = CATEGORY_COLORS[category]
+            rows = projected["category"] == category
+            if not rows.any():
+                continue
+            pending, done = projected[rows & ~disposed], projected[rows & disposed]
+            if len(pending):
+                pending.plot(ax=ax, color=color, edgecolor="#333333", linewidth=0.2)
+            if len(done):
+                done.plot(ax=ax, facecolor="white", edgecolor=color, hatch="////", linewidth=0.4)
+            handles.insert(
+                0, Patch(facecolor=color, edgecolor="#333333", label=category_label(category, lang))
+            )
+        if disposed.any():
+            order = sum(
+                isinstance(h, Patch)
+                and h.get_label() in {category_label(c, lang) for c in CATEGORIES}
+                for h in handles
+            )
+            handles.insert(
+                order,
+                Patch(
+                    facecolor="white", edgecolor="#555555", hatch="////", label=words["disposed"]
+                ),
+            )
+        if renewal is not None:
+            outlines = renewal.to_crs(crs)
+            outlines.boundary.plot(ax=ax, color=RENEWAL_COLOR, linewidth=1.6, linestyle="--")
+            for name, point in zip(outlines["name"], outlines.representative_point(), strict=True):
+                ax.text(
+                    point.x,
+                    point.y,
+                    str(name),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="#4a2475",
+                    fontweight="bold",
+                    path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+                )
+            handles.append(
+                Patch(
+                    facecolor="none",
+                    edgecolor=RENEWAL_COLOR,
+                    linestyle="--",
+                    label=words["renewal"],
+                )
+            )
+        minx, miny, maxx, maxy = projected.total_bounds
+        pad = max(maxx - minx, maxy - miny) * 0.04
+        ax.set_xlim(minx - pad, maxx + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False
+        )
+        _scale_bar(ax)
+        _north_arrow(ax, words["north"])
+        if title:
+            ax.set_title(title, fontsize=14)
+        fig.tight_layout()
+    return fig
+
+
+def _plot_zones(
+    ax: Axes,
+    zones: gpd.GeoDataFrame,
+    rates: pd.DataFrame | None,
+    rate_category: str,
+    rate_bins: Sequence[float],
+    lang: Lang,
+) -> list[Any]:
+    import mapclassify
+    from matplotlib.patches import Patch
+
+    words = _WORDS[lang]
+    if rates is None:
+        zones.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
+        return []
+    if "category" not in rates.index.names or rates.index.nlevels != 2:
+        raise InputError("rates must be a disposal_rates(..., by='zone') table (one area level)")
+    rate = (
+        pd.DataFrame(rates.xs(rate_category, level="category"))["rate"]
+        .reindex(zones["name"].to_numpy())
+        .to_numpy(dtype=float)
+    )
+    bins = list(rate_bins)
+    colors = rate_colors(len(bins))
+    fill = np.full(len(zones), "#ffffff", dtype=object)
+    valid = ~np.isnan(rate)
+    if valid.any():
+        fill[valid] = [colors[k] for k in mapclassify.UserDefined(rate[valid], bins=bins).yb]
+    zones.plot(ax=ax, color=list(fill), alpha=0.6, edgecolor="none")
+    zones.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
+    lower = [0.0, *bins[:-1]]
+    label = (
+        f"{words['rate']}（{category_label(rate_category, lang)}）"
+        if lang == "zh"
+        else (f"{words['rate']} ({category_label(rate_category, lang)})")
+    )
+    handles = [Patch(facecolor="none", edgecolor="none", label=label)]
+    handles += [
+        Patch(facecolor=c, alpha=0.6, edgecolor="#333333", label=f"{lo:.0%} – {hi:.0%}")
+        for lo, hi, c in zip(lower, bins, colors, strict=True)
+    ]
+    return handles
