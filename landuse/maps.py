@@ -156,10 +156,17 @@ def _column_classes(values: pd.Series, cmap: Any, scheme: str | None, k: int) ->
 
 
 def _styles(colors: list[str], style_kwds: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Two styles per class: pending (solid) and disposed (light, dashed)."""
+    """Two styles per class: pending (solid) and disposed (light, dashed); context muted."""
     out = []
     for color in colors:
-        base = {"color": color, "weight": 1, "opacity": 0.9, "fillColor": color, "fillOpacity": 0.7}
+        fill = 0.3 if color == _CONTEXT_COLOR else 0.7
+        base = {
+            "color": color,
+            "weight": 1,
+            "opacity": 0.9,
+            "fillColor": color,
+            "fillOpacity": fill,
+        }
         out.append({**base, **style_kwds})
         out.append({**base, "fillOpacity": 0.2, "dashArray": "4 3", **style_kwds})
     return out

@@ -29,7 +29,7 @@ def stock(ledger):
 
 def outside_renewal(stock, renewal):
     """A stock parcel away from renewal-zone labels, and its representative point."""
-    labels = renewal.to_crs(stock.crs).unary_union.buffer(0.01)
+    labels = renewal.to_crs(stock.crs).union_all().buffer(0.01)
     row = stock[~stock.intersects(labels)].iloc[0]
     point = row.geometry.representative_point()
     return row, point
