@@ -9,6 +9,7 @@ Find, measure and map land that is approved but not supplied (批而未供), sup
 """
 
 from landuse import coords, datasets
+from landuse._crs import CRSGuessWarning
 from landuse._errors import (
     DateOrderError,
     DisposalMethodError,
@@ -20,10 +21,13 @@ from landuse._errors import (
     UnknownCategoryError,
     ZoneError,
 )
+from landuse._fields import CN_LEDGER, FieldPreset
 from landuse.areas import add_areas, area_crs
-from landuse.io import read_parcels, read_zones
+from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
+from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
 from landuse.plots import plot_parcels
+from landuse.quality import check
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
 from landuse.stats import display_rates, disposal_rates
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
@@ -33,11 +37,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATEGORIES",
+    "CN_LEDGER",
     "DISPOSAL_METHODS",
     "M2_PER_MU",
+    "CRSGuessWarning",
     "DateOrderError",
     "DisposalMethodError",
     "DuplicateIdError",
+    "EncodingWarning",
+    "FieldPreset",
     "GeometryError",
     "IdleRules",
     "InputError",
@@ -51,13 +59,18 @@ __all__ = [
     "area_crs",
     "assign_zones",
     "category_label",
+    "check",
     "classify",
     "coords",
     "datasets",
     "display_rates",
     "disposal_rates",
+    "join_ledger",
     "parcel_map",
     "plot_parcels",
+    "read_ledger",
     "read_parcels",
+    "read_raw",
     "read_zones",
+    "write_parcels",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landuse._dates import parse_dates
 from landuse._errors import (
     DateOrderError,
     DisposalMethodError,
@@ -169,14 +170,10 @@ def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
 
 
 def _to_datetime(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
-    values = df[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.tz_localize(None) if values.dt.tz is not None else values
-    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    bad = parsed.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    parsed, bad = parse_dates(df[column])
     if bad.any():
         raise DateOrderError(
-            f"column {column!r} has values that are not dates (e.g. {values[bad].iloc[0]!r})",
+            f"column {column!r} has values that are not dates (e.g. {df[column][bad].iloc[0]!r})",
             _ids(df, bad, id_column),
         )
     return parsed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -177,13 +178,38 @@ def _offline_available() -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    try:
-        parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
-    except InputError as error:
-        print(f"ERROR {type(error).__name__}: {error}")
-        return 1
-    print(f"OK: {len(parcels)} parcels, CRS {parcels.crs.to_string()}")
-    return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parcels = lu.read_raw(
+            args.path,
+            layer=args.layer,
+            fields=args.fields,
+            encoding=args.encoding,
+            crs=args.crs,
+            central_meridian=args.central_meridian,
+        )
+        zones = lu.read_zones(args.zones, layer=args.zones_layer) if args.zones else None
+    for warning in caught:
+        print(f"note: {warning.message}")
+    report = lu.check(parcels, zones=zones, stated_area_unit=args.stated_area_unit)
+    counts = report.groupby(["severity", "code"], sort=False).size()
+    print(
+        f"{args.path}: {len(parcels)} parcels, CRS {parcels.crs.to_string() if parcels.crs else 'none'}"
+    )
+    if report.empty:
+        print("no problems found")
+        return 0
+    with pd.option_context(
+        "display.unicode.east_asian_width", True, "display.width", 200, "display.max_colwidth", 90
+    ):
+        print(counts.rename("count").to_string())
+        print()
+        print(report.head(args.limit).to_string(index=False))
+    if len(report) > args.limit:
+        print(f"… {len(report) - args.limit} more (--limit, or --out for all)")
+    if args.out:
+        report.to_csv(args.out, index=False, encoding="utf-8-sig")
+    return 1 if (report["severity"] == "error").any() else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,6 +240,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--fields", help="field preset (cn-ledger)")
         p.set_defaults(func=func)
         if name == "check":
+            p.add_argument("--zones", help="zones file: report parcels outside every zone")
+            p.add_argument("--zones-layer")
+            p.add_argument("--encoding", help="text encoding (default: detected)")
+            p.add_argument("--crs", help="CRS of the coordinates (default: declared or detected)")
+            p.add_argument(
+                "--central-meridian",
+                type=float,
+                help="central meridian of unprefixed Gauss-Krüger coordinates",
+            )
+            p.add_argument("--stated-area-unit", default="m2", choices=("m2", "mu", "ha"))
+            p.add_argument("--limit", type=int, default=50, help="rows of the report to print")
+            p.add_argument("--out", help="write the whole report to this CSV")
             continue
         common(p)
         p.add_argument("--zones", help="zones file (default: the parcel file's zones layer)")

@@ -1,26 +1,52 @@
-"""Reading parcel inventories and zones from files (any OGR format, GeoParquet)."""
+"""Reading and writing parcel inventories and zones: any OGR format, GeoParquet, Excel."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import uuid
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 from pyproj import CRS
 
+from landuse._crs import CRSGuessWarning, fits, guess_crs
+from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError
-from landuse._fields import resolve_fields
-from landuse._validate import validate_parcels, validate_zones
+from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
+from landuse._validate import require_crs, validate_parcels, validate_zones
 
-__all__ = ["read_parcels", "read_zones"]
+__all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_parcels"]
 
 PathLike = str | os.PathLike[str]
+Fields = str | FieldPreset | Mapping[str, str] | None
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _ZONE_NAME_GUESSES = ("name", "NAME", "Name", "名称", "zone", "ZONE", "zone_name", "MC")
+
+
+class EncodingWarning(UserWarning):
+    """The text encoding of a source was guessed (a shapefile without ``.cpg``)."""
+
+
+def _shapefile_encoding(path: Path, encoding: str | None) -> str | None:
+    if encoding is not None or path.suffix.lower() not in {".shp", ".dbf"}:
+        return encoding
+    if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        return None
+    guessed, reason = detect_dbf_encoding(path)
+    warnings.warn(
+        f"{path.name} has no .cpg file; reading its text as {guessed.upper()} because {reason} "
+        "(pass encoding= to choose)",
+        EncodingWarning,
+        stacklevel=4,
+    )
+    return guessed
 
 
 def _read_frame(
@@ -40,32 +66,80 @@ def _read_frame(
                 f"{path.name} has {len(names)} layers ({', '.join(names)}); pass layer= to choose"
             )
     options: dict[str, Any] = {"layer": layer, "engine": "pyogrio", "use_arrow": True}
+    encoding = _shapefile_encoding(path, encoding)
     if encoding is not None:
         options["encoding"] = encoding
-    return gpd.read_file(path, **options)
+    with warnings.catch_warnings():
+        # GDAL's own note on a missing .prj; we say more below
+        warnings.filterwarnings("ignore", message=".*has no CRS.*")
+        return gpd.read_file(path, **options)
 
 
-def _apply_crs(gdf: gpd.GeoDataFrame, crs: Any, path: PathLike) -> gpd.GeoDataFrame:
-    if crs is None:
+def _settle_crs(
+    gdf: gpd.GeoDataFrame, crs: Any, central_meridian: float | None, path: Path
+) -> gpd.GeoDataFrame:
+    """Apply ``crs=``; otherwise check the declared CRS against the coordinates, or guess."""
+    if crs is not None:
+        wanted = CRS.from_user_input(crs)
+        if gdf.crs is not None and not CRS.from_user_input(gdf.crs).equals(wanted):
+            warnings.warn(
+                f"{path.name} declares {gdf.crs.to_string()}; using crs={wanted.to_string()} "
+                "as you asked (coordinates are not transformed)",
+                CRSGuessWarning,
+                stacklevel=3,
+            )
+        return gdf.set_crs(wanted, allow_override=True)
+    if len(gdf) == 0 or gdf.geometry.isna().all():
         return gdf
-    wanted = CRS.from_user_input(crs)
-    if gdf.crs is not None and not gdf.crs.equals(wanted):
-        warnings.warn(
-            f"{Path(path).name} declares {gdf.crs.to_string()}; using crs={wanted.to_string()} "
-            "as you asked (coordinates are not transformed)",
-            UserWarning,
-            stacklevel=3,
-        )
-    return gdf.set_crs(wanted, allow_override=True)
+    if gdf.crs is None:
+        return guess_crs(gdf, central_meridian=central_meridian, source=f"{path.name} (no .prj)")
+    declared = CRS.from_user_input(gdf.crs)
+    if fits(declared, gdf.total_bounds):
+        return gdf
+    return guess_crs(
+        gdf,
+        central_meridian=central_meridian,
+        source=f"{path.name} (its declared {declared.name} does not fit the coordinates)",
+    )
+
+
+def read_raw(
+    path: PathLike,
+    *,
+    layer: str | None = None,
+    fields: Fields = None,
+    encoding: str | None = None,
+    crs: Any = None,
+    central_meridian: float | None = None,
+    preferred_layer: str = "parcels",
+) -> gpd.GeoDataFrame:
+    """Read a source into canonical columns without validating it (for :func:`landuse.check`).
+
+    Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
+    """
+    path = Path(path)
+    gdf = _read_frame(path, layer=layer, preferred_layer=preferred_layer, encoding=encoding)
+    preset = resolve_preset(fields)
+    if preset is not None:
+        gdf = gdf.rename(columns=preset.renames([str(c) for c in gdf.columns]))
+        duplicated = gdf.columns[gdf.columns.duplicated()].tolist()
+        if duplicated:
+            raise InputError(
+                f"several source columns map to {', '.join(map(str, duplicated))}; "
+                "pass a fields= mapping that names one"
+            )
+        gdf = preset.translate_values(gdf)
+    return _settle_crs(gdf, crs, central_meridian, path)
 
 
 def read_parcels(
     path: PathLike,
     *,
     layer: str | None = None,
-    fields: str | Mapping[str, str] | None = None,
+    fields: Fields = None,
     encoding: str | None = None,
     crs: Any = None,
+    central_meridian: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate a parcel inventory.
 
@@ -78,14 +152,21 @@ def read_parcels(
         Layer to read from a multi-layer source. Default: the layer named ``parcels`` when
         there is one, else the only layer.
     fields
-        Renames from source columns to canonical ones: a mapping ``{"DKBH": "parcel_id", …}``
-        or a preset name — ``"cn-ledger"`` maps pinyin initials (DKBH, PZSJ, GDSJ, …, any case)
-        and Chinese headers (地块编号, 批准时间, …).
+        How the source names things: a preset name — ``"cn-ledger"`` maps pinyin initials
+        (DKBH, PZSJ, GDSJ, …, any case), Chinese headers (地块编号, 批准时间, …) and Chinese
+        values (批而未供, 出让, 收回, …) — a :class:`landuse.FieldPreset` (e.g.
+        ``lu.CN_LEDGER.extend(columns={"ZDBH": "parcel_id"})``), or a plain
+        ``{source column: canonical column}`` mapping.
     encoding
-        Text encoding of the source (e.g. ``"gbk"`` for a shapefile without ``.cpg``).
+        Text encoding of the source. A shapefile without ``.cpg`` is read as UTF-8 when its
+        text is valid UTF-8, else as GB18030 (GBK), with a warning saying which.
     crs
-        CRS of the coordinates, for sources without one (or with a wrong one: a warning says
-        that the declared CRS was overridden).
+        CRS of the coordinates. Without it a missing or impossible CRS is guessed from the
+        coordinates, with a warning: lon/lat in China → EPSG:4490; eastings with a zone prefix
+        → EPSG:4513–4533; swapped axes are put right.
+    central_meridian
+        For Gauss-Krüger coordinates without zone prefix and without ``.prj``: the zone's
+        central meridian (e.g. 120 → EPSG:4549).
 
     Returns
     -------
@@ -104,14 +185,14 @@ def read_parcels(
     >>> parcels.crs.to_epsg(), parcels["parcel_id"].is_unique
     (4490, True)
     """
-    gdf = _read_frame(path, layer=layer, preferred_layer="parcels", encoding=encoding)
-    renames = resolve_fields(list(gdf.columns), fields)
-    if renames:
-        gdf = gdf.rename(columns=renames)
-    duplicated = gdf.columns[gdf.columns.duplicated()].tolist()
-    if duplicated:
-        raise InputError(f"several source columns map to {', '.join(map(str, duplicated))}")
-    gdf = _apply_crs(gdf, crs, path)
+    gdf = read_raw(
+        path,
+        layer=layer,
+        fields=fields,
+        encoding=encoding,
+        crs=crs,
+        central_meridian=central_meridian,
+    )
     return validate_parcels(gdf)
 
 
@@ -121,6 +202,8 @@ def read_zones(
     layer: str | None = None,
     name: str | None = None,
     crs: Any = None,
+    encoding: str | None = None,
+    central_meridian: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Read zones (functional zones, streets, renewal areas) with a ``name`` column.
 
@@ -133,8 +216,8 @@ def read_zones(
     name
         Column holding the zone names; it is copied to ``name``. Default: ``name`` or a common
         alternative (``NAME``, ``名称``, ``zone``, ``MC``).
-    crs
-        CRS for sources that lack one.
+    crs, encoding, central_meridian
+        As in :func:`read_parcels`.
 
     Examples
     --------
@@ -146,8 +229,14 @@ def read_zones(
     >>> "风河南片区" in set(renewal["name"])
     True
     """
-    gdf = _read_frame(path, layer=layer, preferred_layer="zones", encoding=None)
-    gdf = _apply_crs(gdf, crs, path)
+    gdf = read_raw(
+        path,
+        layer=layer,
+        encoding=encoding,
+        crs=crs,
+        central_meridian=central_meridian,
+        preferred_layer="zones",
+    )
     if name is None:
         name = next((c for c in _ZONE_NAME_GUESSES if c in gdf.columns), None)
         if name is None:
@@ -159,3 +248,175 @@ def read_zones(
     if name != "name":
         gdf = gdf.assign(name=gdf[name])
     return validate_zones(gdf)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+_AREA_HEADERS = {"area_m2": "面积（平方米）", "area_mu": "面积（亩）", "area_ha": "面积（公顷）"}
+_MORE_HEADERS = {
+    "zone": "片区",
+    "functional_zone": "功能区",
+    "reason": "认定依据",
+    "zone_share": "面积占比",
+    "approval_lapsed": "批准满两年未实施",
+    "district_code": "行政区代码",
+    "district_name": "行政区名称",
+    "stated_area": "地块面积",
+    **_AREA_HEADERS,
+}
+_SHAPEFILE_NAMES = {
+    "area_m2": "AREA_M2",
+    "area_mu": "AREA_MU",
+    "area_ha": "AREA_HA",
+    "zone": "PQ",
+    "functional_zone": "GNQ",
+    "reason": "RDYJ",
+    "developed_ratio": "YKFBL",
+    "invested_ratio": "YTZBL",
+}
+
+
+def chinese_headers() -> dict[str, str]:
+    """Canonical column → the Chinese header used in Excel ledgers."""
+    headers: dict[str, str] = {}
+    for source, canonical in CN_LEDGER.columns.items():
+        if not source.isascii():
+            headers.setdefault(canonical, source)
+    return {**headers, **_MORE_HEADERS}
+
+
+def _shapefile_names(columns: list[str]) -> dict[str, str]:
+    """Names of at most 10 characters: pinyin initials for ledger fields, else shortened."""
+    pinyin: dict[str, str] = {**_SHAPEFILE_NAMES}
+    for source, canonical in CN_LEDGER.columns.items():
+        if source.isascii():
+            pinyin.setdefault(canonical, source)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for column in columns:
+        name = pinyin.get(column, column)
+        name = name if len(name.encode()) <= 10 else name[:10]
+        stem, n = name, 1
+        while name.upper() in used:
+            suffix = str(n)
+            name, n = stem[: 10 - len(suffix)] + suffix, n + 1
+        used.add(name.upper())
+        out[column] = name
+    return out
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+
+
+def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
+    from landuse.areas import add_areas
+    from landuse.stats import method_label
+    from landuse.vocab import CATEGORIES, category_label
+
+    frame = gdf if "area_mu" in gdf.columns else add_areas(gdf)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    if "disposal_method" in table.columns:
+        table["disposal_method"] = table["disposal_method"].map(
+            lambda m: method_label(m, "zh"), na_action="ignore"
+        )
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.date
+    headers = chinese_headers() if lang == "zh" else {}
+    category = (
+        table["category"] if "category" in table.columns else pd.Series(None, index=table.index)
+    )
+    sheets = [(category_label(c, "zh"), category == c) for c in CATEGORIES]
+    sheets.append(("其他", category.isna()))
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for sheet, rows in sheets:
+            part = table[rows.to_numpy()].copy()
+            if "category" in part.columns:
+                part["category"] = part["category"].map(
+                    lambda c: category_label(c, "zh"), na_action="ignore"
+                )
+            part = part.rename(columns=headers)
+            part.to_excel(writer, sheet_name=sheet, index=False)
+            worksheet = writer.sheets[sheet]
+            worksheet.freeze_panes = "A2"
+            for i, column in enumerate(part.columns, start=1):
+                width = max([len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))])
+                worksheet.column_dimensions[worksheet.cell(1, i).column_letter].width = min(
+                    width + 2, 60
+                )
+
+
+def write_parcels(
+    gdf: gpd.GeoDataFrame,
+    path: PathLike,
+    *,
+    layer: str | None = None,
+    lang: str = "zh",
+) -> Path:
+    """Write parcels to GeoPackage, GeoParquet, Shapefile or Excel, atomically.
+
+    The file is first written next to its destination under a temporary name and then renamed
+    into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
+    layers of an existing one are kept).
+
+    - ``.gpkg``: layer ``layer`` (default ``parcels``).
+    - ``.parquet``: GeoParquet.
+    - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
+      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …).
+    - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
+      and labels, areas in m², 亩 and 公顷; no geometry.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, landuse as lu
+    >>> parcels = lu.read_parcels(lu.datasets.get_path("west_coast"))
+    >>> out = lu.write_parcels(parcels.head(5), pathlib.Path(tempfile.mkdtemp()) / "p.gpkg")
+    >>> len(lu.read_parcels(out))
+    5
+    """
+    require_crs(gdf)
+    path = Path(path)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".shp":
+        _write_shapefile(gdf, path)
+        return path
+    temp = _temporary(path)
+    try:
+        if suffix == ".gpkg":
+            if path.exists():
+                shutil.copy2(path, temp)  # keep the other layers
+            pyogrio.write_dataframe(gdf, temp, layer=layer or "parcels", driver="GPKG")
+        elif suffix in _PARQUET_SUFFIXES:
+            gdf.to_parquet(temp, index=False)
+        elif suffix == ".xlsx":
+            _write_excel(gdf, temp, lang)
+        else:
+            raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return path
+
+
+def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    names = _shapefile_names([str(c) for c in gdf.columns if c != gdf.geometry.name])
+    renamed = {c: n for c, n in names.items() if c != n}
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
+    try:
+        staged = folder / path.name
+        pyogrio.write_dataframe(
+            gdf.rename(columns=names), staged, driver="ESRI Shapefile", encoding="UTF-8"
+        )
+        for part in sorted(folder.iterdir()):
+            os.replace(part, path.with_suffix(part.suffix))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if renamed:
+        warnings.warn(
+            f"shapefile field names are 10 characters at most; renamed "
+            f"{', '.join(f'{c} → {n}' for c, n in renamed.items())}",
+            UserWarning,
+            stacklevel=3,
+        )

@@ -61,7 +61,7 @@ def test_check_command(west_coast_path, tmp_path, capsys):
     path = tmp_path / "bad.gpkg"
     bad.to_file(path)
     assert main(["check", str(path)]) == 1
-    assert "DuplicateIdError" in capsys.readouterr().out
+    assert "duplicate_id" in capsys.readouterr().out
 
 
 def test_errors_exit_2(capsys):
