@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values.dt.tz_localize(None) if values.dt.tz is not None else values
         return out.astype("datetime64[ns]"), pd.Series(False, index=values.index)
-    parsed = []
+    parsed: list[Any] = []
     for value in values.to_numpy(dtype=object):
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
             parsed.append(pd.NaT)

@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 from pyproj import CRS
 
@@ -406,8 +407,13 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
         staged = folder / path.name
+        data = gdf.rename(columns=names)
+        for column in data.columns:
+            if pd.api.types.is_datetime64_any_dtype(data[column]):
+                # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
+                data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
         pyogrio.write_dataframe(
-            gdf.rename(columns=names), staged, driver="ESRI Shapefile", encoding="UTF-8"
+            data, staged, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True
         )
         for part in sorted(folder.iterdir()):
             os.replace(part, path.with_suffix(part.suffix))

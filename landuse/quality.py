@@ -231,16 +231,20 @@ def _check_areas(
 ) -> None:
     geoms = np.asarray(frame.geometry.array, dtype=object)
     good = np.flatnonzero(usable)
-    valid_geoms = shapely.make_valid(geoms[good])
+    valid_geoms = geoms[good].copy()
+    broken = ~shapely.is_valid(valid_geoms)
+    valid_geoms[broken] = shapely.make_valid(valid_geoms[broken])
     area_m2 = _area_m2_function(frame)
     area = np.full(len(frame), np.nan)
     area[good] = area_m2(valid_geoms)
 
-    tree = shapely.STRtree(valid_geoms)
-    pairs = np.concatenate(
-        [tree.query(valid_geoms, predicate=p) for p in ("overlaps", "contains")], axis=1
-    )
-    left, right = pairs[:, pairs[0] < pairs[1]] if pairs.size else (np.array([], int),) * 2
+    # Interiors overlap when the parcels, shrunk by 1 cm, still intersect: a prepared
+    # `intersects` query, far cheaper than `overlaps` on a fabric where every parcel touches
+    # its neighbours, and it finds containment too.
+    inset = 1e-7 if frame.crs.is_geographic else 0.01
+    shrunk = shapely.buffer(valid_geoms, -inset, join_style="mitre")
+    pairs = shapely.STRtree(shrunk).query(shrunk, predicate="intersects")
+    left, right = pairs[:, pairs[0] < pairs[1]]
     if len(left):
         shared = area_m2(shapely.intersection(valid_geoms[left], valid_geoms[right]))
         big = shared > overlap_tolerance_m2

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 
@@ -208,3 +210,100 @@ def test_error_lists_a_few_ids_only(parcels_from):
     parcels = parcels_from([{"category": "x"}] * 12)
     with pytest.raises(lu.UnknownCategoryError, match="P1, P2, P3, P4, P5 and 7 more"):
         lu.classify(parcels, as_of="2022-01-01")
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+COLUMNS = [
+    "parcel_id",
+    "name",
+    "category",
+    "approval_date",
+    "supply_date",
+    "disposal_method",
+    "disposal_date",
+    "far",
+    "land_use_code",
+]
+
+
+def same_parcels(a, b):
+    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    for column in COLUMNS:
+        left, right = a[column], b[column]
+        if pd.api.types.is_datetime64_any_dtype(left):
+            assert (left.fillna(pd.Timestamp(0)) == right.fillna(pd.Timestamp(0))).all(), column
+        else:
+            assert left.fillna(-1).astype(str).tolist() == right.fillna(-1).astype(str).tolist(), (
+                column
+            )
+    assert a.geometry.geom_equals_exact(b.to_crs(a.crs).geometry, tolerance=1e-9).all()
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet"])
+def test_round_trip(tmp_path, ledger, suffix):
+    path = lu.write_parcels(ledger, tmp_path / f"out{suffix}")
+    same_parcels(ledger, lu.read_parcels(path))
+
+
+def test_gpkg_keeps_other_layers(tmp_path, ledger, zones):
+    path = tmp_path / "both.gpkg"
+    zones.to_file(path, layer="zones")
+    lu.write_parcels(ledger.head(10), path)
+    assert len(lu.read_zones(path)) == len(zones)
+    assert len(lu.read_parcels(path)) == 10
+
+
+def test_shapefile_is_utf8_with_short_names(tmp_path, ledger):
+    sample = ledger.head(50)
+    with pytest.warns(UserWarning, match="parcel_id → DKBH"):
+        path = lu.write_parcels(sample, tmp_path / "out.shp")
+    assert path.with_suffix(".cpg").read_text().strip().upper() in {"UTF-8", "UTF8"}
+    assert max(len(c) for c in pyogrio.read_info(path)["fields"]) <= 10
+    same_parcels(sample, lu.read_parcels(path, fields="cn-ledger"))
+
+
+def test_gbk_shapefile_round_trip_keeps_chinese(tmp_path, ledger):
+    sample = ledger.head(20)[["parcel_id", "name", "geometry"]].rename(
+        columns={"parcel_id": "DKBH", "name": "DKMC"}
+    )
+    path = tmp_path / "gbk.shp"
+    pyogrio.write_dataframe(sample, path, encoding="GBK")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    assert "青岛".encode("gbk") in path.with_suffix(".dbf").read_bytes()
+    with pytest.warns(lu.EncodingWarning, match="GB18030"):
+        back = lu.read_parcels(path, fields="cn-ledger")
+    assert back["name"].tolist() == ledger.head(20)["name"].tolist()
+
+
+def test_excel_has_a_sheet_per_category_with_chinese_headers(tmp_path, ledger):
+    path = lu.write_parcels(ledger, tmp_path / "台账.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["批而未供", "供而未用", "低效用地", "其他"]
+    assert sum(len(s) for s in sheets.values()) == len(ledger)
+    idle = sheets["供而未用"]
+    assert {"地块编号", "地块名称", "面积（亩）", "面积（公顷）", "处置方式"} <= set(idle.columns)
+    assert (idle["地块类别"] == "供而未用").all()
+    assert idle["面积（亩）"].sum() == pytest.approx(
+        lu.add_areas(ledger[ledger["category"] == "supplied_unused"])["area_mu"].sum()
+    )
+
+
+def test_failed_write_leaves_the_old_file(tmp_path, ledger, monkeypatch):
+    path = lu.write_parcels(ledger.head(5), tmp_path / "keep.gpkg")
+    before = path.read_bytes()
+
+    def broken(gdf, target, **kwargs):
+        Path(target).write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", broken)
+    with pytest.raises(OSError, match="disk full"):
+        lu.write_parcels(ledger, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.gpkg"]
+
+
+def test_write_refuses_unknown_formats(tmp_path, ledger):
+    with pytest.raises(lu.InputError, match="gpkg"):
+        lu.write_parcels(ledger, tmp_path / "out.kml")
