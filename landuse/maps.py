@@ -101,11 +101,16 @@ class _Classes:
 
 
 def _lonlat(gdf: gpd.GeoDataFrame, gcj02: bool, decimals: int | None = None) -> np.ndarray:
-    """Geometries in lon/lat (GCJ-02 for Gaode tiles), optionally rounded for a small page."""
+    """Geometries in lon/lat (GCJ-02 for Gaode tiles).
+
+    With ``decimals`` (for zone outlines): simplified below a metre, which no screen shows,
+    and rounded, so the page stays small.
+    """
     out = to_gcj02(gdf) if gcj02 else gdf.to_crs(4326)
     geoms = np.asarray(out.geometry.array)
     if decimals is None:
         return geoms
+    geoms = shapely.simplify(geoms, 1e-5, preserve_topology=True)
     return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -19,12 +19,9 @@ from landuse.areas import area_columns, area_crs, project
 __all__ = ["assign_zones"]
 
 How = Literal["split", "largest", "centroid"]
-AreaFunc = Callable[[np.ndarray], np.ndarray]
 
 
-def _disjoint_zones(
-    zones: np.ndarray, names: np.ndarray, tolerance_m2: float, area_m2: AreaFunc
-) -> np.ndarray:
+def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -> np.ndarray:
     """Return zones with slight overlaps removed; raise when zones overlap more than that.
 
     Overlapping zones would count the shared land twice. Overlaps up to ``tolerance_m2`` (the
@@ -36,7 +33,7 @@ def _disjoint_zones(
     left, right = left[keep], right[keep]
     if not len(left):
         return zones
-    overlap = area_m2(shapely.intersection(zones[left], zones[right]))
+    overlap = shapely.area(shapely.intersection(zones[left], zones[right]))
     too_big = overlap > tolerance_m2
     if too_big.any():
         pairs = [
@@ -77,16 +74,14 @@ def _split_pieces(
     pairs: tuple[np.ndarray, np.ndarray],
     *,
     parcel_m2: np.ndarray,
-    area_m2: AreaFunc,
     sliver_m2: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pieces of crossing parcels: (parcel position, zone position or -1, geometry, area m²).
 
-    The overlay runs in the data's CRS, where the pieces tile the parcel exactly. Slivers
-    (pieces under ``sliver_m2``: coordinate noise along shared edges) join the parcel's largest
-    piece; the part outside every zone becomes a piece of its own (zone -1). Piece areas are
-    measured in the projected CRS and rescaled (by ~1e-6 in geographic data, where straight
-    edges bend slightly when projected) so that they add up to the parcel's area exactly.
+    Geometries are in metres. Slivers (pieces under ``sliver_m2``: coordinate noise along
+    shared edges) join the parcel's largest piece; the part outside every zone becomes a piece
+    of its own (zone -1). Piece areas are rescaled by the float residue of the overlay
+    (~1e-15) so that they add up to the parcel's area exactly.
     """
     zone_pos, parcel_pos = pairs
     pieces = _polygonal(shapely.intersection(parcels[parcel_pos], zones[zone_pos]))
@@ -109,13 +104,12 @@ def _split_pieces(
         rows = order[start:stop]
         position = parcel_pos[rows[0]]
         parcel = parcels[position]
-        to_m2 = parcel_m2[position] / parcel_native[position]
-        big = native[rows] * to_m2 >= sliver_m2
+        big = native[rows] >= sliver_m2
         if not big.any():
             big[np.argmax(native[rows])] = True
         geoms = list(pieces[rows[big]])
         zone_ids = list(zone_pos[rows[big]])
-        outside_m2 = (parcel_native[position] - native[rows].sum()) * to_m2
+        outside_m2 = parcel_native[position] - native[rows].sum()
         if outside_m2 >= sliver_m2:
             outside = shapely.difference(parcel, shapely.union_all(zones[zone_pos[rows]]))
             geoms.append(_polygonal(np.array([outside]))[0])
@@ -133,7 +127,7 @@ def _split_pieces(
 
     piece_parcel = np.asarray(out_parcel, dtype=np.intp)
     geometry = np.asarray(out_geom, dtype=object)
-    measured = area_m2(geometry)
+    measured = shapely.area(geometry)
     total = np.bincount(piece_parcel, measured, minlength=len(parcels))
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = parcel_m2 / total
@@ -218,18 +212,15 @@ def assign_zones(
     if not target.is_projected:
         raise InputError(f"zones are assigned in a projected CRS, not {target.name}")
 
-    # Overlay in the parcels' own CRS, where their shared edges were digitised, and only
-    # measure in the projected CRS: projecting long zone edges would bend them off the parcels.
+    # Overlay and measure in the projected area CRS, as area statistics are defined there (and
+    # as geopandas.overlay after to_crs does): pieces then tile their parcel exactly.
     source = CRS.from_user_input(out.crs)
-
-    def area_m2(geoms: np.ndarray) -> np.ndarray:
-        return shapely.area(project(geoms, source, target))
-
-    geoms = np.asarray(out.geometry.array)
-    parcel_area = area_m2(geoms)
-    zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, source)
+    original = np.asarray(out.geometry.array)
+    geoms = project(original, source, target)
+    parcel_area = shapely.area(geoms)
+    zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
     zone_names = zones[name].astype(str).to_numpy()
-    zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2, area_m2)
+    zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2)
     shapely.prepare(zone_geoms)
 
     n = len(out)
@@ -250,7 +241,6 @@ def assign_zones(
             zone_geoms,
             (zone_pos[crossing], parcel_pos[crossing]),
             parcel_m2=parcel_area,
-            area_m2=area_m2,
             sliver_m2=sliver_m2,
         )
         if how == "largest":
@@ -267,7 +257,10 @@ def assign_zones(
             areas = np.concatenate([parcel_area[whole], piece_area])[order]
             share = areas / parcel_area[positions]
             result = out.iloc[positions].copy()
-            values = np.concatenate([geoms[whole], piece_geom])[order]
+            # whole parcels keep their exact original geometry; pieces come back from the
+            # area CRS
+            back = project(piece_geom, target, source)
+            values = np.concatenate([original[whole], back])[order]
             result[result.geometry.name] = gpd.GeoSeries(values, index=result.index, crs=out.crs)
 
     assigned = zone_of >= 0

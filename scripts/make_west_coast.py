@@ -125,6 +125,12 @@ HOMES = ("花园", "家园", "雅苑", "新城", "名邸", "公馆")
 SHOPS = ("商业中心", "广场", "商务大厦", "金融中心")
 
 
+def rounded(geoms: object) -> object:
+    """Coordinates rounded to 1e-7° (~1 cm). Not shapely.set_precision: that would attach a
+    fixed precision model that snaps later overlays in memory but is lost in the file."""
+    return shapely.transform(geoms, lambda xy: np.round(xy, 7))
+
+
 def to_work(lon: float, lat: float) -> tuple[float, float]:
     return Transformer.from_crs(STORE_CRS, WORK_CRS, always_xy=True).transform(lon, lat)
 
@@ -491,7 +497,7 @@ def main() -> None:
         gdf.at[row, "name"] = name
 
     gdf = gdf.to_crs(STORE_CRS)
-    gdf["geometry"] = shapely.set_precision(gdf.geometry.array, 1e-7)
+    gdf["geometry"] = rounded(gdf.geometry.array)
 
     # the task list: categories derived by the package's own rules at the baseline
     tasks = lu.classify(gdf, as_of=BASELINE)
@@ -504,11 +510,12 @@ def main() -> None:
         )
     gdf["category"] = tasks["category"]
 
-    # the same precision grid as the parcels, so shared coastlines stay identical
+    # Densified (10 m) so that edges are as straight in degrees as in metres, and on the same
+    # precision grid as the parcels, so shared coastlines stay identical
     zones, renewal = (
-        layer.to_crs(STORE_CRS).set_geometry(
-            shapely.set_precision(layer.to_crs(STORE_CRS).geometry.array, 1e-7)
-        )
+        layer.set_geometry(layer.geometry.segmentize(10.0))
+        .to_crs(STORE_CRS)
+        .pipe(lambda g: g.set_geometry(rounded(g.geometry.array)))
         for layer in (fab.zones, fab.renewal)
     )
     columns = [
