@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landuse._cache import fingerprint, lookup, remember
 from landuse._dates import parse_dates
 from landuse._errors import (
     DateOrderError,
@@ -59,6 +60,7 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
     "stated_area",
 )
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+_VALID = "valid polygons"
 
 # The dates that must come before a disposal: one cannot dispose of what was not yet approved.
 _DATE_ORDER: tuple[tuple[str, str], ...] = (
@@ -116,6 +118,9 @@ def validate_polygons(
     """
     require_crs(gdf, what)
     geoms = gdf.geometry.array
+    key = fingerprint(np.asarray(geoms))
+    if lookup(key, _VALID):
+        return gdf.copy(deep=False)
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
@@ -131,7 +136,7 @@ def validate_polygons(
             f"{what} must be Polygon or MultiPolygon, found {', '.join(kinds)}",
             _ids(gdf, bad, id_column),
         )
-    out = gdf.copy()
+    out = gdf.copy(deep=False)
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         repaired = _polygonal_part(shapely.make_valid(geoms[invalid]))
@@ -154,6 +159,9 @@ def validate_polygons(
             UserWarning,
             stacklevel=3,
         )
+        final = np.asarray(out.geometry.array)
+        key = fingerprint(final)
+    remember(np.asarray(out.geometry.array), key, _VALID, True)
     return out
 
 

@@ -11,11 +11,12 @@ from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
+from landuse._cache import fingerprint, lookup, remember
 from landuse._errors import InputError
 from landuse._validate import require_crs, validate_polygons
 from landuse.vocab import M2_PER_MU
 
-__all__ = ["AREA_COLUMNS", "add_areas", "area_crs", "gk_zone_crs", "project"]
+__all__ = ["AREA_COLUMNS", "add_areas", "area_crs", "gk_zone_crs", "project", "project_cached"]
 
 AREA_COLUMNS = ("area_m2", "area_mu", "area_ha")
 
@@ -97,14 +98,15 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     if source.equals(target):
         return geoms
     transformer = Transformer.from_crs(source, target, always_xy=True)
+    finite = [True]
 
-    def transform_xy(xy: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
+    def transform_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = transformer.transform(x, y)
+        finite[0] = bool(np.isfinite(x).all() and np.isfinite(y).all())
+        return x, y
 
-    projected = shapely.transform(geoms, transform_xy)
-    bounds = shapely.bounds(projected[~shapely.is_empty(projected)])
-    if not np.isfinite(bounds).all():
+    projected = shapely.transform(geoms, transform_xy, interleaved=False)
+    if not finite[0]:
         raise InputError(
             f"coordinates fall outside the area of use of {target.name}; "
             f"check that the source CRS {source.name} is right"
@@ -112,8 +114,19 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     return projected
 
 
+def project_cached(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
+    """:func:`project`, remembered for the same geometries (see ``landuse._cache``)."""
+    source, target = CRS.from_user_input(source), CRS.from_user_input(target)
+    key, kind = fingerprint(geoms), f"projected {source.to_wkt()} -> {target.to_wkt()}"
+    cached = lookup(key, kind)
+    if cached is None:
+        cached = project(geoms, source, target)
+        remember(geoms, key, kind, cached)
+    return cached  # type: ignore[no-any-return]
+
+
 def _area_m2(geoms: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
-    return shapely.area(project(geoms, source, target))
+    return shapely.area(project_cached(geoms, source, target))
 
 
 def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:

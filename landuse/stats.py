@@ -56,19 +56,28 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
         raise DisposalMethodError(
             "disposal_method given without a valid disposal_date", frame.loc[undated, "parcel_id"]
         )
-    counted = np.zeros(len(frame), dtype=bool)
-    for category, (counts, accepted) in counted_methods(methods).items():
-        rows = (frame["category"] == category).to_numpy()
-        present = rows & method.notna().to_numpy()
-        bad = present & ~method.isin(accepted).to_numpy()
-        if bad.any():
-            values = sorted(set(method[bad]))
+    # decide once per distinct (category, method) pair, then spread to the rows
+    rules = counted_methods(methods)
+    category_code = pd.Categorical(frame["category"], categories=list(rules)).codes
+    method_code, method_names = pd.factorize(method)
+    pair = category_code.astype(np.int64) * (len(method_names) + 1) + method_code + 1
+    pairs, row_pair = np.unique(pair, return_inverse=True)
+    counts_pair = np.zeros(len(pairs), dtype=bool)
+    for i, code in enumerate(pairs):
+        category_index, method_index = divmod(int(code), len(method_names) + 1)
+        if category_index < 0 or method_index == 0:
+            continue
+        category, name = list(rules)[category_index], method_names[method_index - 1]
+        counts, accepted = rules[category]
+        if name not in accepted:
+            bad = row_pair == i
             raise DisposalMethodError(
-                f"disposal method(s) {', '.join(map(repr, values))} are not methods of "
-                f"{category} (known: {', '.join(accepted)}); pass methods= to accept your own",
+                f"disposal method {name!r} is not a method of {category} "
+                f"(known: {', '.join(accepted)}); pass methods= to accept your own",
                 frame.loc[bad, "parcel_id"],
             )
-        counted |= present & method.isin(counts).to_numpy()
+        counts_pair[i] = name in counts
+    counted = counts_pair[row_pair]
     if as_of is not None:
         day = as_date(as_of)
         counted &= (date <= day).to_numpy()
@@ -151,9 +160,7 @@ def disposal_rates(
     for column in by:  # group parcels outside every zone too (restored to NaN below)
         stock[column] = stock[column].astype(object).where(stock[column].notna(), _OUTSIDE)
     stock["category"] = category.to_numpy()[in_stock]
-    twice = stock.fillna({"zone": _OUTSIDE} if "zone" in stock else {}).duplicated(
-        piece_key, keep=False
-    )
+    twice = stock.duplicated(piece_key, keep=False)  # missing zones compare equal here
     if twice.any():
         raise DuplicateIdError(
             "the same parcel appears twice in one area (would count twice)",
@@ -175,13 +182,24 @@ def disposal_rates(
     stock["disposed_id"] = stock["parcel_id"].where(disposed)
     stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
 
+    # Where no parcel has two pieces in one group, counting rows is counting parcels (and much
+    # cheaper than nunique); a roll-up above the zones needs nunique.
+    one_row_per_parcel = (
+        set(piece_key) == {"parcel_id", *by} or not stock.duplicated(["parcel_id", *by]).any()
+    )
+
     def summarise(keys: list[str]) -> pd.DataFrame:
         grouped = stock.groupby(keys, dropna=False, sort=False)
+        if one_row_per_parcel:
+            parcels, disposed_parcels = grouped["parcel_id"].size(), grouped["disposed_id"].count()
+        else:
+            parcels = grouped["parcel_id"].nunique()
+            disposed_parcels = grouped["disposed_id"].nunique()
         return pd.DataFrame(
             {
-                "parcels": grouped["parcel_id"].nunique(),
+                "parcels": parcels,
                 "area_mu": grouped["area_mu"].sum(),
-                "disposed_parcels": grouped["disposed_id"].nunique(),
+                "disposed_parcels": disposed_parcels,
                 "disposed_area_mu": grouped["disposed_area_mu"].sum(),
             }
         )

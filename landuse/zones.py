@@ -13,8 +13,8 @@ import shapely
 from pyproj import CRS
 
 from landuse._errors import InputError, ZoneError, format_ids
-from landuse._validate import validate_parcels, validate_zones
-from landuse.areas import area_columns, area_crs, project
+from landuse._validate import require_columns, validate_polygons, validate_zones
+from landuse.areas import area_columns, area_crs, project, project_cached
 
 __all__ = ["assign_zones"]
 
@@ -203,7 +203,8 @@ def assign_zones(
     """
     if how not in ("split", "largest", "centroid"):
         raise ValueError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
-    out = validate_parcels(parcels)
+    out = validate_polygons(parcels)  # what the overlay needs; the ledger is not read here
+    require_columns(out, ("parcel_id",))
     zones = validate_zones(zones, name=name)
     missing = [c for c in columns if c not in zones.columns]
     if missing:
@@ -216,7 +217,7 @@ def assign_zones(
     # as geopandas.overlay after to_crs does): pieces then tile their parcel exactly.
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
-    geoms = project(original, source, target)
+    geoms = project_cached(original, source, target)
     parcel_area = shapely.area(geoms)
     zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
     zone_names = zones[name].astype(str).to_numpy()
@@ -225,21 +226,22 @@ def assign_zones(
 
     n = len(out)
     zone_of = np.full(n, -1, dtype=np.intp)
-    result, share, areas = out.copy(), np.ones(n), parcel_area
+    result, share, areas = out, np.ones(n), parcel_area  # `out` is already our own copy
     if how == "centroid":
         points = shapely.point_on_surface(geoms)
         point_pos, zone_pos = shapely.STRtree(zone_geoms).query(points, predicate="covered_by")
         hit, first_hit = np.unique(point_pos, return_index=True)
         zone_of[hit] = zone_pos[first_hit]
     else:
-        zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="intersects")
-        covered = shapely.covers(zone_geoms[zone_pos], geoms[parcel_pos])
-        zone_of[parcel_pos[covered]] = zone_pos[covered]
-        crossing = np.isin(parcel_pos, np.flatnonzero(zone_of < 0))
+        # one prepared `covers` query settles most parcels; only the rest meet the zones again
+        zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="covers")
+        zone_of[parcel_pos] = zone_pos
+        rest = np.flatnonzero(zone_of < 0)
+        rest_pos, zone_hit = shapely.STRtree(zone_geoms).query(geoms[rest], predicate="intersects")
         piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
             geoms,
             zone_geoms,
-            (zone_pos[crossing], parcel_pos[crossing]),
+            (zone_hit, rest[rest_pos]),
             parcel_m2=parcel_area,
             sliver_m2=sliver_m2,
         )
@@ -249,14 +251,16 @@ def assign_zones(
             best_parcel, first = np.unique(piece_parcel[zoned][order], return_index=True)
             zone_of[best_parcel] = piece_zone[zoned][order][first]
         else:
-            whole = np.setdiff1d(np.arange(n), piece_parcel)
+            is_split = np.zeros(n, dtype=bool)
+            is_split[piece_parcel] = True
+            whole = np.flatnonzero(~is_split)
             positions = np.concatenate([whole, piece_parcel])
             order = np.argsort(positions, kind="stable")
             positions = positions[order]
             zone_of = np.concatenate([zone_of[whole], piece_zone])[order]
             areas = np.concatenate([parcel_area[whole], piece_area])[order]
             share = areas / parcel_area[positions]
-            result = out.iloc[positions].copy()
+            result = out.iloc[positions]
             # whole parcels keep their exact original geometry; pieces come back from the
             # area CRS
             back = project(piece_geom, target, source)

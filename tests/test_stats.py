@@ -72,7 +72,7 @@ def test_unknown_method_is_an_error_unless_named():
 
 def test_method_of_another_category_is_an_error():
     rows = [("A", "low_efficiency", 5.0, "supplied", "2022-02-01")]
-    with pytest.raises(lu.DisposalMethodError, match="not methods of low_efficiency"):
+    with pytest.raises(lu.DisposalMethodError, match="not a method of low_efficiency"):
         lu.disposal_rates(table(rows))
 
 
