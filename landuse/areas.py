@@ -122,7 +122,7 @@ def project_cached(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     if cached is None:
         cached = project(geoms, source, target)
         remember(geoms, key, kind, cached)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _area_m2(geoms: np.ndarray, source: CRS, target: CRS) -> np.ndarray:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -228,7 +229,8 @@ COLUMNS = [
 
 
 def same_parcels(a, b):
-    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    a = a.sort_values("parcel_id").reset_index(drop=True)
+    b = b.sort_values("parcel_id").reset_index(drop=True)
     for column in COLUMNS:
         left, right = a[column], b[column]
         if pd.api.types.is_datetime64_any_dtype(left):
@@ -307,3 +309,28 @@ def test_failed_write_leaves_the_old_file(tmp_path, ledger, monkeypatch):
 def test_write_refuses_unknown_formats(tmp_path, ledger):
     with pytest.raises(lu.InputError, match="gpkg"):
         lu.write_parcels(ledger, tmp_path / "out.kml")
+
+
+def test_geoparquet_is_hilbert_sorted_with_bbox_covering(tmp_path, ledger):
+    import pyarrow.parquet as pq
+
+    path = lu.write_parcels(ledger, tmp_path / "p.parquet")
+    meta = pq.read_metadata(path)
+    assert meta.num_row_groups >= 1
+    geo = json.loads(pq.read_schema(path).metadata[b"geo"])
+    assert geo["version"] == "1.1.0" and "covering" in geo["columns"]["geometry"]
+    back = lu.read_parcels(path)
+    assert set(back["parcel_id"]) == set(ledger["parcel_id"])
+    assert back.hilbert_distance().is_monotonic_increasing
+
+
+def test_bbox_and_columns_read_only_what_is_asked(tmp_path, ledger):
+    path = lu.write_parcels(ledger, tmp_path / "p.parquet")
+    minx, miny, maxx, maxy = ledger.total_bounds
+    box = (minx, miny, (minx + maxx) / 2, (miny + maxy) / 2)
+    part = lu.read_parcels(path, bbox=box, columns=["parcel_id", "category"])
+    expected = ledger[ledger.intersects(shapely.box(*box))]
+    assert set(part["parcel_id"]) == set(expected["parcel_id"])
+    assert list(part.columns) == ["parcel_id", "category", "geometry"]
+    gpkg = lu.write_parcels(ledger, tmp_path / "p.gpkg")
+    assert set(lu.read_parcels(gpkg, bbox=box)["parcel_id"]) == set(expected["parcel_id"])
