@@ -148,7 +148,7 @@ def assign_zones(
     columns: Sequence[str] = (),
     crs: Any = None,
     overlap_tolerance_m2: float = 1.0,
-    sliver_m2: float = 0.01,
+    sliver_m2: float = 1e-4,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
 
