@@ -84,7 +84,7 @@ def as_date(value: object, name: str = "as_of") -> pd.Timestamp:
 
 def require_crs(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:
     """Raise :class:`MissingCRSError` when ``gdf`` has no CRS."""
-    if not isinstance(gdf, gpd.GeoDataFrame):
+    if not isinstance(gdf, gpd.GeoDataFrame | gpd.GeoSeries):
         raise InputError(f"{what} must be a geopandas.GeoDataFrame, got {type(gdf).__name__}")
     if gdf.crs is None:
         raise MissingCRSError(

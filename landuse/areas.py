@@ -11,6 +11,7 @@ from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
+from landuse import _dask
 from landuse._cache import fingerprint, lookup, remember
 from landuse._errors import InputError
 from landuse._validate import require_crs, validate_polygons
@@ -153,6 +154,8 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     >>> float(row.area_mu / row.area_m2 * 10_000), float(row.area_ha * 15 / row.area_mu)
     (15.0, 1.0)
     """
+    if _dask.is_dask(gdf):
+        return _dask.add_areas(gdf, crs=crs)
     id_column = "parcel_id" if "parcel_id" in gdf.columns else None
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
     target = area_crs(out) if crs is None else CRS.from_user_input(crs)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyogrio
 from pyproj import CRS
 
+from landuse import _dask
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError
@@ -168,6 +169,7 @@ def read_parcels(
     central_meridian: float | None = None,
     columns: list[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    backend: str = "pandas",
 ) -> gpd.GeoDataFrame:
     """Read and validate a parcel inventory.
 
@@ -202,6 +204,11 @@ def read_parcels(
         ``(minx, miny, maxx, maxy)`` in the file's CRS: read only the parcels that intersect
         it. GeoParquet files written by :func:`write_parcels` carry a bbox covering and
         Hilbert-sorted rows, so whole row groups are skipped.
+    backend
+        ``"pandas"`` (default), or ``"dask"`` for a (partitioned) GeoParquet dataset bigger
+        than memory: a lazy ``dask_geopandas.GeoDataFrame`` that :func:`add_areas`,
+        :func:`classify`, :func:`assign_zones` and :func:`disposal_rates` accept as they accept
+        a GeoDataFrame (extra ``scale``).
 
     Returns
     -------
@@ -220,6 +227,12 @@ def read_parcels(
     >>> parcels.crs.to_epsg(), parcels["parcel_id"].is_unique
     (4490, True)
     """
+    if backend == "dask":
+        if fields is not None or bbox is not None or crs is not None:
+            raise InputError("backend='dask' reads canonical GeoParquet: no fields=, bbox= or crs=")
+        return _dask.read_parcels(path, columns=columns)
+    if backend != "pandas":
+        raise ValueError(f"backend must be 'pandas' or 'dask', not {backend!r}")
     gdf = read_raw(
         path,
         layer=layer,

@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landuse import _dask
 from landuse._validate import as_date, validate_parcels
 from landuse.vocab import Lang
 
@@ -214,6 +215,16 @@ def classify(
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if _dask.is_dask(parcels):
+        return _dask.classify(
+            parcels,
+            as_of=as_of,
+            window_years=window_years,
+            lapse_years=lapse_years,
+            idle=idle,
+            low=low,
+            lang=lang,
+        )
     out = validate_parcels(parcels)
     day = as_date(as_of)
     index = out.index

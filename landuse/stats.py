@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landuse import _dask
 from landuse._errors import DisposalMethodError, DuplicateIdError, InputError
 from landuse._validate import as_date, require_columns
 from landuse.areas import add_areas
@@ -137,6 +138,26 @@ def disposal_rates(
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise ValueError("by must name at least one column")
+    if target is not None and not 0 <= target <= 1:
+        raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
+    if _dask.is_dask(parcels):
+        return _dask.disposal_rates(parcels, by=by, as_of=as_of, methods=methods, target=target)
+    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods)
+    return finish_rates(partials, by=by, target=target)
+
+
+def partial_sums(
+    parcels: pd.DataFrame,
+    *,
+    by: list[str],
+    as_of: Any = None,
+    methods: Mapping[str, str | Iterable[str]] | None = None,
+) -> pd.DataFrame:
+    """Parcels, 亩 and disposed of one frame per (``by``…, category) and per ``by`` (``"all"``).
+
+    Flat columns, missing ``by`` values as a placeholder. Sums over frames that share no
+    parcel (dask partitions) equal the sums over their union.
+    """
     hint = "assign zones first with lu.assign_zones" if "zone" in by else ""
     require_columns(parcels, ("parcel_id", "category", *by), hint=hint)
     if "area_mu" not in parcels.columns:
@@ -208,8 +229,14 @@ def disposal_rates(
     overall = summarise(by)
     overall["category"] = _ALL
     overall = overall.set_index("category", append=True)
-    combined = pd.concat([per_category, overall])
-    areas = overall.index.droplevel(-1).unique()  # type: ignore[arg-type]  # pandas-stubs bug
+    return pd.concat([per_category, overall]).reset_index()
+
+
+def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None) -> pd.DataFrame:
+    """Rates from the (summed) output of :func:`partial_sums`: complete grid, rates, target."""
+    sums = ["parcels", "area_mu", "disposed_parcels", "disposed_area_mu"]
+    combined = partials.groupby([*by, "category"], sort=False, dropna=False)[sums].sum()
+    areas = combined.index.droplevel(-1).unique()  # type: ignore[arg-type]  # pandas-stubs bug
     full = pd.MultiIndex.from_tuples(
         [(*(a if isinstance(a, tuple) else (a,)), c) for a in areas for c in (*CATEGORIES, _ALL)],
         names=[*by, "category"],
@@ -222,8 +249,6 @@ def disposal_rates(
             result["parcels"] > 0
         )
     if target is not None:
-        if not 0 <= target <= 1:
-            raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
         result["target"] = target
         result["meets_target"] = (
             (result["rate"] >= target).astype("boolean").where(result["rate"].notna())

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from landuse import _dask
 from landuse._errors import InputError, ZoneError, format_ids
 from landuse._validate import require_columns, validate_polygons, validate_zones
 from landuse.areas import area_columns, area_crs, project, project_cached
@@ -203,6 +204,17 @@ def assign_zones(
     """
     if how not in ("split", "largest", "centroid"):
         raise ValueError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
+    if _dask.is_dask(parcels):
+        return _dask.assign_zones(
+            parcels,
+            zones,
+            how=how,
+            name=name,
+            columns=columns,
+            crs=crs,
+            overlap_tolerance_m2=overlap_tolerance_m2,
+            sliver_m2=sliver_m2,
+        )
     out = validate_polygons(parcels)  # what the overlay needs; the ledger is not read here
     require_columns(out, ("parcel_id",))
     zones = validate_zones(zones, name=name)
