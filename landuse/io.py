@@ -23,6 +23,7 @@ from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
+from landuse._progress import stages
 from landuse._validate import require_crs, validate_parcels, validate_zones
 
 __all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_parcels"]
@@ -170,6 +171,7 @@ def read_parcels(
     columns: list[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     backend: str = "pandas",
+    verbose: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read and validate a parcel inventory.
 
@@ -209,6 +211,8 @@ def read_parcels(
         than memory: a lazy ``dask_geopandas.GeoDataFrame`` that :func:`add_areas`,
         :func:`classify`, :func:`assign_zones` and :func:`disposal_rates` accept as they accept
         a GeoDataFrame (extra ``scale``).
+    verbose
+        Show a progress bar of the stages (read, validate).
 
     Returns
     -------
@@ -233,17 +237,20 @@ def read_parcels(
         return _dask.read_parcels(path, columns=columns)
     if backend != "pandas":
         raise ValueError(f"backend must be 'pandas' or 'dask', not {backend!r}")
-    gdf = read_raw(
-        path,
-        layer=layer,
-        fields=fields,
-        encoding=encoding,
-        crs=crs,
-        central_meridian=central_meridian,
-        columns=columns,
-        bbox=bbox,
-    )
-    return validate_parcels(gdf)
+    with stages("read_parcels", 2, verbose=verbose) as stage:
+        stage("read")
+        gdf = read_raw(
+            path,
+            layer=layer,
+            fields=fields,
+            encoding=encoding,
+            crs=crs,
+            central_meridian=central_meridian,
+            columns=columns,
+            bbox=bbox,
+        )
+        stage("validate")
+        return validate_parcels(gdf)
 
 
 def read_zones(

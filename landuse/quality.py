@@ -12,6 +12,7 @@ import shapely
 
 from landuse._dates import parse_dates
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017
+from landuse._progress import stages
 from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
 from landuse.areas import area_crs, project
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
@@ -101,6 +102,7 @@ def check(
     area_tolerance: float = 0.05,
     sliver_m2: float = 10.0,
     sliver_thinness: float = 0.05,
+    verbose: bool = False,
 ) -> pd.DataFrame:
     """Check an inventory and report every problem instead of stopping at the first.
 
@@ -144,16 +146,12 @@ def check(
     )
     report = _Report(ids.where(ids.notna(), [f"row {i}" for i in range(len(frame))]))
 
-    _check_ids(frame, report)
-    usable = _check_geometry(frame, report)
-    if frame.crs is None:
-        report.add_one(
-            "error",
-            "missing_crs",
-            "the data have no CRS: areas, overlaps and zones are not checked",
-        )
-    elif usable.any():
-        _check_areas(
+    with stages("check", 4, verbose=verbose) as stage:
+        stage("ids and geometry")
+        _check_ids(frame, report)
+        usable = _check_geometry(frame, report)
+        stage("areas, overlaps, zones")
+        _check_spatial(
             frame,
             usable,
             zones,
@@ -164,9 +162,28 @@ def check(
             sliver_m2,
             sliver_thinness,
         )
-    _check_dates(frame, report)
-    _check_values(frame, report)
+        stage("dates")
+        _check_dates(frame, report)
+        stage("values")
+        _check_values(frame, report)
     return report.frame()
+
+
+def _check_spatial(
+    frame: gpd.GeoDataFrame,
+    usable: np.ndarray,
+    zones: gpd.GeoDataFrame | None,
+    report: _Report,
+    *options: Any,
+) -> None:
+    if frame.crs is None:
+        report.add_one(
+            "error",
+            "missing_crs",
+            "the data have no CRS: areas, overlaps and zones are not checked",
+        )
+    elif usable.any():
+        _check_areas(frame, usable, zones, report, *options)
 
 
 def _check_ids(frame: gpd.GeoDataFrame, report: _Report) -> None:

@@ -14,6 +14,7 @@ from pyproj import CRS
 
 from landuse import _dask
 from landuse._errors import InputError, ZoneError, format_ids
+from landuse._progress import stages
 from landuse._validate import require_columns, validate_polygons, validate_zones
 from landuse.areas import area_columns, area_crs, project, project_cached
 
@@ -150,6 +151,7 @@ def assign_zones(
     crs: Any = None,
     overlap_tolerance_m2: float = 1.0,
     sliver_m2: float = 1e-4,
+    verbose: bool = False,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
 
@@ -174,6 +176,8 @@ def assign_zones(
     overlap_tolerance_m2
         Zones overlapping by more than this are refused (the land would count twice); smaller
         overlaps go to the zone listed first, with a warning.
+    verbose
+        Show a progress bar of the stages (useful from a million parcels up).
     sliver_m2
         Pieces smaller than this (coordinate noise along shared edges) join the parcel's
         largest piece.
@@ -215,6 +219,33 @@ def assign_zones(
             overlap_tolerance_m2=overlap_tolerance_m2,
             sliver_m2=sliver_m2,
         )
+    with stages("assign_zones", 4, verbose=verbose) as stage:
+        stage("validate")
+        return _assign(
+            parcels,
+            zones,
+            how=how,
+            name=name,
+            columns=columns,
+            crs=crs,
+            overlap_tolerance_m2=overlap_tolerance_m2,
+            sliver_m2=sliver_m2,
+            stage=stage,
+        )
+
+
+def _assign(
+    parcels: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    how: How,
+    name: str,
+    columns: Sequence[str],
+    crs: Any,
+    overlap_tolerance_m2: float,
+    sliver_m2: float,
+    stage: Any,
+) -> gpd.GeoDataFrame:
     out = validate_polygons(parcels)  # what the overlay needs; the ledger is not read here
     require_columns(out, ("parcel_id",))
     zones = validate_zones(zones, name=name)
@@ -227,6 +258,7 @@ def assign_zones(
 
     # Overlay and measure in the projected area CRS, as area statistics are defined there (and
     # as geopandas.overlay after to_crs does): pieces then tile their parcel exactly.
+    stage("project")
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
     geoms = project_cached(original, source, target)
@@ -245,11 +277,13 @@ def assign_zones(
         hit, first_hit = np.unique(point_pos, return_index=True)
         zone_of[hit] = zone_pos[first_hit]
     else:
+        stage("query")
         # one prepared `covers` query settles most parcels; only the rest meet the zones again
         zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="covers")
         zone_of[parcel_pos] = zone_pos
         rest = np.flatnonzero(zone_of < 0)
         rest_pos, zone_hit = shapely.STRtree(zone_geoms).query(geoms[rest], predicate="intersects")
+        stage("split crossing parcels")
         piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
             geoms,
             zone_geoms,

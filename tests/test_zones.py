@@ -177,3 +177,10 @@ def test_property_independent_of_row_order(spec, random):
         .reset_index(drop=True)
     )
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+
+
+def test_progress_only_when_asked(capsys, ledger, zones):
+    lu.assign_zones(ledger, zones)
+    assert capsys.readouterr().err == ""
+    lu.assign_zones(ledger, zones, verbose=True)
+    assert "assign_zones" in capsys.readouterr().err
