@@ -40,14 +40,25 @@ def write_dataset(n: int, folder: Path) -> gpd.GeoDataFrame:
         ix, iy = np.meshgrid(np.arange(side), np.arange(rows_per_chunk + 1))
         ix, iy = ix.ravel()[:count], iy.ravel()[:count] + k * (rows_per_chunk + 1)
         x0, y0 = 400_000 + ix * SIZE, 3_700_000 + iy * SIZE
-        corners = np.stack([np.c_[x0, y0], np.c_[x0 + SIZE, y0], np.c_[x0 + SIZE, y0 + SIZE],
-                            np.c_[x0, y0 + SIZE]], axis=1) + rng.uniform(-15, 15, (count, 4, 2))
+        corners = np.stack(
+            [
+                np.c_[x0, y0],
+                np.c_[x0 + SIZE, y0],
+                np.c_[x0 + SIZE, y0 + SIZE],
+                np.c_[x0, y0 + SIZE],
+            ],
+            axis=1,
+        ) + rng.uniform(-15, 15, (count, 4, 2))
         centre = corners.mean(axis=1, keepdims=True)
         geoms = shapely.polygons(centre + (corners - centre) * 0.85)
-        frame = gpd.GeoDataFrame({
-            "parcel_id": [f"{k:03d}{i:07d}" for i in range(count)],
-            "category": rng.choice(np.array(lu.CATEGORIES, dtype=object), count),
-        }, geometry=geoms, crs=4549).to_crs(4490)
+        frame = gpd.GeoDataFrame(
+            {
+                "parcel_id": [f"{k:03d}{i:07d}" for i in range(count)],
+                "category": rng.choice(np.array(lu.CATEGORIES, dtype=object), count),
+            },
+            geometry=geoms,
+            crs=4549,
+        ).to_crs(4490)
         disposed = rng.random(count) < 0.5
         first = {c: lu.DISPOSAL_METHODS[c][0] for c in lu.CATEGORIES}
         frame["disposal_method"] = frame["category"].map(first).where(disposed, None)
@@ -55,13 +66,24 @@ def write_dataset(n: int, folder: Path) -> gpd.GeoDataFrame:
         frame["disposal_date"] = pd.Series(days).where(disposed).to_numpy()
         frame.to_parquet(path, index=False, write_covering_bbox=True, schema_version="1.1.0")
         print(f"wrote {path.name}", flush=True)
-    extent = shapely.box(400_000, 3_700_000, 400_000 + side * SIZE,
-                         3_700_000 + int(np.ceil(n / CHUNK)) * (rows_per_chunk + 1) * SIZE)
+    extent = shapely.box(
+        400_000,
+        3_700_000,
+        400_000 + side * SIZE,
+        3_700_000 + int(np.ceil(n / CHUNK)) * (rows_per_chunk + 1) * SIZE,
+    )
     rng = np.random.default_rng(0)
-    seeds = shapely.points(rng.uniform(*extent.bounds[::2], 50), rng.uniform(*extent.bounds[1::2], 50))
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=extent))
-    return gpd.GeoDataFrame({"name": [f"Z{i}" for i in range(len(cells))]},
-                            geometry=shapely.intersection(cells, extent), crs=4549).to_crs(4490)
+    seeds = shapely.points(
+        rng.uniform(*extent.bounds[::2], 50), rng.uniform(*extent.bounds[1::2], 50)
+    )
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=extent)
+    )
+    return gpd.GeoDataFrame(
+        {"name": [f"Z{i}" for i in range(len(cells))]},
+        geometry=shapely.intersection(cells, extent),
+        crs=4549,
+    ).to_crs(4490)
 
 
 def peak_rss_gb() -> float:
@@ -79,9 +101,15 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.folder) / f"parcels_{args.parcels}"
     zones = write_dataset(args.parcels, folder)
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1,
-                      memory_limit=args.memory_limit, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=args.workers,
+            threads_per_worker=1,
+            memory_limit=args.memory_limit,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         start = time.perf_counter()
         parcels = lu.read_parcels(folder, backend="dask")
         pieces = lu.assign_zones(lu.add_areas(parcels), zones)
@@ -90,9 +118,11 @@ def main() -> None:
         worker_peaks = client.run(peak_rss_gb)
     total = rates.xs("all", level="category")["parcels"].sum()
     print(rates.xs("all", level="category").head())
-    print(f"parcels={args.parcels} partitions={parcels.npartitions} workers={args.workers} "
-          f"seconds={seconds:.1f} parcels_counted={total} "
-          f"peak_rss_per_worker_gb={max(worker_peaks.values()):.2f} client_peak_gb={peak_rss_gb():.2f}")
+    print(
+        f"parcels={args.parcels} partitions={parcels.npartitions} workers={args.workers} "
+        f"seconds={seconds:.1f} parcels_counted={total} "
+        f"peak_rss_per_worker_gb={max(worker_peaks.values()):.2f} client_peak_gb={peak_rss_gb():.2f}"
+    )
 
 
 if __name__ == "__main__":

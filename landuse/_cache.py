@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["fingerprint", "lookup", "remember"]
 
-_MAX_ENTRIES = 6
+_MAX_GEOMETRIES = 2_500_000  # ~ one million parcels, valid and projected; bounds the memory held
 _MIN_SIZE = 1_000  # small arrays are cheap to redo; keep the room for big ones
 _entries: OrderedDict[tuple[bytes, str], tuple[np.ndarray, Any]] = OrderedDict()
 
@@ -40,7 +40,7 @@ def remember(geoms: np.ndarray, key: bytes, kind: str, value: Any) -> None:
     if len(geoms) < _MIN_SIZE:
         return
     _entries[(key, kind)] = (np.array(geoms, dtype=object, copy=True), value)
-    while len(_entries) > _MAX_ENTRIES:
+    while sum(len(g) for g, _ in _entries.values()) > _MAX_GEOMETRIES and len(_entries) > 1:
         _entries.popitem(last=False)
 
 

@@ -90,6 +90,12 @@ def _read_frame(
         return gpd.read_file(path, **options)
 
 
+def _postgis_url(path: object) -> bool:
+    from landuse.postgis import is_url
+
+    return is_url(path)
+
+
 def _with_geometry(columns: list[str] | None) -> list[str] | None:
     return None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
 
@@ -172,17 +178,24 @@ def read_parcels(
     bbox: tuple[float, float, float, float] | None = None,
     backend: str = "pandas",
     verbose: bool = False,
+    table: str | None = None,
+    schema: str | None = None,
+    where: str | Mapping[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate a parcel inventory.
 
     Parameters
     ----------
     path
-        Any file OGR reads (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, …) or a GeoParquet
-        file (``.parquet``).
+        Any file OGR reads (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, …), a GeoParquet
+        file (``.parquet``), or a PostGIS URL (``postgresql://user@host/db``; credentials may
+        come from the ``PG*`` environment variables) with ``table=``.
     layer
         Layer to read from a multi-layer source. Default: the layer named ``parcels`` when
         there is one, else the only layer.
+    table, schema, where
+        For PostGIS: the table, its schema, and a filter — ``{"zone": ["甲", "乙"]}``
+        (parameterised) or a trusted SQL condition. The CRS comes from the column's SRID.
     fields
         How the source names things: a preset name — ``"cn-ledger"`` maps pinyin initials
         (DKBH, PZSJ, GDSJ, …, any case), Chinese headers (地块编号, 批准时间, …) and Chinese
@@ -231,6 +244,18 @@ def read_parcels(
     >>> parcels.crs.to_epsg(), parcels["parcel_id"].is_unique
     (4490, True)
     """
+    if _postgis_url(path):
+        from landuse import postgis
+
+        if table is None:
+            raise InputError("reading from PostGIS needs table=")
+        gdf = postgis.read_table(
+            str(path), table=table, schema=schema, where=where, columns=columns
+        )
+        preset = resolve_preset(fields)
+        if preset is not None:
+            gdf = preset.translate_values(gdf.rename(columns=preset.renames(list(gdf.columns))))
+        return validate_parcels(gdf)
     if backend == "dask":
         if fields is not None or bbox is not None or crs is not None:
             raise InputError("backend='dask' reads canonical GeoParquet: no fields=, bbox= or crs=")
@@ -410,8 +435,11 @@ def write_parcels(
     *,
     layer: str | None = None,
     lang: str = "zh",
-) -> Path:
-    """Write parcels to GeoPackage, GeoParquet, Shapefile or Excel, atomically.
+    table: str | None = None,
+    schema: str | None = None,
+    mode: str = "create",
+) -> Path | str:
+    """Write parcels to GeoPackage, GeoParquet, Shapefile, Excel or PostGIS, atomically.
 
     The file is first written next to its destination under a temporary name and then renamed
     into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
@@ -422,6 +450,10 @@ def write_parcels(
       with ``read_parcels(..., bbox=)``).
     - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
       initials of the ledger fields: ``parcel_id`` → ``DKBH``, …).
+    - ``postgresql://…`` with ``table=``: one transaction; ``mode`` ``"create"`` (canonical
+      schema, SRID 4490, GiST index, primary key ``parcel_id``), ``"replace"``, ``"append"``
+      or ``"upsert"`` (update disposal and ledger fields by ``parcel_id``, insert new ones). A
+      failure leaves the table exactly as it was.
     - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
       and labels, areas in m², 亩 and 公顷; no geometry.
 
@@ -434,6 +466,13 @@ def write_parcels(
     5
     """
     require_crs(gdf)
+    if _postgis_url(path):
+        from landuse import postgis
+
+        if table is None:
+            raise InputError("writing to PostGIS needs table=")
+        postgis.write_table(gdf, str(path), table=table, schema=schema, mode=mode)  # type: ignore[arg-type]
+        return str(path)
     path = Path(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)

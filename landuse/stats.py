@@ -19,7 +19,7 @@ __all__ = ["RATE_COLUMNS", "counted_methods", "display_rates", "disposal_rates"]
 
 RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
 _ALL = "all"
-_OUTSIDE = "\x00outside"
+_OUTSIDE = "⟂outside⟂"  # stands for a missing area while grouping (NUL-free: databases too)
 
 
 def counted_methods(
@@ -92,6 +92,9 @@ def disposal_rates(
     as_of: Any = None,
     methods: Mapping[str, str | Iterable[str]] | None = None,
     target: float | None = None,
+    table: str | None = None,
+    schema: str | None = None,
+    where: str | Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
 
@@ -113,6 +116,10 @@ def disposal_rates(
         A method outside its category's list is an error unless named here.
     target
         Target rate (e.g. ``0.6``): adds ``target`` and ``meets_target`` (``rate >= target``).
+    table, schema, where
+        When ``parcels`` is a PostGIS URL: the table of pieces (with ``area_mu`` and the ``by``
+        columns) and an optional filter (``{"zone": [...]}`` or trusted SQL). The database
+        does the grouping; only the sums are fetched. Results equal the in-memory ones.
 
     Returns
     -------
@@ -140,6 +147,21 @@ def disposal_rates(
         raise ValueError("by must name at least one column")
     if target is not None and not 0 <= target <= 1:
         raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
+    if isinstance(parcels, str):
+        from landuse import postgis
+
+        if not postgis.is_url(parcels) or table is None:
+            raise InputError("pass a (Geo)DataFrame, or a postgresql:// URL with table=")
+        return postgis.table_rates(
+            parcels,
+            table=table,
+            schema=schema,
+            by=by,
+            as_of=as_of,
+            methods=methods,
+            target=target,
+            where=where,
+        )
     if _dask.is_dask(parcels):
         return _dask.disposal_rates(parcels, by=by, as_of=as_of, methods=methods, target=target)
     partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods)

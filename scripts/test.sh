@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs, then lint, type-check and run the tests.
-#   - Python: a .venv with the package and its `test` extra (Playwright, Leaflet assets, matplotlib)
-#   - Debian: Chromium (browser tests) and Noto CJK fonts (Chinese text in maps and charts),
-#     installed with apt-get when missing and we are root; without them the browser tests skip
-#     on a laptop and fail in CI.
+#   - Python: a .venv with the package and its `test` extra (Playwright, Leaflet assets,
+#     matplotlib, dask, SQLAlchemy/GeoAlchemy2/psycopg)
+#   - Debian: Chromium (browser tests), Noto CJK fonts (Chinese text in maps and charts) and
+#     PostgreSQL + PostGIS (a throwaway cluster on 127.0.0.1 for the database tests), installed
+#     with apt-get when missing and we are root; without them those tests skip on a laptop and
+#     fail in CI.
 # Usage: bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql postgresql-15-postgis-3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -23,6 +26,11 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+if [ "$(id -u)" = 0 ] && [ -z "${LANDUSE_TEST_PG_URL:-}" ]; then
+  eval "$(bash scripts/postgis.sh start)"
+  trap 'bash scripts/postgis.sh stop' EXIT
+fi
 
 .venv/bin/ruff check .
 .venv/bin/mypy

@@ -1,0 +1,175 @@
+"""PostGIS as the shared store, against a real server (scripts/postgis.sh starts one)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+
+import pandas as pd
+import pytest
+
+import landuse as lu
+
+URL = os.environ.get("LANDUSE_TEST_PG_URL")
+if URL is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs LANDUSE_TEST_PG_URL (scripts/test.sh starts PostGIS)")
+    pytest.skip(
+        "no PostgreSQL: set LANDUSE_TEST_PG_URL (scripts/test.sh starts one)",
+        allow_module_level=True,
+    )
+sa = pytest.importorskip("sqlalchemy")
+AS_OF = "2022-06-30"
+
+
+@pytest.fixture
+def table():
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    yield name
+    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
+    engine.dispose()
+
+
+def rows(name: str) -> pd.DataFrame:
+    return lu.read_parcels(URL, table=name).sort_values("parcel_id").reset_index(drop=True)
+
+
+def test_round_trip_keeps_geometry_and_every_column(table, ledger):
+    lu.write_parcels(ledger, URL, table=table)
+    back = rows(table)
+    original = ledger.sort_values("parcel_id").reset_index(drop=True)
+    assert back.crs.to_epsg() == 4490
+    assert list(back.columns) == list(original.columns)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")),
+        pd.DataFrame(original.drop(columns="geometry")),
+        check_dtype=False,
+    )
+    assert back.geometry.geom_equals_exact(original.geometry, tolerance=0).all()
+
+
+def test_schema_has_srid_primary_key_and_gist_index(table, ledger):
+    lu.write_parcels(ledger.head(20), URL, table=table)
+    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        srid = connection.execute(
+            sa.text("SELECT srid FROM geometry_columns WHERE f_table_name = :t"), {"t": table}
+        ).scalar()
+        indexes = (
+            connection.execute(
+                sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), {"t": table}
+            )
+            .scalars()
+            .all()
+        )
+        key = sa.inspect(connection).get_pk_constraint(table)["constrained_columns"]
+    engine.dispose()
+    assert srid == 4490 and key == ["parcel_id"]
+    assert any("USING gist" in index for index in indexes)
+
+
+def test_upsert_of_a_thousand_disposals(table, ledger):
+    lu.write_parcels(ledger, URL, table=table)
+    updates = ledger.sample(1000, random_state=1).copy()
+    updates["category"] = "low_efficiency"
+    updates["disposal_method"] = "upgraded"
+    updates["disposal_date"] = pd.Timestamp("2022-12-30")
+    new = ledger.head(2).assign(parcel_id=["NEW-1", "NEW-2"])
+    lu.write_parcels(pd.concat([updates, new]), URL, table=table, mode="upsert")
+    back = rows(table).set_index("parcel_id")
+    assert len(back) == len(ledger) + 2
+    changed = back.loc[updates["parcel_id"]]
+    assert (changed["disposal_method"] == "upgraded").all()
+    assert (changed["disposal_date"] == pd.Timestamp("2022-12-30")).all()
+    untouched = back.drop(index=[*updates["parcel_id"], "NEW-1", "NEW-2"])
+    original = ledger.set_index("parcel_id").loc[untouched.index]
+    assert untouched["disposal_method"].fillna("-").equals(original["disposal_method"].fillna("-"))
+
+
+def test_a_failed_write_leaves_the_table_as_it_was(table, ledger, monkeypatch):
+    lu.write_parcels(ledger.head(100), URL, table=table)
+    before = rows(table)
+    # a bad row halfway: a parcel_id that already exists
+    clash = pd.concat([ledger.iloc[100:150], ledger.iloc[[0]], ledger.iloc[150:200]])
+    with pytest.raises(lu.postgis.DatabaseError, match="duplicate key"):
+        lu.write_parcels(clash, URL, table=table, mode="append")
+    pd.testing.assert_frame_equal(rows(table), before)
+    # a connection that dies during the replace
+    from landuse import postgis
+
+    def dying(data, connection, name, schema):
+        connection.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    monkeypatch.setattr(postgis, "_insert", dying)
+    with pytest.raises(lu.postgis.DatabaseError):
+        lu.write_parcels(ledger, URL, table=table, mode="replace")
+    pd.testing.assert_frame_equal(rows(table), before)
+
+
+def test_concurrent_readers_see_the_old_or_the_new_state(table, ledger):
+    old = ledger.assign(disposal_method=None, disposal_date=pd.NaT)
+    lu.write_parcels(old, URL, table=table)
+    new = ledger.assign(name="新")
+    seen: set[tuple[int, str]] = set()
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            names = lu.read_parcels(URL, table=table, columns=["parcel_id", "name"])["name"]
+            seen.add(
+                (
+                    len(names),
+                    "new" if (names == "新").all() else "old" if (names != "新").all() else "mixed",
+                )
+            )
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    lu.write_parcels(new, URL, table=table, mode="replace")
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert {state for _, state in seen} <= {"old", "new"}
+    assert {count for count, _ in seen} == {len(ledger)}
+
+
+def test_injection_shaped_names_are_just_names(table, ledger):
+    evil = f"{table}; DROP TABLE {table}"
+    try:
+        lu.write_parcels(ledger.head(3), URL, table=table)
+        lu.write_parcels(ledger.head(5), URL, table=evil)
+        assert len(rows(evil)) == 5 and len(rows(table)) == 3
+    finally:
+        engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP TABLE IF EXISTS "{evil}"'))
+        engine.dispose()
+
+
+def test_credentials_never_appear_in_errors():
+    password = sa.engine.make_url(URL).password
+    with pytest.raises(lu.postgis.DatabaseError) as missing:
+        lu.read_parcels(URL, table="no_such_table")
+    assert password not in str(missing.value)
+    wrong = URL.replace(password, "wrong-secret-123")
+    with pytest.raises(lu.postgis.DatabaseError) as refused:
+        lu.read_parcels(wrong, table="x")
+    assert "wrong-secret-123" not in str(refused.value) and password not in str(refused.value)
+    assert "***" in str(refused.value)
+
+
+def test_rates_in_the_database_equal_the_in_memory_ones(table, ledger, zones):
+    pieces = lu.assign_zones(ledger, zones, columns=["functional_zone"])
+    assert not pieces["parcel_id"].is_unique  # split parcels: keyed by (parcel_id, zone)
+    lu.write_parcels(pieces, URL, table=table)
+    in_db = lu.disposal_rates(
+        URL, table=table, by=["functional_zone", "zone"], as_of=AS_OF, target=0.6
+    )
+    in_memory = lu.disposal_rates(pieces, by=["functional_zone", "zone"], as_of=AS_OF, target=0.6)
+    pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
+    only = lu.disposal_rates(URL, table=table, as_of=AS_OF, where={"zone": ["王台镇"]})
+    assert list(only.index.get_level_values("zone").unique()) == ["王台镇"]
