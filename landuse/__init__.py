@@ -26,10 +26,10 @@ from landuse.areas import add_areas, area_crs
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
-from landuse.plots import plot_parcels
+from landuse.plots import plot_parcels, plot_progress, plot_rates
 from landuse.quality import check
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
-from landuse.stats import display_rates, disposal_rates
+from landuse.stats import display_rates, disposal_rates, progress
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
 from landuse.zones import assign_zones
 
@@ -68,6 +68,9 @@ __all__ = [
     "join_ledger",
     "parcel_map",
     "plot_parcels",
+    "plot_progress",
+    "plot_rates",
+    "progress",
     "read_ledger",
     "read_parcels",
     "read_raw",

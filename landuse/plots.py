@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["cjk_font", "plot_parcels"]
+__all__ = ["cjk_font", "plot_parcels", "plot_progress", "plot_rates"]
 
 #: Fonts with Chinese glyphs, in order of preference (Linux, Windows, macOS).
 CJK_FONTS = (
@@ -312,3 +312,178 @@ def _plot_zones(
         for lo, hi, c in zip(lower, bins, colors, strict=True)
     ]
     return handles
+
+
+def _area_labels(index: pd.Index, lang: Lang) -> list[str]:
+    outside = "（区外）" if lang == "zh" else "(outside)"
+    return [
+        " / ".join(
+            outside if v is None or v != v else str(v)
+            for v in (key if isinstance(key, tuple) else (key,))
+        )
+        for key in index
+    ]
+
+
+def plot_rates(
+    rates: pd.DataFrame,
+    *,
+    target: float | None = None,
+    categories: Sequence[str] = CATEGORIES,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (11, 5),
+    title: str | None = None,
+    lang: Lang = "zh",
+) -> Figure:
+    """Disposal rates per area and category as grouped bars, with the target as a line.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> path = lu.datasets.get_path("west_coast")
+    >>> pieces = lu.assign_zones(lu.read_parcels(path), lu.read_zones(path))
+    >>> fig = lu.plot_rates(lu.disposal_rates(pieces, as_of="2022-06-30"), target=0.6, lang="en")
+    >>> len(fig.axes[0].patches)  # 8 streets x 3 categories
+    24
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+    from matplotlib.ticker import PercentFormatter
+
+    if "category" not in rates.index.names:
+        raise InputError("rates must be a disposal_rates(...) table")
+    lang, font = _language(lang)
+    if target is None and "target" in rates.columns:
+        target = float(rates["target"].iloc[0])
+    wide = rates["rate"].unstack("category")
+    areas = wide.index
+    families = [font, "sans-serif"] if font else ["sans-serif"]
+    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+        if ax is None:
+            fig, ax = plt.subplots(figsize=figsize)
+        else:
+            fig = cast("Figure", ax.get_figure())
+        width = 0.8 / max(len(categories), 1)
+        x = np.arange(len(areas))
+        for i, category in enumerate(categories):
+            values = (
+                wide[category].to_numpy(dtype=float)
+                if category in wide
+                else np.full(len(x), np.nan)
+            )
+            ax.bar(
+                x + (i - (len(categories) - 1) / 2) * width,
+                np.nan_to_num(values),
+                width,
+                color=CATEGORY_COLORS.get(category, "#777777"),
+                label=category_label(category, lang),
+            )
+        if target is not None:
+            words = "目标" if lang == "zh" else "target"
+            ax.axhline(
+                target,
+                color="#c0392b",
+                linestyle="--",
+                linewidth=1.5,
+                label=f"{words} {target:.0%}",
+            )
+        ax.set_xticks(
+            x,
+            _area_labels(areas, lang),
+            rotation=30 if len(x) > 6 else 0,
+            ha="right" if len(x) > 6 else "center",
+        )
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel("处置率（按面积）" if lang == "zh" else "Disposal rate (by area)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if title:
+            ax.set_title(title)
+        fig.tight_layout()
+    return fig
+
+
+def plot_progress(
+    table: pd.DataFrame,
+    *,
+    target: float | None = None,
+    target_date: Any = None,
+    category: str = "all",
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (10, 5),
+    title: str | None = None,
+    lang: Lang = "zh",
+) -> Figure:
+    """Cumulative disposed share by period (from :func:`landuse.progress`) against the target path.
+
+    The target path rises in a straight line from zero at the first period to ``target`` at
+    ``target_date`` (default: the last period). One line per area when the table has areas.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> ledger = lu.read_parcels(lu.datasets.get_path("west_coast"))
+    >>> fig = lu.plot_progress(lu.progress(ledger), target=0.6, lang="en")
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['All', 'target path']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+    from matplotlib.ticker import PercentFormatter
+
+    if "period" not in table.index.names or "category" not in table.index.names:
+        raise InputError("table must come from lu.progress(...)")
+    lang, font = _language(lang)
+    subset = table.xs(category, level="category")["rate"]
+    areas = [n for n in subset.index.names if n != "period"]
+    families = [font, "sans-serif"] if font else ["sans-serif"]
+    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+        if ax is None:
+            fig, ax = plt.subplots(figsize=figsize)
+        else:
+            fig = cast("Figure", ax.get_figure())
+        if areas:
+            for key, series in subset.groupby(level=areas, sort=False):
+                label = _area_labels(pd.Index([key]), lang)[0]
+                periods = pd.PeriodIndex(series.index.get_level_values("period"))
+                ax.plot(
+                    periods.to_timestamp(), series.to_numpy(), marker="o", markersize=3, label=label
+                )
+        else:
+            ax.plot(
+                pd.PeriodIndex(subset.index).to_timestamp(),
+                subset.to_numpy(),
+                marker="o",
+                markersize=4,
+                color="#0072B2",
+                label=category_label(category, lang),
+            )
+        periods = pd.PeriodIndex(subset.index.get_level_values("period").unique()).sort_values()
+        if target is not None:
+            start = periods[0].to_timestamp()
+            stop = (
+                pd.Timestamp(target_date) if target_date is not None else periods[-1].to_timestamp()
+            )
+            words = "目标进度" if lang == "zh" else "target path"
+            ax.plot(
+                pd.DatetimeIndex([start, stop]),
+                [0, target],
+                color="#c0392b",
+                linestyle="--",
+                label=words,
+            )
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(
+            "累计处置率（按面积）" if lang == "zh" else "Cumulative disposal rate (by area)"
+        )
+        ax.legend(loc="upper left", frameon=False)
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if title:
+            ax.set_title(title)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    return fig
