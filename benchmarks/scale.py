@@ -2,7 +2,7 @@
 
     python benchmarks/scale.py --parcels 10000000 --workers 2 --memory-limit 6GiB
 
-Writes a partitioned GeoParquet dataset (1M parcels per file, built chunk by chunk, so the
+Writes a partitioned GeoParquet dataset (250k parcels per file, built chunk by chunk, so the
 whole inventory is never in memory), then times read_parcels(backend="dask") → add_areas →
 assign_zones → disposal_rates on the cluster and prints wall time and each worker's peak RSS.
 """
@@ -22,7 +22,7 @@ import shapely
 
 import landuse as lu
 
-CHUNK = 1_000_000
+CHUNK = 250_000
 SIZE = 120.0
 
 
