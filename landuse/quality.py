@@ -13,6 +13,7 @@ import shapely
 from landuse._dates import parse_dates
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017
 from landuse._progress import stages
+from landuse._tables import QualityReport
 from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
 from landuse.areas import area_crs, project
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
@@ -86,11 +87,11 @@ class _Report:
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in REPORT_COLUMNS})
+            return QualityReport({c: pd.Series(dtype=object) for c in REPORT_COLUMNS})
         out = pd.concat(self.rows, ignore_index=True)
         order = out["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
         out = out.assign(_order=order).sort_values(["_order", "code"], kind="stable")
-        return out.drop(columns="_order").reset_index(drop=True)
+        return QualityReport(out.drop(columns="_order").reset_index(drop=True))
 
 
 def check(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from landuse import _dask
 from landuse._errors import DisposalMethodError, DuplicateIdError, InputError
+from landuse._tables import RatesTable
 from landuse._validate import as_date, require_columns
 from landuse.areas import add_areas
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
@@ -285,7 +286,7 @@ def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None)
     result.index = pd.MultiIndex.from_arrays(
         [*levels, result.index.get_level_values("category")], names=[*by, "category"]
     )
-    return result
+    return RatesTable(result)
 
 
 def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) -> pd.DataFrame:

@@ -1,0 +1,67 @@
+"""Result tables that read well in a notebook (``_repr_html_``) and stay plain DataFrames.
+
+Anything derived from them (a slice, a join) is an ordinary ``pandas.DataFrame``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["QualityReport", "RatesTable"]
+
+_MET, _MISSED = "background-color:#e3f4e1", "background-color:#fbe3e1"
+
+
+class RatesTable(pd.DataFrame):
+    """The result of :func:`landuse.disposal_rates`: shown with labels, 亩 and rates in %."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        from landuse.stats import display_rates
+
+        shown = display_rates(pd.DataFrame(self), lang=self.attrs.get("lang", "zh"))
+        met_column = next((c for c in shown.columns if c in ("达标", "Met")), None)
+        styler = shown.style.hide(axis="index")
+        if met_column is not None:
+            met = pd.DataFrame(self)["meets_target"].to_numpy()
+            styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
+            styles[met_column] = [_MET if m is True else _MISSED if m is False else "" for m in met]
+            styler = styler.apply(lambda _: styles, axis=None)
+        return str(styler.to_html())
+
+
+class QualityReport(pd.DataFrame):
+    """The result of :func:`landuse.check`: counts by severity and code, then the rows."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        colours = {"error": "#c0392b", "warning": "#d68910", "info": "#5d6d7e"}
+        if self.empty:
+            return "<p><b>✓ no problems found</b></p>"
+        counts = self.groupby(["severity", "code"], sort=False).size()
+        items = []
+        for key, n in counts.items():
+            severity, code = (str(k) for k in key)  # type: ignore[attr-defined]
+            items.append(
+                f'<li><span style="color:{colours.get(severity, "#000")};font-weight:bold">'
+                f"{html.escape(severity)}</span> {html.escape(code)}: {n}</li>"
+            )
+        summary = "".join(items)
+        rows = pd.DataFrame(self).head(20).to_html(index=False, escape=True)
+        more = f"<p>… {len(self) - 20} more rows</p>" if len(self) > 20 else ""
+        return f"<ul>{summary}</ul>{rows}{more}"
+
+
+def as_rates(frame: pd.DataFrame, **attrs: Any) -> RatesTable:
+    table = RatesTable(frame)
+    table.attrs.update(attrs)
+    return table
