@@ -28,6 +28,7 @@ from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
 from landuse.plots import plot_parcels, plot_progress, plot_rates
 from landuse.quality import check
+from landuse.report import report
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
 from landuse.stats import display_rates, disposal_rates, progress
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
@@ -75,5 +76,6 @@ __all__ = [
     "read_parcels",
     "read_raw",
     "read_zones",
+    "report",
     "write_parcels",
 ]

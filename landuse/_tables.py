@@ -31,7 +31,7 @@ class RatesTable(pd.DataFrame):
         if met_column is not None:
             met = pd.DataFrame(self)["meets_target"].to_numpy()
             styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
-            styles[met_column] = [_MET if m is True else _MISSED if m is False else "" for m in met]
+            styles[met_column] = ["" if pd.isna(m) else _MET if bool(m) else _MISSED for m in met]
             styler = styler.apply(lambda _: styles, axis=None)
         return str(styler.to_html())
 
