@@ -100,13 +100,25 @@ def _demo(args: argparse.Namespace) -> int:
     steps.close()
     m.save(str(out / "map.html"))
     _write_rates(rates, out / "rates.csv")
+    lu.report(
+        tasks,
+        zones,
+        renewal=renewal,
+        out=out / "report.html",
+        target=args.target,
+        as_of=args.as_of,
+        title="青岛西海岸新区存量土地处置报告（合成示例数据）"
+        if args.lang == "zh"
+        else "Qingdao West Coast stock land (synthetic sample)",
+        lang=args.lang,
+    )
 
     print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
     _print_rates(rates, args.lang)
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
     print(
-        f"\nwrote {out / 'rates.csv'} and {out / 'map.html'} "
+        f"\nwrote {out / 'rates.csv'}, {out / 'map.html'}, {out / 'report.html'} "
         f"in {time.perf_counter() - started:.1f} s"
     )
     return 0
@@ -177,6 +189,27 @@ def _offline_available() -> bool:
     return True
 
 
+def _report(args: argparse.Namespace) -> int:
+    parcels, zones = _read_inputs(args)
+    if zones is None:
+        raise InputError("report needs zones: pass --zones PATH (and --zones-layer)")
+    renewal = lu.read_zones(args.renewal, layer=args.renewal_layer) if args.renewal else None
+    out = Path(args.out or "landuse-report")
+    out.mkdir(parents=True, exist_ok=True)
+    page = lu.report(
+        parcels,
+        zones,
+        renewal=renewal,
+        out=out / "report.html",
+        target=args.target,
+        as_of=args.as_of,
+        tiles=args.tiles,
+        lang=args.lang,
+    )
+    print(f"wrote {page} and {page.with_suffix('.xlsx')}")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -232,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("rates", _rates, "disposal rates per zone"),
         ("map", _map, "an HTML map"),
+        ("report", _report, "an HTML report and Excel workbook"),
         ("check", _check, "validate a parcel file"),
     ):
         p = sub.add_parser(name, help=text)
@@ -269,9 +303,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--out",
             default="map.html" if name == "map" else None,
-            help="output file (.html map; .png/.pdf/.svg static map)"
-            if name == "map"
-            else "output CSV",
+            help={
+                "map": "output file (.html map; .png/.pdf/.svg static map)",
+                "report": "output folder (report.html, report.xlsx)",
+            }.get(name, "output CSV"),
         )
     return parser
 
