@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import landuse as lu
 from pipeline import data_paths
+
+import landuse as lu
 
 
 def main() -> None:

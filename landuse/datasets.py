@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["available", "get_path"]
+__all__ = ["available", "get_path", "make_messy_example"]
 
 _FILES = {"west_coast": "west_coast.gpkg"}
 
@@ -50,3 +51,69 @@ def get_path(name: str) -> Path:
         if path.exists():
             return path
     raise FileNotFoundError(f"{filename} is missing from the installation (looked in {_SEARCH})")
+
+
+def make_messy_example(folder: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write the kind of files a bureau sends, made from the bundled sample.
+
+    A shapefile as exported from a land-management system — GBK text without ``.cpg``, no
+    ``.prj``, Gauss-Krüger eastings with the zone prefix, pinyin field names — and an Excel
+    ledger (台账) with Chinese headers, Chinese dates and values, a repeated row, a parcel the
+    shapefile lacks, and a shape the ledger lacks. Returns (shapefile, ledger) paths.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> shp, xlsx = make_messy_example(tempfile.mkdtemp())
+    >>> shp.suffix, xlsx.suffix, shp.with_suffix(".cpg").exists()
+    ('.shp', '.xlsx', False)
+    """
+    import pandas as pd
+    import pyogrio
+
+    from landuse.io import read_parcels
+    from landuse.stats import method_label
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ledger = read_parcels(get_path("west_coast")).head(400)
+    shapes = ledger[["parcel_id", "name", "geometry"]].to_crs(4528)
+    shapes = shapes.rename(columns={"parcel_id": "DKBH", "name": "DKMC"}).iloc[:-1]  # one short
+    shp = folder / "bureau_export.shp"
+    pyogrio.write_dataframe(shapes, shp, encoding="GBK")
+    for sidecar in (".cpg", ".prj"):
+        shp.with_suffix(sidecar).unlink(missing_ok=True)
+
+    def chinese(dates: pd.Series) -> list[object]:
+        return [f"{d.year}年{d.month}月{d.day}日" if pd.notna(d) else None for d in dates]
+
+    table = pd.DataFrame(
+        {
+            "地块编号": ledger["parcel_id"],
+            "地块名称": ledger["name"],
+            "批准时间": chinese(ledger["approval_date"]),
+            "供地时间": [
+                d.strftime("%Y.%m.%d") if pd.notna(d) else None for d in ledger["supply_date"]
+            ],
+            "约定开工时间": chinese(ledger["agreed_start_date"]),
+            "实际开工时间": chinese(ledger["actual_start_date"]),
+            "实际竣工时间": chinese(ledger["actual_completion_date"]),
+            "停工时间": chinese(ledger["stopped_date"]),
+            "已开发比例": ledger["developed_ratio"],
+            "已投资比例": ledger["invested_ratio"],
+            "地类编码": ledger["land_use_code"],
+            "容积率": ledger["far"],
+            "建筑系数": ledger["building_coverage"],
+            "亩均税收": ledger["tax_per_mu"],
+            "亩均产值": ledger["output_per_mu"],
+            "处置方式": ledger["disposal_method"].map(
+                lambda m: method_label(m, "zh"), na_action="ignore"
+            ),
+            "处置时间": chinese(ledger["disposal_date"]),
+        }
+    )
+    extra = table.iloc[[0]].assign(地块编号="370211999999", 地块名称="台账有、图上无")
+    table = pd.concat([table, table.iloc[[5]], extra], ignore_index=True)  # a repeat, a stray
+    xlsx = folder / "台账.xlsx"
+    table.to_excel(xlsx, index=False)
+    return shp, xlsx

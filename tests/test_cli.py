@@ -121,7 +121,23 @@ def test_unknown_tiles_exit_2(west_coast_path, tmp_path, capsys):
 
 def test_report_command(west_coast_path, tmp_path):
     out = tmp_path / "r"
-    assert main(["report", str(west_coast_path), "--zones-layer", "zones", "--renewal",
-                 str(west_coast_path), "--renewal-layer", "renewal_zones", "--tiles", "none",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(west_coast_path),
+                "--zones-layer",
+                "zones",
+                "--renewal",
+                str(west_coast_path),
+                "--renewal-layer",
+                "renewal_zones",
+                "--tiles",
+                "none",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert (out / "report.html").exists() and (out / "report.xlsx").exists()

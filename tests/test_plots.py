@@ -62,3 +62,47 @@ def test_bad_input(ledger):
         lu.plot_parcels(ledger.drop(columns="category"))
     with pytest.raises(ValueError, match="lang"):
         lu.plot_parcels(ledger, lang="fr")
+
+
+def test_rates_chart_structure(ledger, zones):
+    rates = lu.disposal_rates(lu.assign_zones(ledger, zones), as_of="2022-06-30", target=0.6)
+    fig = lu.plot_rates(rates, lang="en")
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(zones) * 3
+    assert [t.get_text() for t in ax.get_xticklabels()] == sorted(zones["name"])
+    target = [line for line in ax.get_lines() if line.get_label().startswith("target")]
+    assert len(target) == 1 and target[0].get_ydata()[0] == 0.6
+    assert {t.get_text() for t in ax.get_legend().get_texts()} >= {
+        "Approved, unsupplied",
+        "target 60%",
+    }
+
+
+def test_progress_table_by_hand():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "parcel_id": ["a", "b", "c", "d"],
+            "category": ["low_efficiency"] * 3 + ["approved_unsupplied"],
+            "area_mu": [10.0, 20.0, 30.0, 40.0],
+            "disposal_method": ["upgraded", "cleared", None, "supplied"],
+            "disposal_date": pd.to_datetime(["2022-01-15", "2022-03-02", None, "2022-03-31"]),
+        }
+    )
+    table = lu.progress(frame)
+    low = table.xs("low_efficiency", level="category")
+    assert low["cumulative_area_mu"].tolist() == [10.0, 10.0, 30.0]
+    assert low["rate"].iloc[-1] == pytest.approx(0.5)
+    overall = table.xs("all", level="category")
+    assert overall["cumulative_area_mu"].tolist() == [10.0, 10.0, 70.0]
+    assert overall["rate"].iloc[-1] == pytest.approx(0.7)
+    assert [str(p) for p in overall.index] == ["2022-01", "2022-02", "2022-03"]
+
+
+def test_progress_chart_structure(ledger):
+    fig = lu.plot_progress(lu.progress(ledger), target=0.6, target_date="2022-12-31", lang="en")
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["All", "target path"]
+    assert lines[1].get_ydata()[-1] == 0.6
+    assert len(lines[0].get_xdata()) == 12  # months of 2022

@@ -1,0 +1,56 @@
+"""The report: a self-contained page, checked in headless Chromium with the network blocked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import landuse as lu
+from tests.conftest import ARTIFACTS
+
+
+def test_report_page_and_workbook(browser, tmp_path, ledger, zones, renewal):
+    out = lu.report(
+        ledger,
+        zones,
+        renewal=renewal,
+        as_of="2022-06-30",
+        out=tmp_path / "report.html",
+        title="<b>存量土地报告</b>",
+    )
+    page = browser.new_page(viewport={"width": 1250, "height": 1000})
+    blocked, errors = [], []
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(("file:", "data:", "about:"))
+            else (blocked.append(r.request.url), r.abort())
+        ),
+    )
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(out.as_uri())
+    frame = page.frame_locator("iframe").first
+    map_frame = page.frames[1]
+    map_frame.wait_for_function("window.landuse && window.landuse.ready > 0", timeout=30_000)
+    assert frame.locator(".landuse-legend").inner_text().count("批而未供") == 1
+    assert page.locator("h1").inner_text() == "<b>存量土地报告</b>"  # escaped, shown as text
+    assert page.locator("#rates tbody tr").count() == len(zones) * 4
+    assert page.locator("#rates tr.missed").count() > 0
+    widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(widths) == 2 and min(widths) > 300
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    assert blocked == [] and errors == []
+    page.close()
+    workbook = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
+    assert list(workbook) == ["处置率", "数据质量汇总", "数据质量明细"]
+    assert len(workbook["处置率"]) == len(zones) * 4
+
+
+def test_tables_render_for_notebooks(ledger, zones):
+    rates = lu.disposal_rates(lu.assign_zones(ledger, zones), as_of="2022-06-30", target=0.6)
+    shown = rates._repr_html_()
+    assert "处置率" in shown and "#fbe3e1" in shown  # missed targets in red
+    assert type(rates.xs("all", level="category")) is pd.DataFrame  # derived frames are plain
+    report = lu.check(ledger.head(3).assign(parcel_id="same"))
+    assert "duplicate_id" in report._repr_html_()
