@@ -21,10 +21,10 @@ from jinja2 import Template
 from landuse._errors import InputError, MissingColumnError
 from landuse._style import CATEGORY_COLORS, RATE_BINS, RATE_COLORS, RENEWAL_COLOR, rate_colors
 from landuse._tiles import add_tiles
-from landuse._validate import as_date, require_crs
+from landuse._validate import require_crs
 from landuse._webmap import CompactPolygons, RawElement, escape_text
 from landuse.coords import to_gcj02
-from landuse.stats import method_label
+from landuse.stats import disposed_by, method_label
 from landuse.vocab import CATEGORIES, Lang, category_label
 
 if TYPE_CHECKING:
@@ -529,17 +529,7 @@ def parcel_map(
         from landuse.areas import add_areas
 
         rows = add_areas(rows)
-    method = (
-        rows["disposal_method"]
-        if "disposal_method" in rows.columns
-        else pd.Series(None, index=rows.index)
-    )
-    dates = (
-        pd.to_datetime(rows["disposal_date"])
-        if "disposal_date" in rows.columns
-        else pd.Series(pd.NaT, index=rows.index)
-    )
-    disposed = method.notna() & (dates <= as_date(as_of) if as_of is not None else dates.notna())
+    disposed = disposed_by(rows, as_of)
 
     present = np.unique(classes.of_row[drawn])
     groups = [folium.FeatureGroup(name=html.escape(classes.labels[i])) for i in present]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
@@ -13,8 +14,9 @@ import pandas as pd
 
 from landuse._errors import InputError, MissingColumnError
 from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_colors
-from landuse._validate import as_date, require_crs
+from landuse._validate import require_crs
 from landuse.areas import area_crs
+from landuse.stats import disposed_by
 from landuse.vocab import CATEGORIES, Lang, category_label
 
 if TYPE_CHECKING:
@@ -79,6 +81,21 @@ def _language(lang: Lang) -> tuple[Lang, str | None]:
         )
         return "en", None
     return lang, font
+
+
+@contextmanager
+def _figure(ax: Axes | None, figsize: tuple[float, float], font: str | None) -> Iterator[Any]:
+    """A figure (or the given axes) drawn with the CJK font, when there is one."""
+    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+
+    families = [font, "sans-serif"] if font else ["sans-serif"]
+    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+        if ax is None:
+            fig, ax = plt.subplots(figsize=figsize)
+        else:
+            fig = cast("Figure", ax.get_figure())
+        yield fig, ax
 
 
 def _nice_length(width_m: float) -> float:
@@ -166,8 +183,7 @@ def plot_parcels(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:3]
     ['Approved, unsupplied', 'Supplied, unused (idle)', 'Low-efficiency']
     """
-    import matplotlib.pyplot as plt
-    from matplotlib import patheffects, rc_context
+    from matplotlib import patheffects
     from matplotlib.patches import Patch
 
     require_crs(parcels)
@@ -179,22 +195,9 @@ def plot_parcels(
     words = _WORDS[lang]
     crs = area_crs(parcels)
     projected = parcels.to_crs(crs)
-    method = projected["disposal_method"] if "disposal_method" in projected.columns else None
-    dates = (
-        pd.to_datetime(projected["disposal_date"]) if "disposal_date" in projected.columns else None
-    )
-    disposed = pd.Series(False, index=projected.index)
-    if method is not None and dates is not None:
-        disposed = method.notna() & (
-            dates <= as_date(as_of) if as_of is not None else dates.notna()
-        )
+    disposed = disposed_by(projected, as_of)
 
-    families = [font, "sans-serif"] if font else ["sans-serif"]
-    with rc_context({"font.family": families, "axes.unicode_minus": False}):
-        if ax is None:
-            fig, ax = plt.subplots(figsize=figsize)
-        else:
-            fig = cast("Figure", ax.get_figure())
+    with _figure(ax, figsize, font) as (fig, ax):
         handles: list[Any] = []
         if zones is not None:
             handles += _plot_zones(ax, zones.to_crs(crs), rates, rate_category, rate_bins, lang)
@@ -346,8 +349,6 @@ def plot_rates(
     >>> len(fig.axes[0].patches)  # 8 streets x 3 categories
     24
     """
-    import matplotlib.pyplot as plt
-    from matplotlib import rc_context
     from matplotlib.ticker import PercentFormatter
 
     if "category" not in rates.index.names:
@@ -357,12 +358,7 @@ def plot_rates(
         target = float(rates["target"].iloc[0])
     wide = rates["rate"].unstack("category")
     areas = wide.index
-    families = [font, "sans-serif"] if font else ["sans-serif"]
-    with rc_context({"font.family": families, "axes.unicode_minus": False}):
-        if ax is None:
-            fig, ax = plt.subplots(figsize=figsize)
-        else:
-            fig = cast("Figure", ax.get_figure())
+    with _figure(ax, figsize, font) as (fig, ax):
         width = 0.8 / max(len(categories), 1)
         x = np.arange(len(areas))
         for i, category in enumerate(categories):
@@ -429,8 +425,6 @@ def plot_progress(
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['All', 'target path']
     """
-    import matplotlib.pyplot as plt
-    from matplotlib import rc_context
     from matplotlib.ticker import PercentFormatter
 
     if "period" not in table.index.names or "category" not in table.index.names:
@@ -438,12 +432,7 @@ def plot_progress(
     lang, font = _language(lang)
     subset = table.xs(category, level="category")["rate"]
     areas = [n for n in subset.index.names if n != "period"]
-    families = [font, "sans-serif"] if font else ["sans-serif"]
-    with rc_context({"font.family": families, "axes.unicode_minus": False}):
-        if ax is None:
-            fig, ax = plt.subplots(figsize=figsize)
-        else:
-            fig = cast("Figure", ax.get_figure())
+    with _figure(ax, figsize, font) as (fig, ax):
         if areas:
             for key, series in subset.groupby(level=areas, sort=False):
                 label = _area_labels(pd.Index([key]), lang)[0]

@@ -86,6 +86,18 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
     return counted
 
 
+def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
+    """Rows with a disposal recorded on or before ``as_of`` (any recorded one without a date).
+
+    For drawing; :func:`disposal_rates` also checks that each method counts for its category.
+    """
+    if "disposal_method" not in frame.columns or "disposal_date" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    dates = pd.to_datetime(frame["disposal_date"])
+    recorded = frame["disposal_method"].notna() & dates.notna()
+    return recorded & (dates <= as_date(as_of)) if as_of is not None else recorded
+
+
 def disposal_rates(
     parcels: pd.DataFrame,
     *,
