@@ -2,14 +2,15 @@
 # Start a throwaway PostgreSQL + PostGIS cluster on 127.0.0.1 for the tests; print its URL.
 # Usage (sourced by scripts/test.sh): eval "$(bash scripts/postgis.sh start)"; … ; bash scripts/postgis.sh stop
 set -euo pipefail
-PORT=${LANDUSE_PG_PORT:-54329}
 STATE=/tmp/landuse-pg-cluster
 
 case "${1:-start}" in
 start)
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
   [ -n "$bin" ] || { echo "echo 'PostgreSQL is not installed' >&2"; exit 0; }
-  "$0" stop >/dev/null 2>&1 || true
+  bash "$0" stop >/dev/null 2>&1 || true
+  # a free port on loopback, so a cluster left running elsewhere never collides
+  PORT=${LANDUSE_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   data=$(mktemp -d /tmp/landuse-pg.XXXXXX)
   password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
   echo "$password" > "$data/pw"

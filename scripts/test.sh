@@ -28,7 +28,8 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
 if [ "$(id -u)" = 0 ] && [ -z "${LANDUSE_TEST_PG_URL:-}" ]; then
-  eval "$(bash scripts/postgis.sh start)"
+  pg_env=$(bash scripts/postgis.sh start)   # an assignment, so that a failure stops here
+  eval "$pg_env"
   trap 'bash scripts/postgis.sh stop' EXIT
 fi
 
