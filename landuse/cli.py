@@ -100,27 +100,37 @@ def _demo(args: argparse.Namespace) -> int:
     steps.close()
     m.save(str(out / "map.html"))
     _write_rates(rates, out / "rates.csv")
-    lu.report(
-        tasks,
-        zones,
-        renewal=renewal,
-        out=out / "report.html",
-        target=args.target,
-        as_of=args.as_of,
-        title="青岛西海岸新区存量土地处置报告（合成示例数据）"
-        if args.lang == "zh"
-        else "Qingdao West Coast stock land (synthetic sample)",
-        lang=args.lang,
-    )
+    try:
+        import matplotlib  # noqa: F401  (the report's charts need it)
+    except ImportError:
+        print(
+            "note: no report.html: its charts need matplotlib (pip install 'landuse[plot]')",
+            file=sys.stderr,
+        )
+    else:
+        lu.report(
+            tasks,
+            zones,
+            renewal=renewal,
+            out=out / "report.html",
+            target=args.target,
+            as_of=args.as_of,
+            title="青岛西海岸新区存量土地处置报告（合成示例数据）"
+            if args.lang == "zh"
+            else "Qingdao West Coast stock land (synthetic sample)",
+            lang=args.lang,
+        )
 
     print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
     _print_rates(rates, args.lang)
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
-    print(
-        f"\nwrote {out / 'rates.csv'}, {out / 'map.html'}, {out / 'report.html'} "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    written = [
+        p.name
+        for p in (out / "rates.csv", out / "map.html", out / "report.html", out / "report.xlsx")
+        if p.exists()
+    ]
+    print(f"\nwrote {', '.join(written)} to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

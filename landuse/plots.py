@@ -62,7 +62,12 @@ _WORDS = {
 
 def cjk_font() -> str | None:
     """Name of an installed font that renders Chinese, or ``None``."""
-    from matplotlib import font_manager
+    try:
+        from matplotlib import font_manager
+    except ImportError:
+        raise ImportError(
+            "charts and static maps need matplotlib: pip install 'landuse[plot]'"
+        ) from None
 
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
