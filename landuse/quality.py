@@ -24,19 +24,33 @@ SEVERITIES = ("error", "warning", "info")
 REPORT_COLUMNS = ("severity", "code", "parcel_id", "message", "value")
 _AREA_UNITS = {"m2": 1.0, "mu": M2_PER_MU, "ha": 10_000.0}
 # dates that should come in this order (the later may be missing)
-_SEQUENCE = (
-    ("approval_date", "supply_date", "error", "supplied before it was approved"),
-    ("supply_date", "agreed_start_date", "warning", "agreed start before supply"),
+_SEQUENCE = (  # (earlier, later, severity, code, words)
+    ("approval_date", "supply_date", "error", "date_order", "supplied before it was approved"),
+    ("supply_date", "agreed_start_date", "warning", "date_order", "agreed start before supply"),
     (
         "supply_date",
         "actual_start_date",
         "warning",
+        "date_order",
         "construction started before supply (未供先用)",
     ),
-    ("agreed_start_date", "actual_start_date", "info", "started before the agreed start"),
-    ("actual_start_date", "actual_completion_date", "error", "completed before it started"),
-    ("approval_date", "disposal_date", "error", "disposed before it was approved"),
-    ("supply_date", "disposal_date", "error", "disposed before it was supplied"),
+    # legal, but worth knowing when reading start dates
+    (
+        "agreed_start_date",
+        "actual_start_date",
+        "info",
+        "early_start",
+        "started before the agreed start",
+    ),
+    (
+        "actual_start_date",
+        "actual_completion_date",
+        "error",
+        "date_order",
+        "completed before it started",
+    ),
+    ("approval_date", "disposal_date", "error", "date_order", "disposed before it was approved"),
+    ("supply_date", "disposal_date", "error", "date_order", "disposed before it was supplied"),
 )
 
 
@@ -337,11 +351,11 @@ def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
                 "error", "not_a_date", bad, f"{column} is not a date: " + frame[column].astype(str)
             )
             dates[column] = parsed
-    for earlier, later, severity, words in _SEQUENCE:
+    for earlier, later, severity, code, words in _SEQUENCE:
         if earlier in dates and later in dates:
             wrong = (dates[later] < dates[earlier]).to_numpy()
             days = (dates[earlier] - dates[later]).dt.days
-            report.add(severity, "date_order", wrong, f"{words} ({later} < {earlier})", days)
+            report.add(severity, code, wrong, f"{words} ({later} < {earlier})", days)
     if "disposal_method" in frame.columns:
         method = frame["disposal_method"].where(frame["disposal_method"].notna(), None)
         date = dates.get("disposal_date", pd.Series(pd.NaT, index=frame.index))
