@@ -153,17 +153,22 @@ def read_raw(
         columns=columns,
         bbox=bbox,
     )
+    return _settle_crs(_apply_fields(gdf, fields), crs, central_meridian, path)
+
+
+def _apply_fields(gdf: gpd.GeoDataFrame, fields: Fields) -> gpd.GeoDataFrame:
+    """Rename source columns and translate values by a preset (or mapping)."""
     preset = resolve_preset(fields)
-    if preset is not None:
-        gdf = gdf.rename(columns=preset.renames([str(c) for c in gdf.columns]))
-        duplicated = gdf.columns[gdf.columns.duplicated()].tolist()
-        if duplicated:
-            raise InputError(
-                f"several source columns map to {', '.join(map(str, duplicated))}; "
-                "pass a fields= mapping that names one"
-            )
-        gdf = preset.translate_values(gdf)
-    return _settle_crs(gdf, crs, central_meridian, path)
+    if preset is None:
+        return gdf
+    gdf = gdf.rename(columns=preset.renames([str(c) for c in gdf.columns]))
+    duplicated = gdf.columns[gdf.columns.duplicated()].tolist()
+    if duplicated:
+        raise InputError(
+            f"several source columns map to {', '.join(map(str, duplicated))}; "
+            "pass a fields= mapping that names one"
+        )
+    return preset.translate_values(gdf)
 
 
 def read_parcels(
@@ -252,10 +257,7 @@ def read_parcels(
         gdf = postgis.read_table(
             str(path), table=table, schema=schema, where=where, columns=columns
         )
-        preset = resolve_preset(fields)
-        if preset is not None:
-            gdf = preset.translate_values(gdf.rename(columns=preset.renames(list(gdf.columns))))
-        return validate_parcels(gdf)
+        return validate_parcels(_apply_fields(gdf, fields))
     if backend == "dask":
         if fields is not None or bbox is not None or crs is not None:
             raise InputError("backend='dask' reads canonical GeoParquet: no fields=, bbox= or crs=")
