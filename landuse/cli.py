@@ -86,7 +86,8 @@ def _demo(args: argparse.Namespace) -> int:
             lu.assign_zones(tasks, pilot_zone), as_of=args.as_of, target=args.target
         ).loc[["风河南片区"]],
     )
-    zone_rates = lu.disposal_rates(pieces, as_of=args.as_of)
+    zone_rates = lu.disposal_rates(pieces, as_of=args.as_of, target=args.target)
+    offline = _offline_available()
     m = steps.run(
         "地图 map",
         lu.parcel_map,
@@ -96,8 +97,16 @@ def _demo(args: argparse.Namespace) -> int:
         rates=zone_rates,
         as_of=args.as_of,
         tiles=args.tiles,
+        offline=offline,
+        lang=args.lang,
     )
     steps.close()
+    if not offline:
+        print(
+            "note: map.html loads Leaflet from a CDN; pip install 'landuse[offline]' for a map "
+            "that works without internet",
+            file=sys.stderr,
+        )
     m.save(str(out / "map.html"))
     _write_rates(rates, out / "rates.csv")
     try:

@@ -14,6 +14,7 @@ def test_demo_writes_rates_and_map(tmp_path, capsys):
     assert len(rates) == 8 * 4
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
     assert "landuse.decode" in page and "landuse-legend" in page
+    assert "Leaflet 1.9.4" in page and "cdn.jsdelivr" not in page  # offline: the extra is installed
 
 
 def test_rates_command(west_coast_path, tmp_path, capsys):
