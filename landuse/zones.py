@@ -208,30 +208,19 @@ def assign_zones(
     """
     if how not in ("split", "largest", "centroid"):
         raise ValueError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
+    options: dict[str, Any] = {
+        "how": how,
+        "name": name,
+        "columns": columns,
+        "crs": crs,
+        "overlap_tolerance_m2": overlap_tolerance_m2,
+        "sliver_m2": sliver_m2,
+    }
     if _dask.is_dask(parcels):
-        return _dask.assign_zones(
-            parcels,
-            zones,
-            how=how,
-            name=name,
-            columns=columns,
-            crs=crs,
-            overlap_tolerance_m2=overlap_tolerance_m2,
-            sliver_m2=sliver_m2,
-        )
+        return _dask.assign_zones(parcels, zones, **options)
     with stages("assign_zones", 4, verbose=verbose) as stage:
         stage("validate")
-        return _assign(
-            parcels,
-            zones,
-            how=how,
-            name=name,
-            columns=columns,
-            crs=crs,
-            overlap_tolerance_m2=overlap_tolerance_m2,
-            sliver_m2=sliver_m2,
-            stage=stage,
-        )
+        return _assign(parcels, zones, **options, stage=stage)
 
 
 def _assign(
