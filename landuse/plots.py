@@ -95,7 +95,9 @@ def _figure(ax: Axes | None, figsize: tuple[float, float], font: str | None) -> 
     from matplotlib import rc_context
 
     families = [font, "sans-serif"] if font else ["sans-serif"]
-    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+    # text.parse_math off: a zone named "$\\x$" is a name, not mathtext to parse
+    rc = {"font.family": families, "axes.unicode_minus": False, "text.parse_math": False}
+    with rc_context(rc):
         if ax is None:
             fig, ax = plt.subplots(figsize=figsize)
         else:
