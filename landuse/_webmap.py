@@ -139,7 +139,13 @@ class ScriptElement(MacroElement):
     def script(self) -> str:
         raise NotImplementedError
 
-    def render(self, **kwargs: Any) -> None:
+    @property
+    def parent(self) -> Element:
+        if self._parent is None:
+            raise TypeError(f"{type(self).__name__} must be added to a map or layer first")
+        return self._parent
+
+    def render(self, **kwargs: Any) -> str:
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError(f"{type(self).__name__} must be added to a map before rendering")
@@ -148,6 +154,7 @@ class ScriptElement(MacroElement):
         figure.script.add_child(RawElement(self.script()), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+        return ""
 
 
 class CompactPolygons(ScriptElement):
@@ -245,7 +252,7 @@ class PolygonLayer(ScriptElement):
         self.label_css = label_css
 
     def script(self) -> str:
-        name, parent = self.get_name(), self._parent.get_name()
+        name, parent = self.get_name(), self.parent.get_name()
         out = (
             f"var {name} = landuse.polygons({js_literal(self.data)}, "
             f"{js_literal(self.default_style)}).addTo({parent});\n"
@@ -264,7 +271,7 @@ class Legend(ScriptElement):
         self.markup = markup
 
     def script(self) -> str:
-        return f"landuse.legend({self._parent.get_name()}, {js_literal(self.markup)});\n"
+        return f"landuse.legend({self.parent.get_name()}, {js_literal(self.markup)});\n"
 
 
 class LayerControl(ScriptElement):
@@ -282,7 +289,7 @@ class LayerControl(ScriptElement):
     def script(self) -> str:
         base: list[str] = []
         overlays: list[str] = []
-        for item in self._parent._children.values():
+        for item in self.parent._children.values():
             label = getattr(item, "layer_name", None)
             if label is None or not getattr(item, "control", True):
                 continue
@@ -291,5 +298,5 @@ class LayerControl(ScriptElement):
         options = js_literal({"collapsed": self.collapsed})
         return (
             f"L.control.layers({{{', '.join(base)}}}, {{{', '.join(overlays)}}}, {options})"
-            f".addTo({self._parent.get_name()});\n"
+            f".addTo({self.parent.get_name()});\n"
         )

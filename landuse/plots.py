@@ -96,8 +96,9 @@ def _figure(ax: Axes | None, figsize: tuple[float, float], font: str | None) -> 
 
     families = [font, "sans-serif"] if font else ["sans-serif"]
     # text.parse_math off: a zone named "$\\x$" is a name, not mathtext to parse
-    rc = {"font.family": families, "axes.unicode_minus": False, "text.parse_math": False}
-    with rc_context(rc):
+    with rc_context(
+        {"font.family": families, "axes.unicode_minus": False, "text.parse_math": False}
+    ):
         if ax is None:
             fig, ax = plt.subplots(figsize=figsize)
         else:

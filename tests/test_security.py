@@ -27,7 +27,7 @@ PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "\"'><svg onload=alert(2)>",
     "$\\nosuchmacro{1}$ ${x",
-    "=HYPERLINK(\"http://example.invalid\",\"x\")",
+    '=HYPERLINK("http://example.invalid","x")',
 ]
 
 
@@ -119,7 +119,9 @@ def test_charts_draw_mathtext_and_braces_as_text(ledger, zones):
 
 def test_hostile_map_in_chromium_shows_the_text(open_map, hostile):
     parcels, zones, renewal = hostile
-    m = lu.parcel_map(parcels, zones=zones, renewal=renewal, column="kind", tiles=None, offline=True)
+    m = lu.parcel_map(
+        parcels, zones=zones, renewal=renewal, column="kind", tiles=None, offline=True
+    )
     opened = open_map(m)
     page = opened.page
     legend = page.inner_text(".landuse-legend")
@@ -142,7 +144,9 @@ def test_hostile_report_in_chromium(browser, hostile, tmp_path):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.route(
         "**/*",
-        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:")) else r.abort(),
+        lambda r: (
+            r.continue_() if r.request.url.startswith(("file:", "data:", "about:")) else r.abort()
+        ),
     )
     page.goto(out.as_uri())
     page.wait_for_timeout(1500)
