@@ -222,6 +222,8 @@ def _legend(title: str, entries: list[tuple[str, str, str]]) -> str:
 def _zone_rates(zones: gpd.GeoDataFrame, rates: pd.DataFrame, category: str) -> pd.DataFrame:
     if "category" not in rates.index.names or rates.index.nlevels != 2:
         raise InputError("rates must be a disposal_rates(..., by='zone') table (one area level)")
+    if category not in rates.index.get_level_values("category"):  # no stock: no rate
+        return pd.DataFrame({"rate": np.nan}, index=zones["name"].to_numpy())
     per_zone = pd.DataFrame(rates.xs(category, level="category"))
     return per_zone.reindex(zones["name"].to_numpy())
 
@@ -418,8 +420,8 @@ def parcel_map(
     if lang not in _WORDS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     require_crs(parcels)
-    if len(parcels) == 0:
-        raise InputError("parcels is empty: nothing to map")
+    if len(parcels) == 0 and zones is None and renewal is None:
+        raise InputError("parcels is empty and no zones are given: nothing to map")
     if column not in parcels.columns:
         hint = "; derive it with lu.classify" if column == "category" else ""
         raise MissingColumnError(f"parcels need a {column!r} column{hint}")
@@ -437,20 +439,21 @@ def parcel_map(
     words = _WORDS[lang]
     blocks: list[str] = []
 
+    extents: list[np.ndarray] = []
     if zones is not None:
-        rate_legend = _add_zones(
-            m, zones, _lonlat(zones, gcj02, precision), rates, rate_category, rate_bins, lang
-        )
+        zone_geoms = _lonlat(zones, gcj02, precision)
+        extents.append(zone_geoms)
+        rate_legend = _add_zones(m, zones, zone_geoms, rates, rate_category, rate_bins, lang)
         if rate_legend:
             blocks.append(rate_legend)
 
-    if column == "category":
+    if column == "category" or len(parcels) == 0:
         classes = _category_classes(parcels, context, lang, cmap)
     else:
         classes = _column_classes(parcels[column], cmap, scheme, k)
     drawn = classes.of_row >= 0
     rows = parcels[drawn]
-    if rows.empty:
+    if rows.empty and not extents and renewal is None:
         raise InputError(f"no parcel has a {column!r} to draw")
     if "area_mu" not in rows.columns and (tooltip is None or tooltip is True):
         from landuse.areas import add_areas
@@ -465,6 +468,7 @@ def parcel_map(
     group_of = np.searchsorted(present, classes.of_row[drawn])
     style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
     geoms = _lonlat(rows, gcj02)
+    extents.append(geoms)
     CompactPolygons(
         geoms,
         groups=groups,
@@ -476,7 +480,9 @@ def parcel_map(
     ).add_to(m)
 
     if renewal is not None:
-        _add_renewal(m, renewal, _lonlat(renewal, gcj02, precision), lang)
+        renewal_geoms = _lonlat(renewal, gcj02, precision)
+        extents.append(renewal_geoms)
+        _add_renewal(m, renewal, renewal_geoms, lang)
 
     if legend:
         title = words["stock"] if column == "category" else str(column)
@@ -486,6 +492,6 @@ def parcel_map(
         blocks.insert(0, _legend(title, entries))
         Legend("".join(blocks)).add_to(m)
     LayerControl(collapsed=False).add_to(m)
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
