@@ -61,13 +61,13 @@ def _with_header(raw: pd.DataFrame, preset: FieldPreset | None, name: str) -> pd
     best = int(np.argmax(scores)) if scores and max(scores) > 0 else 0
     names: list[str] = []
     for column in range(raw.shape[1]):
-        cells = [scan.iat[row, column] for row in range(best, -1, -1)]
+        cells = [str(scan.iat[row, column]) for row in range(best, -1, -1)]
         known = [c for c in cells if c and _known(c, preset)]
         given = next((c for c in cells if c), "")
         names.append(known[0] if known else given or f"column {column + 1}")
     frame = raw.iloc[best + 1 :].reset_index(drop=True)
     frame.columns = names
-    blank = frame.map(_text).eq("").all(axis=1)
+    blank = (frame.map(_text) == "").all(axis=1)
     frame = frame[~blank.to_numpy()].reset_index(drop=True)  # blank lines field teams leave
     if preset is not None:
         unknown = [n for n in names if not _known(n, preset)]
