@@ -99,11 +99,17 @@ def _read_frame(
         # GDAL's own note on a missing .prj; we say more below
         warnings.filterwarnings("ignore", message=".*has no CRS.*")
         try:
-            return gpd.read_file(path, **options)
+            gdf = gpd.read_file(path, **options)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
             raise SourceError(
                 f"{path.name} cannot be read (truncated or corrupt?): {error}"
             ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SourceError(
+            f"{path.name} has no geometries (columns: {', '.join(map(str, gdf.columns))}); "
+            "read a table without shapes with lu.read_ledger and join it with lu.join_ledger"
+        )
+    return gdf
 
 
 def _check_source(path: Path) -> None:
