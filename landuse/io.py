@@ -502,7 +502,9 @@ def write_parcels(
     into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
     layers of an existing one are kept).
 
-    - ``.gpkg``: layer ``layer`` (default ``parcels``).
+    - ``.gpkg``: layer ``layer`` (default ``parcels``), with a default QGIS style in the
+      ``layer_styles`` table: parcels by category with the legend in ``lang``, disposed ones
+      hatched; zones (a ``rate`` column) as the rate choropleth, labelled by name.
     - ``.parquet``: GeoParquet 1.1 with a bbox covering, rows in Hilbert order (fast bbox reads
       with ``read_parcels(..., bbox=)``).
     - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
@@ -542,6 +544,7 @@ def write_parcels(
             if path.exists():
                 shutil.copy2(path, temp)  # keep the other layers
             pyogrio.write_dataframe(gdf, temp, layer=layer or "parcels", driver="GPKG")
+            _add_qgis_style(gdf, temp, layer or "parcels", lang)
         elif suffix in _PARQUET_SUFFIXES:
             _write_geoparquet(gdf, temp)
         elif suffix == ".xlsx":
@@ -552,6 +555,15 @@ def write_parcels(
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+def _add_qgis_style(gdf: gpd.GeoDataFrame, gpkg: Path, layer: str, lang: str) -> None:
+    """Parcels open in QGIS by category (hatched when disposed); zones by rate."""
+    from landuse._qgis import add_default_style, style_for
+
+    style = style_for(gdf, "en" if lang == "en" else "zh")
+    if style is not None:
+        add_default_style(gpkg, layer, *style)
 
 
 def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int = 65_536) -> None:

@@ -2,8 +2,8 @@
 # Install everything the test suite needs, then lint, type-check, run the tests and build the docs.
 #   - Python: a .venv with the package and its `test` extra (Playwright, Leaflet assets,
 #     matplotlib, dask, SQLAlchemy/GeoAlchemy2/psycopg)
-#   - Debian: Chromium (browser tests), Noto CJK fonts (Chinese text in maps and charts) and
-#     PostgreSQL + PostGIS (a throwaway cluster on 127.0.0.1 for the database tests), installed
+#   - Debian: Chromium (browser tests), Noto CJK fonts (Chinese text in maps and charts),
+#     python3-qgis (GeoPackage styles opened in real QGIS, headless) and PostgreSQL + PostGIS (a throwaway cluster on 127.0.0.1 for the database tests), installed
 #     with apt-get when missing and we are root; without them those tests skip on a laptop and
 #     fail in CI.
 # Usage: bash scripts/test.sh [pytest arguments]
@@ -14,6 +14,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql postgresql-15-postgis-3)
+/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need_apt+=(python3-qgis)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -183,5 +183,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.notebook)
         if item.path.name == "test_scale.py" and "client" in fixtures:
             item.add_marker(pytest.mark.dask)
-        if any(item.get_closest_marker(m) for m in ("browser", "postgis", "notebook", "dask")):
+        slow = ("browser", "postgis", "notebook", "dask", "qgis")
+        if any(item.get_closest_marker(m) for m in slow):
             item.add_marker(pytest.mark.slow)
