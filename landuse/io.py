@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import uuid
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,10 +15,12 @@ import pyarrow as pa
 import pyogrio
 from pyproj import CRS
 
-from landuse import _dask
+from landuse import _dask, _shapefile
+from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError
+from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
 from landuse._validate import require_crs, validate_parcels, validate_zones
@@ -87,6 +86,11 @@ def _read_frame(
     with warnings.catch_warnings():
         # GDAL's own note on a missing .prj; we say more below
         warnings.filterwarnings("ignore", message=".*has no CRS.*")
+        if path.suffix.lower() in {".shp", ".dbf", ".shx"}:
+            # never the .shp of one write with the .dbf of another (landuse._shapefile)
+            return _shapefile.read_consistent(
+                path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
+            )
         return gpd.read_file(path, **options)
 
 
@@ -389,10 +393,6 @@ def _shapefile_names(columns: list[str]) -> dict[str, str]:
     return out
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-
-
 def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     from landuse.areas import add_areas
     from landuse.stats import method_label
@@ -413,22 +413,15 @@ def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     )
     sheets = [(category_label(c, "zh"), category == c) for c in CATEGORIES]
     sheets.append(("其他", category.isna()))
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet, rows in sheets:
-            part = table[rows.to_numpy()].copy()
-            if "category" in part.columns:
-                part["category"] = part["category"].map(
-                    lambda c: category_label(c, "zh"), na_action="ignore"
-                )
-            part = part.rename(columns=headers)
-            part.to_excel(writer, sheet_name=sheet, index=False)
-            worksheet = writer.sheets[sheet]
-            worksheet.freeze_panes = "A2"
-            for i, column in enumerate(part.columns, start=1):
-                width = max([len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))])
-                worksheet.column_dimensions[worksheet.cell(1, i).column_letter].width = min(
-                    width + 2, 60
-                )
+    parts = {}
+    for sheet, rows in sheets:
+        part = table[rows.to_numpy()].copy()
+        if "category" in part.columns:
+            part["category"] = part["category"].map(
+                lambda c: category_label(c, "zh"), na_action="ignore"
+            )
+        parts[sheet] = part.rename(columns=headers)
+    write_workbook(target, parts, freeze_header=True, fit_widths=True)
 
 
 def write_parcels(
@@ -481,21 +474,18 @@ def write_parcels(
     if suffix == ".shp":
         _write_shapefile(gdf, path)
         return path
-    temp = _temporary(path)
-    try:
+    if suffix == ".xlsx":
+        _write_excel(gdf, path, lang)  # atomic, text cells as strings (landuse._excel)
+        return path
+    if suffix not in {".gpkg", *_PARQUET_SUFFIXES}:
+        raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
+    # copy-modify-rename under the file's lock: a second writer (another layer of the same
+    # GeoPackage) waits and then starts from this one's result, so no update is lost
+    with replacing(path, keep=suffix == ".gpkg") as temp:
         if suffix == ".gpkg":
-            if path.exists():
-                shutil.copy2(path, temp)  # keep the other layers
             pyogrio.write_dataframe(gdf, temp, layer=layer or "parcels", driver="GPKG")
-        elif suffix in _PARQUET_SUFFIXES:
-            _write_geoparquet(gdf, temp)
-        elif suffix == ".xlsx":
-            _write_excel(gdf, temp, lang)
         else:
-            raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+            _write_geoparquet(gdf, temp)
     return path
 
 
@@ -516,21 +506,19 @@ def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int =
 def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     names = _shapefile_names([str(c) for c in gdf.columns if c != gdf.geometry.name])
     renamed = {c: n for c, n in names.items() if c != n}
-    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
-    try:
-        staged = folder / path.name
-        data = gdf.rename(columns=names)
-        for column in data.columns:
-            if pd.api.types.is_datetime64_any_dtype(data[column]):
-                # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
-                data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+    data = gdf.rename(columns=names)
+    for column in data.columns:
+        if pd.api.types.is_datetime64_any_dtype(data[column]):
+            # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
+            data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+
+    def write(staged: Path) -> None:
         pyogrio.write_dataframe(
             data, staged, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True
         )
-        for part in sorted(folder.iterdir()):
-            os.replace(part, path.with_suffix(part.suffix))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+    # staged, committed, then swapped part by part; a reader rolls a cut-short swap forward
+    _shapefile.write_atomic(path, write)
     if renamed:
         warnings.warn(
             f"shapefile field names are 10 characters at most; renamed "
