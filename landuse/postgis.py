@@ -140,7 +140,7 @@ def _engine(url: str) -> Any:
             cached[1].dispose(close=False)  # inherited from the parent process
         try:
             parsed = sa.engine.make_url(url)
-        except sa.exc.ArgumentError:
+        except (sa.exc.ArgumentError, ValueError):
             raise DatabaseError(f"not a database URL: {safe_url(url)}") from None
         if parsed.drivername in {"postgresql", "postgres"}:
             parsed = parsed.set(drivername="postgresql+psycopg")
