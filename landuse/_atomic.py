@@ -36,7 +36,7 @@ from filelock import FileLock
 __all__ = ["LOCK_TIMEOUT", "lock_for", "remove_orphans", "replacing", "staging_name"]
 
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer of the same file
-_TEMP = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{8}\.tmp(?P<suffix>\.[^.]*)(-journal|-wal|-shm)?$")
+_TEMP = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{8}\.tmp(?P<suffix>\.[^.]*?)(-journal|-wal|-shm)?$")
 
 
 def _lock_dir() -> Path:
