@@ -375,9 +375,8 @@ def write_table(
             _insert(data, connection, table, schema)
         elif mode in ("create", "replace"):
             _insert(data, connection, table, schema)
-            index = preparer.quote_identifier(_index_name(table))
             connection.execute(sa.text(f"ALTER TABLE {target} ADD PRIMARY KEY ({key_sql})"))
-            connection.execute(sa.text(f"CREATE INDEX {index} ON {target} USING GIST (geometry)"))
+            _one_spatial_index(connection, engine, table, schema)
         elif mode == "append":
             _insert(data, connection, table, schema)
         else:
@@ -398,6 +397,24 @@ def write_table(
             )
             connection.execute(sa.text(f"DROP TABLE {source}"))
     return len(data)
+
+
+def _one_spatial_index(connection: Any, engine: Any, table: str, schema: str | None) -> None:
+    """Exactly one GiST index on ``geometry``: GeoAlchemy2 makes one when geopandas creates
+    the table (``idx_<table>_geometry``); make it only where it did not."""
+    import sqlalchemy as sa
+
+    existing = connection.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = :s AND tablename = :t "
+            "AND indexdef ILIKE '%USING gist%'"
+        ),
+        {"s": schema or "public", "t": table},
+    ).scalar()
+    if not existing:
+        index = engine.dialect.identifier_preparer.quote_identifier(_index_name(table))
+        target = _quoted(engine, table, schema)
+        connection.execute(sa.text(f"CREATE INDEX {index} ON {target} USING GIST (geometry)"))
 
 
 def _key(data: gpd.GeoDataFrame) -> list[str]:
@@ -422,8 +439,7 @@ def _insert(data: gpd.GeoDataFrame, connection: Any, table: str, schema: str | N
         if_exists="append",
         index=False,
         chunksize=20_000,
-        # no index from GeoAlchemy2: write_table makes the one GiST index itself
-        dtype={"geometry": Geometry("GEOMETRY", srid=STORE_SRID, spatial_index=False)},
+        dtype={"geometry": Geometry("GEOMETRY", srid=STORE_SRID)},
     )
 
 

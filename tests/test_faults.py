@@ -23,7 +23,7 @@ import shapely
 import landuse as lu
 
 FORK = multiprocessing.get_context("fork")
-ROUNDS = 25  # random kills per format: bounded, a few seconds each
+ROUNDS = 20  # random kills per format: bounded, a few seconds each
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_writer_killed_at_random_moments(tmp_path, versions, suffix):
     seen = []
     for _ in range(ROUNDS):
         process = in_child(lambda: loop_writes(path, versions))
-        time.sleep(rng.uniform(0.0, 0.25))
+        time.sleep(rng.uniform(0.0, 0.15))
         kill(process)
         seen.append(state(path, truth))
     assert set(seen) <= {"old", "new", "error"}
