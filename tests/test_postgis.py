@@ -270,4 +270,4 @@ def test_reads_do_not_accumulate_connections(table, ledger):
         lu.read_parcels(URL, table=table, columns=["parcel_id"])
     after = open_connections()
     engine.dispose()
-    assert after - before <= lu.postgis.POOL_SIZE
+    assert after - before <= 2  # the pool keeps two idle connections (POOL_SIZE)
