@@ -437,20 +437,27 @@ def write_parcels(
     """Write parcels to GeoPackage, GeoParquet, Shapefile, Excel or PostGIS, atomically.
 
     The file is first written next to its destination under a temporary name and then renamed
-    into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
-    layers of an existing one are kept).
+    into place, so a failure — or the process killed at any moment — never leaves a
+    half-written file (nor a damaged GeoPackage: other layers of an existing one are kept).
+    Writers of one file take turns (a lock per file, :mod:`landuse._atomic`): two processes
+    writing different layers of one GeoPackage both land. The temporary files of a killed
+    write are removed by the next write of the same file.
 
     - ``.gpkg``: layer ``layer`` (default ``parcels``).
     - ``.parquet``: GeoParquet 1.1 with a bbox covering, rows in Hilbert order (fast bbox reads
       with ``read_parcels(..., bbox=)``).
     - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
-      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …).
+      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …). Its parts are staged in a
+      hidden folder, committed, then swapped in with the ``.shp`` last; a read or the next
+      write finishes a swap that was cut short, so a read never pairs the geometry of one
+      write with the attributes of another (:mod:`landuse._shapefile`).
     - ``postgresql://…`` with ``table=``: one transaction; ``mode`` ``"create"`` (canonical
       schema, SRID 4490, GiST index, primary key ``parcel_id``), ``"replace"``, ``"append"``
       or ``"upsert"`` (update disposal and ledger fields by ``parcel_id``, insert new ones). A
       failure leaves the table exactly as it was.
     - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
-      and labels, areas in m², 亩 and 公顷; no geometry.
+      and labels, areas in m², 亩 and 公顷; no geometry. Text is stored as text: a name
+      ``=1+1`` is a string cell, never a formula.
 
     Examples
     --------
