@@ -77,8 +77,12 @@ def _fsync(path: Path) -> None:
             os.close(fd)
 
 
-def _roll_forward(folder: Path, path: Path) -> None:
-    record = json.loads((folder / _COMMIT).read_text(encoding="utf-8"))
+def _roll_forward(folder: Path, path: Path, record: dict[str, list[str]] | None = None) -> None:
+    if record is None:
+        try:
+            record = json.loads((folder / _COMMIT).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return  # finished meanwhile by its writer (or by another reader)
     for name in record["remove"]:
         (path.parent / name).unlink(missing_ok=True)
     for name in record["parts"]:
@@ -164,12 +168,13 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
                 if s not in fresh and p.exists()
             ]
             pending = folder / f"{_COMMIT}.tmp"
-            pending.write_text(json.dumps({"parts": parts, "remove": remove}), encoding="utf-8")
+            record = {"parts": parts, "remove": remove}
+            pending.write_text(json.dumps(record), encoding="utf-8")
             _fsync(pending)
             os.replace(pending, folder / _COMMIT)
             _fsync(folder)
             committed = True
-            _roll_forward(folder, path)
+            _roll_forward(folder, path, record)
         finally:
             if not committed:
                 shutil.rmtree(folder, ignore_errors=True)

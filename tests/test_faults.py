@@ -280,3 +280,26 @@ def test_postgis_connection_cut_mid_write_leaves_the_table_unchanged(pg_table):
         lu.write_parcels(old, URL, table=name, mode="replace")
     admin.dispose()
     assert set(outcomes) <= {"old", "new"}
+
+
+def test_readers_racing_a_live_shapefile_writer_never_see_a_mix(tmp_path, versions):
+    old, _, truth = versions
+    path = tmp_path / "p.shp"
+    write_quietly(old, path)
+    process = in_child(lambda: loop_writes(path, versions))
+    try:
+        seen = [state(path, truth) for _ in range(40)]
+    finally:
+        kill(process)
+    assert set(seen) <= {"old", "new", "error"}
+
+
+def test_parts_of_two_writes_are_a_clear_error(tmp_path, versions):
+    old, new, _ = versions
+    first, second = tmp_path / "a" / "p.shp", tmp_path / "b" / "p.shp"
+    write_quietly(old, first)
+    write_quietly(new, second)
+    # a copy by hand that mixes the two: the .dbf of the second beside the .shp of the first
+    second.with_suffix(".dbf").replace(first.with_suffix(".dbf"))
+    with pytest.raises(lu.InputError, match="different writes"):
+        lu.read_parcels(first, fields="cn-ledger")
