@@ -18,6 +18,7 @@ from landuse._errors import (
     InputError,
     MissingColumnError,
     MissingCRSError,
+    SourceError,
     UnknownCategoryError,
     ZoneError,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "LowEfficiencyRules",
     "MissingCRSError",
     "MissingColumnError",
+    "SourceError",
     "UnknownCategoryError",
     "ZoneError",
     "__version__",

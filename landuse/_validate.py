@@ -34,6 +34,7 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
     "as_date",
+    "nonfinite_rows",
     "require_columns",
     "require_crs",
     "validate_parcels",
@@ -108,6 +109,15 @@ def _ids(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, id_column: str | None)
     return [f"row {i}" for i in np.flatnonzero(mask)]
 
 
+def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
+    """Mask of geometries with a NaN or infinite x or y coordinate."""
+    coords, row = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    mask = np.zeros(len(geoms), dtype=bool)
+    mask[row[bad]] = True
+    return mask
+
+
 def validate_polygons(
     gdf: gpd.GeoDataFrame, *, what: str = "parcels", id_column: str | None = "parcel_id"
 ) -> gpd.GeoDataFrame:
@@ -127,6 +137,12 @@ def validate_polygons(
     empty = shapely.is_empty(geoms)
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
+    nonfinite = nonfinite_rows(np.asarray(geoms))
+    if nonfinite.any():
+        raise GeometryError(
+            f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
+            _ids(gdf, nonfinite, id_column),
+        )
     types = shapely.get_type_id(geoms)
     polygonal = (types == 3) | (types == 6)
     if not polygonal.all():

@@ -158,6 +158,8 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
         return _dask.add_areas(gdf, crs=crs)
     id_column = "parcel_id" if "parcel_id" in gdf.columns else None
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
+    if len(out) == 0:  # empty in, empty out
+        return out.assign(**area_columns(np.zeros(0)))
     target = area_crs(out) if crs is None else CRS.from_user_input(crs)
     if not target.is_projected:
         raise InputError(f"areas must be measured in a projected CRS, not {target.name}")

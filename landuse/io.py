@@ -19,7 +19,7 @@ from landuse import _dask, _shapefile
 from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
-from landuse._errors import InputError, MissingColumnError
+from landuse._errors import InputError, MissingColumnError, SourceError
 from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
@@ -29,6 +29,7 @@ __all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_p
 
 PathLike = str | os.PathLike[str]
 Fields = str | FieldPreset | Mapping[str, str] | None
+_SHAPEFILE_SUFFIXES = {".shp", ".shx", ".dbf"}
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _ZONE_NAME_GUESSES = ("name", "NAME", "Name", "名称", "zone", "ZONE", "zone_name", "MC")
 
@@ -62,19 +63,33 @@ def _read_frame(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
+    if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+        # first finish a shapefile write that was killed after its commit (landuse._shapefile)
+        _shapefile.settle(path.with_suffix(".shp"), writer=False)
+    _check_source(path)
     if path.suffix.lower() in _PARQUET_SUFFIXES or path.is_dir():
         # GeoParquet 1.1 files written with a bbox covering let pyarrow skip row groups
-        return gpd.read_parquet(path, columns=_with_geometry(columns), bbox=bbox)
-    if layer is None:
+        try:
+            return gpd.read_parquet(path, columns=_with_geometry(columns), bbox=bbox)
+        except (pa.ArrowException, OSError) as error:
+            raise SourceError(
+                f"{path} is not a readable GeoParquet file or dataset: {error}"
+            ) from None
+    try:
         names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except pyogrio.errors.DataSourceError as error:
+        raise SourceError(
+            f"{path.name} cannot be read (truncated, corrupt or not a GIS file): {error}"
+        ) from None
+    if layer is None:
         if preferred_layer in names:
             layer = preferred_layer
         elif len(names) > 1:
             raise InputError(
                 f"{path.name} has {len(names)} layers ({', '.join(names)}); pass layer= to choose"
             )
+    elif isinstance(layer, str) and layer not in names:
+        raise SourceError(f"{path.name} has no layer {layer!r}; its layers: {', '.join(names)}")
     options: dict[str, Any] = {"layer": layer, "engine": "pyogrio", "use_arrow": True}
     if columns is not None:
         options["columns"] = [c for c in columns if c != "geometry"]
@@ -86,12 +101,50 @@ def _read_frame(
     with warnings.catch_warnings():
         # GDAL's own note on a missing .prj; we say more below
         warnings.filterwarnings("ignore", message=".*has no CRS.*")
-        if path.suffix.lower() in {".shp", ".dbf", ".shx"}:
-            # never the .shp of one write with the .dbf of another (landuse._shapefile)
-            return _shapefile.read_consistent(
-                path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
+        try:
+            if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+                # never the .shp of one write with the .dbf of another (landuse._shapefile)
+                return _shapefile.read_consistent(
+                    path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
+                )
+            return gpd.read_file(path, **options)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise SourceError(
+                f"{path.name} cannot be read (truncated or corrupt?): {error}"
+            ) from None
+
+
+def _check_source(path: Path) -> None:
+    """Say plainly what is wrong with a path before a driver says it cryptically."""
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        others = sorted(
+            p.name
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() not in _PARQUET_SUFFIXES
+        )
+        parquet = [p for p in path.rglob("*") if p.suffix.lower() in _PARQUET_SUFFIXES]
+        if not parquet:
+            shown = ", ".join(others[:5]) or "nothing"
+            raise SourceError(
+                f"{path} is a folder, read as a partitioned GeoParquet dataset, but it holds "
+                f"no .parquet files ({shown}); pass one file instead"
             )
-        return gpd.read_file(path, **options)
+        return
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path.name} is empty (0 bytes)")
+    if path.suffix.lower() == ".shp":
+        lost = [
+            suffix
+            for suffix in (".shx", ".dbf")
+            if not any(path.with_suffix(s).exists() for s in (suffix, suffix.upper()))
+        ]
+        if lost:
+            raise SourceError(
+                f"{path.name} is missing its {' and '.join(lost)} file(s): a shapefile is "
+                ".shp + .shx + .dbf (+ .prj, .cpg); copy them all"
+            )
 
 
 def _postgis_url(path: object) -> bool:

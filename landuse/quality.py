@@ -14,7 +14,7 @@ from landuse._dates import parse_dates
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017
 from landuse._progress import stages
 from landuse._tables import QualityReport
-from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
+from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows
 from landuse.areas import area_crs, project
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
 
@@ -231,7 +231,10 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
         present & ~empty & ~polygonal,
         "geometry is not a polygon: " + names.fillna("").astype(str),
     )
-    usable = present & ~empty & polygonal
+    nonfinite = np.zeros(len(geoms), bool)
+    nonfinite[present] = nonfinite_rows(geoms[present])
+    report.add("error", "nonfinite_coordinates", nonfinite, "NaN or infinite coordinates")
+    usable = present & ~empty & polygonal & ~nonfinite
     invalid = np.zeros(len(geoms), bool)
     invalid[usable] = ~shapely.is_valid(geoms[usable])
     reasons = pd.Series("", index=frame.index, dtype=object)
@@ -263,10 +266,12 @@ def _check_areas(
 ) -> None:
     geoms = np.asarray(frame.geometry.array, dtype=object)
     good = np.flatnonzero(usable)
+    if good.size == 0:  # nothing measurable (an empty inventory, or every geometry reported)
+        return
     valid_geoms = geoms[good].copy()
     broken = ~shapely.is_valid(valid_geoms)
     valid_geoms[broken] = shapely.make_valid(valid_geoms[broken])
-    area_m2 = _area_m2_function(frame)
+    area_m2 = _area_m2_function(frame.iloc[good])
     area = np.full(len(frame), np.nan)
     area[good] = area_m2(valid_geoms)
 

@@ -230,7 +230,7 @@ def partial_sums(
             else None,
             disposal_date=frame["disposal_date"].to_numpy()
             if "disposal_date" in frame.columns
-            else np.full(len(frame), np.datetime64("NaT")),
+            else np.full(len(frame), np.datetime64("NaT", "ns")),
         ),
         as_of,
         methods,
