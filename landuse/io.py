@@ -201,6 +201,13 @@ def read_raw(
 
     Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
     """
+    if _postgis_url(path):
+        from landuse.postgis import safe_url
+
+        raise InputError(
+            f"{safe_url(path)} is a database, not a file: read its parcels with "
+            "read_parcels(url, table=...)"
+        )
     path = Path(path)
     gdf = _read_frame(
         path,

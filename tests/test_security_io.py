@@ -203,3 +203,12 @@ def test_injection_shaped_schema_and_column_names_are_quoted(pg_table, ledger):
 
         with postgis._engine(URL).begin() as connection:
             connection.execute(sa.text(f'DROP TABLE IF EXISTS "{other}"'))
+
+
+def test_file_readers_given_a_database_url_do_not_echo_its_password():
+    pytest.importorskip("sqlalchemy")
+    url = "postgresql://u:S3cret@gis-server/land"
+    for reader in (lu.read_raw, lu.read_zones):
+        with pytest.raises(lu.InputError) as failed:
+            reader(url)
+        assert "S3cret" not in str(failed.value) and "u:***@gis-server" in str(failed.value)
