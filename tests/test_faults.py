@@ -211,8 +211,8 @@ def pg_table(ledger):
         pytest.fail("CI needs LANDUSE_TEST_PG_URL (scripts/test.sh starts PostGIS)")
     sa = pytest.importorskip("sqlalchemy")
     name = f"fault_{uuid.uuid4().hex[:10]}"
-    old = ledger.head(1500).assign(name="旧")
-    new = ledger.head(1500).assign(name="新")
+    old = ledger.head(800).assign(name="旧")
+    new = ledger.head(800).assign(name="新")
     lu.write_parcels(old, URL, table=name)
     yield name, old, new
     engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
