@@ -45,7 +45,7 @@ __all__ = ["MixedShapefileError", "read_consistent", "settle", "write_atomic"]
 
 T = TypeVar("T")
 _ORDER = (".cpg", ".prj", ".dbf", ".shx", ".shp")  # .shp last
-_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".fix", ".qmd")
+_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".fix")
 _COMMIT = "COMMIT"
 _FOLDER = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{8}\.landuse-shp$")
 _STAMPED = {".shp": 4, ".shx": 4, ".dbf": 16}  # byte offset of the 4-byte write stamp
