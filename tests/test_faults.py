@@ -155,8 +155,8 @@ def test_two_processes_writing_layers_of_one_geopackage_both_land(tmp_path, vers
 
     def writer(layer):
         def work():
-            barrier.wait()
             for i in range(rounds):
+                barrier.wait()  # both copy-modify-rename at the same moment, every round
                 write_quietly(old.assign(name=f"{layer}-{i}"), path, layer=layer)
 
         return work
