@@ -233,7 +233,7 @@ def test_postgis_writer_killed_mid_write_leaves_old_or_new_rows(pg_table):
     name, old, new = pg_table
     rng = random.Random(3)
     seen = []
-    for _ in range(6):
+    for _ in range(4):
         process = in_child(lambda: lu.write_parcels(new, URL, table=name, mode="replace"))
         time.sleep(rng.uniform(0.05, 1.0))
         kill(process)
@@ -288,7 +288,7 @@ def test_readers_racing_a_live_shapefile_writer_never_see_a_mix(tmp_path, versio
     write_quietly(old, path)
     process = in_child(lambda: loop_writes(path, versions))
     try:
-        seen = [state(path, truth) for _ in range(40)]
+        seen = [state(path, truth) for _ in range(25)]
     finally:
         kill(process)
     assert set(seen) <= {"old", "new", "error"}
