@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from landuse._cache import fingerprint, lookup, remember
-from landuse._dates import parse_dates
+from landuse._dates import parse_dates, two_digit_year
 from landuse._errors import (
     DateOrderError,
     DisposalMethodError,
@@ -25,6 +25,7 @@ from landuse._errors import (
     MissingColumnError,
     MissingCRSError,
     UnknownCategoryError,
+    ZoneError,
     format_ids,
 )
 from landuse.vocab import CATEGORIES
@@ -196,8 +197,10 @@ def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
 def _to_datetime(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
     parsed, bad = parse_dates(df[column])
     if bad.any():
+        example = df[column][bad].iloc[0]
+        hint = " (write the year in full, e.g. 2022-06-30)" if two_digit_year(example) else ""
         raise DateOrderError(
-            f"column {column!r} has values that are not dates (e.g. {df[column][bad].iloc[0]!r})",
+            f"column {column!r} has values that are not dates (e.g. {example!r}){hint}",
             _ids(df, bad, id_column),
         )
     return parsed
@@ -303,4 +306,11 @@ def validate_zones(zones: gpd.GeoDataFrame, *, name: str = "name") -> gpd.GeoDat
     unnamed = out[name].isna() | (out[name].astype(str).str.strip() == "")
     if unnamed.any():
         raise InputError("zones with no name", [f"row {i}" for i in np.flatnonzero(unnamed)])
+    repeated = out[name].duplicated(keep=False)
+    if repeated.any():
+        raise ZoneError(
+            "zone names must be unique (rates are keyed by name); merge the zones with "
+            "dissolve(by=name) or rename them",
+            sorted(set(out.loc[repeated, name].astype(str))),
+        )
     return out

@@ -38,6 +38,7 @@ __all__ = [
     "PolygonLayer",
     "RawElement",
     "ScriptElement",
+    "TileLayer",
     "encode_geometries",
     "encode_text",
     "escape_text",
@@ -260,6 +261,26 @@ class PolygonLayer(ScriptElement):
         if self.labels:
             out += f"landuse.labels({parent}, {js_literal(self.labels)}, {js_literal(self.label_css)});\n"
         return out
+
+
+class TileLayer(ScriptElement):
+    """A Leaflet tile layer whose URL, attribution and name are data (a key or an intranet URL
+    may hold anything), listed in the layer control as a base layer or an overlay."""
+
+    def __init__(self, url: str, *, name: str, overlay: bool = False, **options: Any) -> None:
+        super().__init__()
+        self._name = "TileLayer"
+        self.url = url
+        self.layer_name = name
+        self.overlay = overlay
+        self.control = True
+        self.options = {k: v for k, v in options.items() if v is not None}
+
+    def script(self) -> str:
+        return (
+            f"var {self.get_name()} = L.tileLayer({js_literal(self.url)}, "
+            f"{js_literal(self.options)}).addTo({self.parent.get_name()});\n"
+        )
 
 
 class Legend(ScriptElement):

@@ -104,14 +104,21 @@ def _read_frame(
         try:
             if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
                 # never the .shp of one write with the .dbf of another (landuse._shapefile)
-                return _shapefile.read_consistent(
+                gdf = _shapefile.read_consistent(
                     path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
                 )
-            return gpd.read_file(path, **options)
+            else:
+                gdf = gpd.read_file(path, **options)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
             raise SourceError(
                 f"{path.name} cannot be read (truncated or corrupt?): {error}"
             ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SourceError(
+            f"{path.name} has no geometries (columns: {', '.join(map(str, gdf.columns))}); "
+            "read a table without shapes with lu.read_ledger and join it with lu.join_ledger"
+        )
+    return gdf
 
 
 def _check_source(path: Path) -> None:

@@ -348,12 +348,21 @@ def _check_areas(
 
 
 def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
+    today = pd.Timestamp.today().normalize()
     dates: dict[str, pd.Series] = {}
     for column in DATE_COLUMNS:
         if column in frame.columns:
             parsed, bad = parse_dates(frame[column])
             report.add(
                 "error", "not_a_date", bad, f"{column} is not a date: " + frame[column].astype(str)
+            )
+            future = (parsed > today).to_numpy()
+            report.add(
+                "warning",
+                "future_date",
+                future,
+                f"{column} is after today (a typo? it does not count until then): "
+                + parsed.dt.strftime("%Y-%m-%d"),
             )
             dates[column] = parsed
     for earlier, later, severity, code, words in _SEQUENCE:

@@ -80,14 +80,14 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
             )
         counts_pair[i] = name in counts
     counted = counts_pair[row_pair]
-    if as_of is not None:
-        day = as_date(as_of)
-        counted &= (date <= day).to_numpy()
+    # a disposal dated in the future has not happened: without as_of, count up to today
+    day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    counted &= (date <= day).to_numpy()
     return counted
 
 
 def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
-    """Rows with a disposal recorded on or before ``as_of`` (any recorded one without a date).
+    """Rows with a disposal recorded on or before ``as_of`` (default: today).
 
     For drawing; :func:`disposal_rates` also checks that each method counts for its category.
     """
@@ -95,7 +95,8 @@ def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
         return pd.Series(False, index=frame.index)
     dates = pd.to_datetime(frame["disposal_date"])
     recorded = frame["disposal_method"].notna() & dates.notna()
-    return recorded & (dates <= as_date(as_of)) if as_of is not None else recorded
+    day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    return recorded & (dates <= day)
 
 
 def disposal_rates(
@@ -123,7 +124,8 @@ def disposal_rates(
         Rows whose ``by`` value is missing (outside every zone) form their own group.
     as_of
         Reporting date: a parcel is disposed when its method counts and
-        ``disposal_date <= as_of``. Default: every recorded disposal counts.
+        ``disposal_date <= as_of``. Default: today (a disposal dated in the future has not
+        happened yet, and :func:`landuse.check` reports it).
     methods
         ``{category: methods that count}``; other categories keep their full canonical list.
         A method outside its category's list is an error unless named here.

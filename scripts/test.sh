@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs, then lint, type-check and run the tests.
+# Install everything the test suite needs, then lint, type-check, run the tests and build the docs.
 #   - Python: a .venv with the package and its `test` extra (Playwright, Leaflet assets,
 #     matplotlib, dask, SQLAlchemy/GeoAlchemy2/psycopg)
 #   - Debian: Chromium (browser tests), Noto CJK fonts (Chinese text in maps and charts) and
@@ -25,7 +25,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,docs]"
 
 if [ "$(id -u)" = 0 ] && [ -z "${LANDUSE_TEST_PG_URL:-}" ]; then
   pg_env=$(bash scripts/postgis.sh start)   # an assignment, so that a failure stops here
@@ -36,3 +36,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/pytest "$@"
+# the documentation site, warnings as errors (API reference, guide, notebooks executed)
+bash scripts/build_docs.sh

@@ -229,6 +229,7 @@ def table_state(name: str, count: int) -> str:
 
 
 @needs_pg
+@pytest.mark.postgis
 def test_postgis_writer_killed_mid_write_leaves_old_or_new_rows(pg_table):
     name, old, new = pg_table
     rng = random.Random(3)
@@ -243,6 +244,7 @@ def test_postgis_writer_killed_mid_write_leaves_old_or_new_rows(pg_table):
 
 
 @needs_pg
+@pytest.mark.postgis
 def test_postgis_connection_cut_mid_write_leaves_the_table_unchanged(pg_table):
     sa = pytest.importorskip("sqlalchemy")
     name, old, new = pg_table

@@ -169,3 +169,19 @@ def test_template_source_is_never_built_from_data():
         source = inspect.getsource(module)
         assert not re.search(r"\bTemplate\(", source), module.__name__
         assert not re.search(r"(?<!Raw)Element\(f?[\"']", source), module.__name__
+
+
+def test_tile_urls_keys_and_attributions_are_data(ledger):
+    import xyzservices
+
+    stock = ledger[ledger["category"].notna()].head(20)
+    page = _render(lu.parcel_map(stock, tiles="tianditu", tk="A{{ 7*7 }}Z"))
+    assert _leaks(page) == [] and "A%7B%7B%207%2A7%20%7D%7DZ" in page  # the key, URL-quoted
+    intranet = "http://tiles.intranet/{z}/{x}/{y}.png?q=A{{ 7*7 }}Z"
+    assert _leaks(_render(lu.parcel_map(stock, tiles=intranet))) == []
+    provider = xyzservices.TileProvider(
+        name="A{{ 7*7 }}Z",
+        url="http://tiles.intranet/{z}/{x}/{y}.png",
+        attribution="© A{{ 7*7 }}Z",  # HTML by design (links): config, not ledger data
+    )
+    assert _leaks(_render(lu.parcel_map(stock, tiles=provider))) == []

@@ -165,6 +165,7 @@ def pg_table(ledger):
 
 
 @needs_pg
+@pytest.mark.postgis
 def test_injection_shaped_where_values_are_bound_parameters(pg_table):
     name, sample = pg_table
     for value in ["x' OR '1'='1", "'; DROP TABLE x; --", 'a"b']:
@@ -175,6 +176,7 @@ def test_injection_shaped_where_values_are_bound_parameters(pg_table):
 
 
 @needs_pg
+@pytest.mark.postgis
 def test_injection_shaped_where_keys_are_unknown_columns_not_sql(pg_table):
     name, sample = pg_table
     evil = 'name" = name OR "1'
@@ -186,6 +188,7 @@ def test_injection_shaped_where_keys_are_unknown_columns_not_sql(pg_table):
 
 
 @needs_pg
+@pytest.mark.postgis
 def test_injection_shaped_schema_and_column_names_are_quoted(pg_table, ledger):
     name, _ = pg_table
     with pytest.raises(lu.postgis.DatabaseError, match="no table") as failed:
