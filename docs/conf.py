@@ -16,7 +16,7 @@ import landuse  # noqa: E402
 
 project = "landuse"
 author = "landuse developers"
-copyright = "landuse developers, MIT licence"  # noqa: A001
+copyright = "landuse developers, MIT licence"
 release = version = landuse.__version__
 
 extensions = [
