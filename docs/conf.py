@@ -72,16 +72,35 @@ def _write_api_page() -> None:
         elif inspect.isfunction(obj) or inspect.isclass(obj):
             section = obj.__module__.removeprefix("landuse.").lstrip("_")
             sections[section].append(name)
-    lines = ["API reference", "=============", "",
-             "Everything below is available from the package root: ``import landuse as lu``.", ""]
+    lines = [
+        "API reference",
+        "=============",
+        "",
+        "Everything below is available from the package root: ``import landuse as lu``.",
+        "",
+    ]
     for section in sorted(sections):
-        lines += [f"``{section}``", "-" * (len(section) + 4), "", ".. currentmodule:: landuse", "",
-                  ".. autosummary::", "   :toctree: generated", ""]
+        lines += [
+            f"``{section}``",
+            "-" * (len(section) + 4),
+            "",
+            ".. currentmodule:: landuse",
+            "",
+            ".. autosummary::",
+            "   :toctree: generated",
+            "",
+        ]
         lines += [f"   {name}" for name in sorted(sections[section])]
         lines.append("")
     for module in sorted(modules):
-        lines += [f"``lu.{module}``", "-" * (len(module) + 7), "",
-                  f".. automodule:: landuse.{module}", "   :members:", ""]
+        lines += [
+            f"``lu.{module}``",
+            "-" * (len(module) + 7),
+            "",
+            f".. automodule:: landuse.{module}",
+            "   :members:",
+            "",
+        ]
     (HERE / "api.rst").write_text("\n".join(lines), encoding="utf-8")
 
 
