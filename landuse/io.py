@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import uuid
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,10 +15,12 @@ import pyarrow as pa
 import pyogrio
 from pyproj import CRS
 
-from landuse import _dask
+from landuse import _dask, _shapefile
+from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError, SourceError
+from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
 from landuse._validate import require_crs, validate_parcels, validate_zones
@@ -30,6 +29,7 @@ __all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_p
 
 PathLike = str | os.PathLike[str]
 Fields = str | FieldPreset | Mapping[str, str] | None
+_SHAPEFILE_SUFFIXES = {".shp", ".shx", ".dbf"}
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _ZONE_NAME_GUESSES = ("name", "NAME", "Name", "名称", "zone", "ZONE", "zone_name", "MC")
 
@@ -63,6 +63,9 @@ def _read_frame(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     path = Path(path)
+    if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+        # first finish a shapefile write that was killed after its commit (landuse._shapefile)
+        _shapefile.settle(path.with_suffix(".shp"), writer=False)
     _check_source(path)
     if path.suffix.lower() in _PARQUET_SUFFIXES or path.is_dir():
         # GeoParquet 1.1 files written with a bbox covering let pyarrow skip row groups
@@ -99,7 +102,13 @@ def _read_frame(
         # GDAL's own note on a missing .prj; we say more below
         warnings.filterwarnings("ignore", message=".*has no CRS.*")
         try:
-            gdf = gpd.read_file(path, **options)
+            if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+                # never the .shp of one write with the .dbf of another (landuse._shapefile)
+                gdf = _shapefile.read_consistent(
+                    path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
+                )
+            else:
+                gdf = gpd.read_file(path, **options)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
             raise SourceError(
                 f"{path.name} cannot be read (truncated or corrupt?): {error}"
@@ -199,6 +208,13 @@ def read_raw(
 
     Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
     """
+    if _postgis_url(path):
+        from landuse.postgis import safe_url
+
+        raise InputError(
+            f"{safe_url(path)} is a database, not a file: read its parcels with "
+            "read_parcels(url, table=...)"
+        )
     path = Path(path)
     gdf = _read_frame(
         path,
@@ -444,10 +460,6 @@ def _shapefile_names(columns: list[str]) -> dict[str, str]:
     return out
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-
-
 def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     from landuse.areas import add_areas
     from landuse.stats import method_label
@@ -468,22 +480,15 @@ def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     )
     sheets = [(category_label(c, "zh"), category == c) for c in CATEGORIES]
     sheets.append(("其他", category.isna()))
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet, rows in sheets:
-            part = table[rows.to_numpy()].copy()
-            if "category" in part.columns:
-                part["category"] = part["category"].map(
-                    lambda c: category_label(c, "zh"), na_action="ignore"
-                )
-            part = part.rename(columns=headers)
-            part.to_excel(writer, sheet_name=sheet, index=False)
-            worksheet = writer.sheets[sheet]
-            worksheet.freeze_panes = "A2"
-            for i, column in enumerate(part.columns, start=1):
-                width = max([len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))])
-                worksheet.column_dimensions[worksheet.cell(1, i).column_letter].width = min(
-                    width + 2, 60
-                )
+    parts = {}
+    for sheet, rows in sheets:
+        part = table[rows.to_numpy()].copy()
+        if "category" in part.columns:
+            part["category"] = part["category"].map(
+                lambda c: category_label(c, "zh"), na_action="ignore"
+            )
+        parts[sheet] = part.rename(columns=headers)
+    write_workbook(target, parts, freeze_header=True, fit_widths=True)
 
 
 def write_parcels(
@@ -499,8 +504,11 @@ def write_parcels(
     """Write parcels to GeoPackage, GeoParquet, Shapefile, Excel or PostGIS, atomically.
 
     The file is first written next to its destination under a temporary name and then renamed
-    into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
-    layers of an existing one are kept).
+    into place, so a failure — or the process killed at any moment — never leaves a
+    half-written file (nor a damaged GeoPackage: other layers of an existing one are kept).
+    Writers of one file take turns (a lock per file, :mod:`landuse._atomic`): two processes
+    writing different layers of one GeoPackage both land. The temporary files of a killed
+    write are removed by the next write of the same file.
 
     - ``.gpkg``: layer ``layer`` (default ``parcels``), with a default QGIS style in the
       ``layer_styles`` table: parcels by category with the legend in ``lang``, disposed ones
@@ -508,13 +516,17 @@ def write_parcels(
     - ``.parquet``: GeoParquet 1.1 with a bbox covering, rows in Hilbert order (fast bbox reads
       with ``read_parcels(..., bbox=)``).
     - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
-      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …).
+      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …). Its parts are staged in a
+      hidden folder, committed, then swapped in with the ``.shp`` last; a read or the next
+      write finishes a swap that was cut short, so a read never pairs the geometry of one
+      write with the attributes of another (:mod:`landuse._shapefile`).
     - ``postgresql://…`` with ``table=``: one transaction; ``mode`` ``"create"`` (canonical
       schema, SRID 4490, GiST index, primary key ``parcel_id``), ``"replace"``, ``"append"``
       or ``"upsert"`` (update disposal and ledger fields by ``parcel_id``, insert new ones). A
       failure leaves the table exactly as it was.
     - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
-      and labels, areas in m², 亩 and 公顷; no geometry.
+      and labels, areas in m², 亩 and 公顷; no geometry. Text is stored as text: a name
+      ``=1+1`` is a string cell, never a formula.
 
     Examples
     --------
@@ -538,22 +550,19 @@ def write_parcels(
     if suffix == ".shp":
         _write_shapefile(gdf, path)
         return path
-    temp = _temporary(path)
-    try:
+    if suffix == ".xlsx":
+        _write_excel(gdf, path, lang)  # atomic, text cells as strings (landuse._excel)
+        return path
+    if suffix not in {".gpkg", *_PARQUET_SUFFIXES}:
+        raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
+    # copy-modify-rename under the file's lock: a second writer (another layer of the same
+    # GeoPackage) waits and then starts from this one's result, so no update is lost
+    with replacing(path, keep=suffix == ".gpkg") as temp:
         if suffix == ".gpkg":
-            if path.exists():
-                shutil.copy2(path, temp)  # keep the other layers
             pyogrio.write_dataframe(gdf, temp, layer=layer or "parcels", driver="GPKG")
             _add_qgis_style(gdf, temp, layer or "parcels", lang)
-        elif suffix in _PARQUET_SUFFIXES:
-            _write_geoparquet(gdf, temp)
-        elif suffix == ".xlsx":
-            _write_excel(gdf, temp, lang)
         else:
-            raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+            _write_geoparquet(gdf, temp)
     return path
 
 
@@ -583,21 +592,19 @@ def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int =
 def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     names = _shapefile_names([str(c) for c in gdf.columns if c != gdf.geometry.name])
     renamed = {c: n for c, n in names.items() if c != n}
-    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
-    try:
-        staged = folder / path.name
-        data = gdf.rename(columns=names)
-        for column in data.columns:
-            if pd.api.types.is_datetime64_any_dtype(data[column]):
-                # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
-                data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+    data = gdf.rename(columns=names)
+    for column in data.columns:
+        if pd.api.types.is_datetime64_any_dtype(data[column]):
+            # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
+            data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+
+    def write(staged: Path) -> None:
         pyogrio.write_dataframe(
             data, staged, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True
         )
-        for part in sorted(folder.iterdir()):
-            os.replace(part, path.with_suffix(part.suffix))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+    # staged, committed, then swapped part by part; a reader rolls a cut-short swap forward
+    _shapefile.write_atomic(path, write)
     if renamed:
         warnings.warn(
             f"shapefile field names are 10 characters at most; renamed "

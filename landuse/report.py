@@ -267,9 +267,7 @@ def _write_workbook(
         if lang == "zh"
         else ("Rates", "Quality summary", "Quality details")
     )
-    temp = path.with_name(f".{path.stem}.tmp.xlsx")
-    with pd.ExcelWriter(temp, engine="openpyxl") as writer:
-        shown.to_excel(writer, sheet_name=names[0], index=False)
-        counts.to_excel(writer, sheet_name=names[1], index=False)
-        pd.DataFrame(quality).to_excel(writer, sheet_name=names[2], index=False)
-    os.replace(temp, path)
+    from landuse._excel import write_workbook
+
+    # atomic, and text from the data (zone names, messages) stays text, never a formula
+    write_workbook(path, {names[0]: shown, names[1]: counts, names[2]: pd.DataFrame(quality)})
