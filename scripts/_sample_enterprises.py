@@ -82,14 +82,17 @@ def parks_layer(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDa
     work = lu.add_areas(parcels).to_crs(4549)
     marine = zones[zones["name"].isin(MARINE_STREETS)].to_crs(4549)
     inside = work.geometry.representative_point().within(shapely.union_all(marine.geometry.array))
-    pool = work[inside & work["land_use_code"].isin(PARK_CODES)]
+    pool = work[inside & (work["land_use_code"] != "0701")]  # parks hold no housing
     rows = []
+    taken = shapely.Polygon()
     for name, (lon, lat, target, _, synthetic, opened) in PARKS.items():
         x, y = gpd.GeoSeries.from_xy([lon], [lat], crs=4490).to_crs(4549).iloc[0].coords[0]
         members = _grow((x, y), pool, target)
         pool = pool.drop(index=members)
-        # closing (+7 m, −7 m) fills the 14 m roads between the parcels, keeps the outer edge
-        shape = shapely.union_all(work.geometry.loc[members].buffer(7.0).array).buffer(-7.0)
+        # closing (+30 m, −30 m) joins the parcels across the roads into one park
+        shape = shapely.union_all(work.geometry.loc[members].buffer(30.0).array).buffer(-30.0)
+        shape = shapely.make_valid(shape.difference(taken))
+        taken = taken.union(shape)
         rows.append(
             {
                 "name": name,
@@ -102,7 +105,8 @@ def parks_layer(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDa
     parks = gpd.GeoDataFrame(rows, crs=4549)
     parks["geometry"] = parks.geometry.segmentize(10.0)
     parks = parks.to_crs(4490)
-    parks["geometry"] = shapely.transform(parks.geometry.array, lambda xy: np.round(xy, 7))
+    rounded = shapely.transform(parks.geometry.array, lambda xy: np.round(xy, 7))
+    parks["geometry"] = shapely.buffer(rounded, 0)  # valid again after rounding
     return parks
 
 
@@ -182,7 +186,9 @@ def enterprises_table(
 
     # --- inside the parks: many small tenants, totals set per park
     for name, (_, _, _, entities, _, _) in PARKS.items():
-        members = parcels.index[(parcels["park"] == name) & healthy]
+        members = parcels.index[
+            (parcels["park"] == name) & healthy & parcels["land_use_code"].isin(PARK_CODES)
+        ]
         if len(members) == 0:
             continue
         if name == "中电光谷":
