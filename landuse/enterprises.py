@@ -26,7 +26,7 @@ from landuse._fields import FieldPreset, resolve_enterprise_preset
 from landuse._permu import DEFAULT_GRADES, land_table
 from landuse._validate import require_columns, require_crs
 from landuse.areas import add_areas
-from landuse.vocab import M2_PER_MU, PER_MU_INDICATORS, Lang
+from landuse.vocab import ENTERPRISE_LABELS, INDICATOR_LABELS, M2_PER_MU, PER_MU_INDICATORS, Lang
 
 __all__ = [
     "DEFAULT_GRADE_SHARES",
@@ -615,8 +615,6 @@ def per_mu(
     worst = list(shares)[-1]
 
     words = _REASONS[lang]
-    from landuse.vocab import INDICATOR_LABELS
-
     labels = INDICATOR_LABELS[lang]
     notes: dict[str, list[str]] = {eid: [] for eid in table.index}
     n = len(table)
@@ -642,9 +640,14 @@ def per_mu(
         ", ".join(c for c, flag in zip(needed, flags, strict=True) if flag)
         for flags in lacking.itertuples(index=False)
     ]
+    field_labels = ENTERPRISE_LABELS[lang]
+    joiner = "、" if lang == "zh" else ", "
     for eid, text in zip(table.index, table["missing"], strict=True):
         if text:
-            notes[eid].append(words["missing"].format(fields=text))
+            shown = joiner.join(
+                field_labels.get(f, f).split("（")[0].split(" (")[0] for f in text.split(", ")
+            )
+            notes[eid].append(words["missing"].format(fields=shown))
     strays = ents.loc[unmatched_rows].groupby("enterprise_id")["parcel_id"].agg(", ".join)
     table["unmatched_parcels"] = strays.reindex(table.index).fillna("")
     table["land_by_parcel"] = (
@@ -679,6 +682,7 @@ def per_mu(
     table = table[order].reset_index()
     table = table.sort_values(["rank", "enterprise_id"], kind="stable").reset_index(drop=True)
     table.attrs["grades"] = list(shares)
+    table.attrs["grade_shares"] = dict(shares)
     return table
 
 
