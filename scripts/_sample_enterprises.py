@@ -243,7 +243,9 @@ def enterprises_table(
             )
     table.loc[park_rows, "tax"] = (profit_tax * table["tax_share"])[park_rows]
     table["profit"] = np.where(
-        park_rows, profit_tax - table["tax"].fillna(0.0), table["revenue"] * rng.uniform(-0.03, 0.1)
+        park_rows,
+        profit_tax - table["tax"].fillna(0.0),
+        table["revenue"] * rng.uniform(-0.03, 0.1, len(table)),
     )
     table["value_added"] = table["output"] * rng.uniform(0.18, 0.36, len(table))
     table["energy_tce"] = table["value_added"] / rng.lognormal(np.log(1.6), 0.5, len(table))
