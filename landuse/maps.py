@@ -85,6 +85,7 @@ _WORDS = {
         "enterprises": "企业数",
         "parks": "园区（区中园）",
         "park_tax": "园区亩均税收（万元/亩）",
+        "no_firms": "无参评企业",
     },
     "en": {
         "parcel_id": "Parcel",
@@ -107,6 +108,7 @@ _WORDS = {
         "enterprises": "Enterprises",
         "parks": "Parks",
         "park_tax": "Park tax per mu (10k yuan)",
+        "no_firms": "No enterprises evaluated",
     },
 }
 _DEFAULT_TOOLTIP = ("parcel_id", "name", "category", "area_mu", "disposal_method", "disposal_date")
@@ -499,7 +501,7 @@ def parcel_map(
     grades
         A :func:`landuse.per_mu` table: parcels are coloured by the grade (A–D) holding most of
         their enterprises' land (a tie goes to the worse grade), with the number of
-        enterprises in the tooltip; parcels without enterprises are left out (or grey with
+        enterprises in the tooltip; parcels without enterprises are left out (grey with
         ``context=True``).
     parks
         Parks (区中园) with ``name``, outlined and labelled; with ``grades`` a choropleth of
@@ -535,7 +537,7 @@ def parcel_map(
                 raise MissingColumnError(f"{what} need a name column")
 
     if grades is not None:
-        parcels, column, cmap, tooltip = _with_grades(parcels, grades, tooltip, lang)
+        parcels, column, cmap, tooltip = _with_grades(parcels, grades, tooltip, lang, context)
     if m is None:
         m = _new_map()
     if offline:
@@ -610,7 +612,7 @@ def parcel_map(
 
 
 def _with_grades(
-    parcels: gpd.GeoDataFrame, grades: pd.DataFrame, tooltip: Any, lang: Lang
+    parcels: gpd.GeoDataFrame, grades: pd.DataFrame, tooltip: Any, lang: Lang, context: bool
 ) -> tuple[gpd.GeoDataFrame, str, dict[str, str], Any]:
     """Parcels with a display ``grade`` column, its colours and the tooltip fields."""
     from landuse._permu import parcel_grade
@@ -621,8 +623,11 @@ def _with_grades(
     held = parcel_grade(grades, parcels["parcel_id"].astype(str))
     label = held["grade"].map(lambda g: grade_label(g, lang), na_action="ignore")
     words = _WORDS[lang]
-    out = parcels.assign(**{words["grade"]: label, words["enterprises"]: held["enterprises"]})
     colors = {grade_label(g, lang): c for g, c in GRADE_COLORS.items()}
+    if context:  # parcels without enterprises in grey
+        label = label.fillna(words["no_firms"])
+        colors[words["no_firms"]] = _CONTEXT_COLOR
+    out = parcels.assign(**{words["grade"]: label, words["enterprises"]: held["enterprises"]})
     if tooltip is None or tooltip is True:
         tooltip = [
             c

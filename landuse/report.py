@@ -492,7 +492,9 @@ def _per_mu_section(
         ]
         for row in d_list[d_columns].head(_D_SHOWN).itertuples(index=False)
     ]
-    the_map = parcel_map(parcels, grades=graded, parks=parks, tiles=tiles, offline=True, lang=lang)
+    the_map = parcel_map(
+        parcels, grades=graded, parks=parks, tiles=tiles, offline=True, lang=lang, context=True
+    )
     scheme = graded.attrs.get("grade_shares") or {}
     top = scheme.get(order[0]) if order else None
     bottom = scheme.get(worst)

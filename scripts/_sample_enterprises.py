@@ -7,7 +7,7 @@ names 8 parks within the Marine High-tech Zone; two by name: 中电光谷 (1,900
 ``park`` column (the park holding their representative point, as ``per_mu_by(..., areas=parks)``
 derives it).
 
-Enterprises sit on built industrial and warehousing parcels (0601, 0604, and 0505 inside parks):
+Enterprises sit on built industrial and warehousing parcels (0601, 0604; any non-housing use in parks):
 one or a few per parcel outside the parks, dozens per parcel inside them (small tenants of
 standard factory buildings), some on several parcels. Their 2021 tax and output add up to the
 parcel ledger's ``tax_per_mu`` and ``output_per_mu`` outside the parks (so the enterprises on
@@ -41,7 +41,7 @@ PARKS = {
 }
 ZHONGDIAN_OUTPUT_2021 = 1_000_000.0  # 万元 = 100 亿元
 ZHONGDIAN_PROFIT_TAX_2021 = 100_000.0  # 万元 = 10 亿元 (利税: profit + tax)
-PARK_CODES = ("0601", "0604", "0505")
+PARK_CODES = ("0601", "0604", "0505", "0501", "0809")  # every use but housing
 FIRM_CODES = ("0601", "0604")
 WORDS = (
     "海纳", "瑞丰", "中科", "博远", "海源", "泰和", "恒信", "鑫达", "华通", "金港", "蓝海",
