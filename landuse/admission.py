@@ -7,6 +7,7 @@ else goes into a park (区中园, 入园) — standard factory space instead of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ class AdmissionRules:
     industrial_codes: tuple[str, ...] = ("0601", "0604", "061", "063", "1001", "1101")
 
 
-_WORDS = {
+_WORDS: dict[str, dict[str, Any]] = {
     "zh": {
         "investment": "投资强度 {value:.0f} 万元/亩 < {limit:g} 万元/亩",
         "far": "容积率 {value:.2f} < {limit:g}",

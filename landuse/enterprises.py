@@ -576,6 +576,7 @@ def per_mu(
     if unknown:
         raise InputError(f"unknown indicator(s) in floors: {', '.join(unknown)}")
     ents = validate_enterprises(enterprises)
+    chosen_year: int | None
     if "year" in ents.columns and ents["year"].notna().any():
         available = sorted(int(y) for y in ents["year"].dropna().unique())
         chosen_year = available[-1] if year is None else int(year)
@@ -653,7 +654,7 @@ def per_mu(
     table["land_by_parcel"] = (
         ents[ents["parcel_id"].notna()]
         .groupby("enterprise_id", sort=False)
-        .apply(
+        .apply(  # type: ignore[call-overload]
             lambda g: {
                 p: (None if pd.isna(v) else float(v))
                 for p, v in zip(g["parcel_id"], g["_land"], strict=True)

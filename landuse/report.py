@@ -302,7 +302,7 @@ def _write_workbook(
     os.replace(temp, path)
 
 
-_PERMU_WORDS = {
+_PERMU_WORDS: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "亩均效益",
         "subtitle": "{year} 年度 · {n} 家企业 · A 类前 {a}、D 类后 {d}（按综合得分排名）",
