@@ -6,6 +6,7 @@ else goes into a park (区中园, 入园) — standard factory space instead of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,7 @@ def _number(frame: pd.DataFrame, column: str) -> pd.Series:
 def admission(
     projects: pd.DataFrame,
     *,
-    rules: AdmissionRules | None = None,
+    rules: AdmissionRules | Mapping[str, Any] | None = None,
     lang: Lang = "zh",
 ) -> pd.DataFrame:
     """Check proposed projects against the control indicators (项目准入).
@@ -165,7 +166,8 @@ def admission(
         ``far``, ``building_coverage`` (0–1); optional ``admin_share``, ``green_ratio``,
         ``name``.
     rules
-        Thresholds, default :class:`AdmissionRules` ().
+        Thresholds: an :class:`AdmissionRules`, or a mapping of some of its fields
+        (``{"min_investment_per_mu": 250}``); default ``AdmissionRules()``.
     lang
         Language of ``reason``.
 
@@ -193,7 +195,16 @@ def admission(
     if not isinstance(projects, pd.DataFrame):
         raise InputError(f"projects must be a pandas.DataFrame, got {type(projects).__name__}")
     require_columns(projects, ("project_id", "land_mu", "investment", "tax_per_mu"))
-    rules = rules or AdmissionRules()
+    if rules is None:
+        rules = AdmissionRules()
+    elif not isinstance(rules, AdmissionRules):
+        known = set(AdmissionRules.__dataclass_fields__)
+        unknown = sorted(set(rules) - known)
+        if unknown:
+            raise InputError(
+                f"unknown admission rule(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        rules = AdmissionRules(**dict(rules))
     words = _WORDS[lang]
     out = pd.DataFrame(projects).copy()
     ids = out["project_id"]

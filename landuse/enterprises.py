@@ -432,14 +432,24 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def _check_grades(grades: Mapping[str, float] | None) -> dict[str, float]:
-    chosen = dict(DEFAULT_GRADE_SHARES if grades is None else grades)
-    values = np.array(list(chosen.values()), dtype=float)
+    """Grade shares, best first. A mapping naming only some of A–D keeps those shares and
+    splits what is left among the others in proportion to their defaults (``{"D": 0.05}``)."""
+    given = dict(DEFAULT_GRADE_SHARES if grades is None else grades)
+    if given and set(given) < set(DEFAULT_GRADE_SHARES):
+        rest = [g for g in DEFAULT_GRADE_SHARES if g not in given]
+        left = 1.0 - sum(float(v) for v in given.values())
+        scale = left / sum(DEFAULT_GRADE_SHARES[g] for g in rest)
+        given = {
+            g: float(given[g]) if g in given else DEFAULT_GRADE_SHARES[g] * scale
+            for g in DEFAULT_GRADE_SHARES
+        }
+    values = np.array(list(given.values()), dtype=float)
     if len(values) < 2 or (values < 0).any() or abs(values.sum() - 1.0) > 1e-9:
         raise InputError(
             "grades must map at least two grade names, best first, to shares that add up to 1 "
-            f"(e.g. {DEFAULT_GRADE_SHARES}); got {chosen}"
+            f"(e.g. {DEFAULT_GRADE_SHARES}); got {dict(grades or {})}"
         )
-    return {str(k): float(v) for k, v in chosen.items()}
+    return {str(k): float(v) for k, v in given.items()}
 
 
 def score_indicators(values: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -531,7 +541,8 @@ def per_mu(
         left out are not scored (they are still computed).
     grades
         ``{grade: share}`` best first, shares adding up to 1; default
-        :data:`DEFAULT_GRADE_SHARES` ``{"A": 0.2, "B": 0.4, "C": 0.3, "D": 0.1}``.
+        :data:`DEFAULT_GRADE_SHARES` ``{"A": 0.2, "B": 0.4, "C": 0.3, "D": 0.1}``. Naming only
+        some of A–D (``{"A": 0.1, "D": 0.05}``) keeps the others' proportions for the rest.
     floors
         ``{indicator: minimum}``, e.g. ``{"tax_per_mu": 5}`` (亩均税收 below 5 万元/亩 is D).
         Default none.

@@ -82,3 +82,10 @@ def test_bad_projects():
     with pytest.raises(lu.InputError, match=r"ratio.*P1"):
         lu.admission(projects(building_coverage=[45, 0.5, 0.35, None, 0.4]))
     assert lu.admission(projects().iloc[:0]).empty
+
+
+def test_rules_as_a_mapping():
+    out = lu.admission(projects(), rules={"min_far": 0.5, "min_tax_per_mu": 10})
+    assert out.set_index("project_id").loc["P3", "reason"].count("<") == 1  # investment only
+    with pytest.raises(lu.InputError, match="unknown admission rule"):
+        lu.admission(projects(), rules={"max_far": 3})

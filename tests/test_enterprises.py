@@ -438,3 +438,10 @@ def test_per_mu_by_needs_the_column_or_areas(sample):
     with pytest.raises(lu.MissingColumnError, match="areas="):
         lu.per_mu_by(graded, parcels, by="street")
     assert np.isfinite(lu.per_mu_by(graded, parcels, by="park")["tax_per_mu"]).all()
+
+
+def test_partial_grade_shares_keep_the_other_proportions():
+    graded = lu.per_mu(five_enterprises(), five_parcels(), grades={"A": 0.2, "D": 0.2})
+    assert sorted(graded["grade"]) == ["A", "A", "B", "C", "D"]  # B, C split 60 % as 4 : 3
+    with pytest.raises(lu.InputError, match="add up to 1"):
+        lu.per_mu(five_enterprises(), five_parcels(), grades={"A": 0.7, "D": 0.5})
