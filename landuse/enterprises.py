@@ -557,8 +557,9 @@ def per_mu(
     pandas.DataFrame
         One row per ``enterprise_id``, best first: ``name``, ``year``, ``parcels`` (count),
         ``land_mu``, the ledger figures, the six indicators, ``score``, ``rank``, ``grade``,
-        ``missing`` (ledger fields not reported, comma-separated; ``land_mu`` when the land is
-        unknown), ``unmatched_parcels`` (parcels not in the inventory), ``land_by_parcel``
+        ``missing`` (the indicators it lacks, comma-separated, ``""`` when none),
+        ``missing_fields`` (the ledger fields behind them it did not report; ``land_mu`` when
+        its land is unknown), ``unmatched_parcels`` (parcels not in the inventory), ``land_by_parcel``
         (``{parcel_id: 亩}``, used by :func:`per_mu_by`, ``classify`` and ``parcel_map``) and
         ``reason``.
 
@@ -648,13 +649,18 @@ def per_mu(
     needed = ["land_mu", "tax", "revenue", "value_added", "energy_tce", "rd_spend", "employees"]
     lacking = table[needed].isna()
     lacking["land_mu"] = lacking["land_mu"] | table["land_mu"].eq(0)
-    table["missing"] = [
+    table["missing_fields"] = [
         ", ".join(c for c, flag in zip(needed, flags, strict=True) if flag)
         for flags in lacking.itertuples(index=False)
     ]
+    absent = table[list(PER_MU_INDICATORS)].isna()
+    table["missing"] = [
+        ", ".join(c for c, flag in zip(PER_MU_INDICATORS, flags, strict=True) if flag)
+        for flags in absent.itertuples(index=False)
+    ]
     field_labels = ENTERPRISE_LABELS[lang]
     joiner = "、" if lang == "zh" else ", "
-    for eid, text in zip(table.index, table["missing"], strict=True):
+    for eid, text in zip(table.index, table["missing_fields"], strict=True):
         if text:
             shown = joiner.join(
                 field_labels.get(f, f).split("（")[0].split(" (")[0] for f in text.split(", ")
@@ -687,6 +693,7 @@ def per_mu(
         "rank",
         "grade",
         "missing",
+        "missing_fields",
         "unmatched_parcels",
         "land_by_parcel",
         "reason",

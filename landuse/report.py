@@ -480,7 +480,7 @@ def _per_mu_section(
             "revenue_per_mu",
             "score",
             "rank",
-            "missing",
+            "missing_fields",
             "reason",
         )
         if c in d_list.columns

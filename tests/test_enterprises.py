@@ -74,8 +74,9 @@ def test_five_enterprises_by_hand():
     assert by_id["rank"].to_dict() == {"E4": 1, "E3": 2, "E5": 3, "E2": 4, "E1": 5}
     # A = best 20 % (1), B next 40 % (2), C next 20 % (1), D last 20 % (1)
     assert by_id["grade"].to_dict() == {"E4": "A", "E3": "B", "E5": "B", "E2": "C", "E1": "D"}
-    assert by_id.loc["E5", "missing"] == "energy_tce"
-    assert by_id.loc["E1", "missing"] == ""
+    assert by_id.loc["E5", "missing"] == "value_added_per_tce"  # the indicator it lacks
+    assert by_id.loc["E5", "missing_fields"] == "energy_tce"  # what it did not report
+    assert by_id.loc["E1", "missing"] == "" and by_id.loc["E1", "missing_fields"] == ""
     assert graded["enterprise_id"].tolist() == ["E4", "E3", "E5", "E2", "E1"]  # best first
 
 
@@ -100,7 +101,8 @@ def test_missing_indicator_scores_below_every_reporter():
     assert by_id.loc["E5", "score"] == 0
     assert (by_id.drop("E5")["score"] > 0).all()
     assert by_id.loc["E5", "rank"] == 5
-    assert "tax" in by_id.loc["E5", "missing"]
+    assert by_id.loc["E5", "missing"] == "tax_per_mu, value_added_per_tce"
+    assert by_id.loc["E5", "missing_fields"] == "tax, energy_tce"
     assert "未报送" in by_id.loc["E5", "reason"]
 
 
@@ -263,7 +265,7 @@ def test_bad_input_names_the_rows():
     with pytest.raises(lu.InputError, match="unknown indicator"):
         lu.per_mu(ents, parcels, weights={"emissions": 1.0})
     with pytest.raises(lu.InputError, match="add up to 1"):
-        lu.per_mu(ents, parcels, grades={"A": 0.5, "D": 0.4})
+        lu.per_mu(ents, parcels, grades={"A": 0.5, "B": 0.3, "C": 0.3, "D": 0.4})
     with pytest.raises(lu.MissingCRSError):
         lu.per_mu(ents, parcels.set_crs(None, allow_override=True))
 
@@ -278,7 +280,8 @@ def test_enterprise_on_a_parcel_not_in_the_inventory_is_reported_not_dropped():
     e2 = graded.set_index("enterprise_id").loc["E2"]
     assert e2["unmatched_parcels"] == "P404"
     assert math.isnan(e2["land_mu"]) and math.isnan(e2["tax_per_mu"])
-    assert "land_mu" in e2["missing"]
+    assert "land_mu" in e2["missing_fields"]
+    assert {"tax_per_mu", "revenue_per_mu", "value_added_per_mu"} <= set(e2["missing"].split(", "))
     # with its land stated, it is evaluated like the others
     ents.loc[1, "land_area_mu"] = 15.0
     with pytest.warns(lu.UnmatchedParcelWarning):
