@@ -495,6 +495,10 @@ def _per_mu_section(
     the_map = parcel_map(
         parcels, grades=graded, parks=parks, tiles=tiles, offline=True, lang=lang, context=True
     )
+    if parks is not None and len(parks):  # the section is about the parks: open on them
+        minx, miny, maxx, maxy = parks.to_crs(4326).total_bounds
+        pad_x, pad_y = (maxx - minx) * 0.1, (maxy - miny) * 0.1
+        the_map.fit_bounds([[miny - pad_y, minx - pad_x], [maxy + pad_y, maxx + pad_x]])
     scheme = graded.attrs.get("grade_shares") or {}
     top = scheme.get(order[0]) if order else None
     bottom = scheme.get(worst)
