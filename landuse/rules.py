@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from landuse import _dask
+from landuse._permu import parcel_grade
 from landuse._validate import as_date, validate_parcels
 from landuse.vocab import Lang
 
@@ -77,6 +78,9 @@ class LowEfficiencyRules:
     min_tax_per_mu: float = 10.0
     min_output_per_mu: float = 200.0
     industrial_codes: tuple[str, ...] = ("0601", "061", "1001")
+    #: With ``classify(per_mu=graded)``: a parcel is 低效用地 when D-class enterprises hold
+    #: more than this share of its enterprises' land (default 0.5, a majority by area).
+    per_mu_d_share: float = 0.5
 
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -95,6 +99,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "tax": "亩均税收 {value} < {limit} 万元/亩",
         "output": "亩均产值 {value} < {limit} 万元/亩",
         "disposed": "截至 {as_of} 已处置（{method}，{date}）",
+        "per_mu_d": "亩均效益评价 D 类",
+        "per_mu_d_share": "亩均效益评价 D 类（D 类企业用地占 {share}）",
         "in_use": "已供应开发，指标达标",
         "no_record": "无批准、供地记录，指标达标",
         "sep": "；",
@@ -117,6 +123,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "tax": "tax per mu {value} < {limit} (10k yuan/mu)",
         "output": "output per mu {value} < {limit} (10k yuan/mu)",
         "disposed": "disposed by {as_of} ({method}, {date})",
+        "per_mu_d": "per-mu evaluation grade D",
+        "per_mu_d_share": "per-mu evaluation grade D ({share} of the enterprises' land)",
         "in_use": "supplied and developed; indicators met",
         "no_record": "no approval or supply record; indicators met",
         "sep": "; ",
@@ -161,6 +169,7 @@ def classify(
     idle: IdleRules = IdleRules(),
     low: LowEfficiencyRules = LowEfficiencyRules(),
     lang: Lang = "zh",
+    per_mu: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Derive ``category`` and ``reason`` from the ledger as of a date.
 
@@ -185,6 +194,11 @@ def classify(
     A parcel whose disposal is dated on or before ``as_of`` has left the stock: no category.
     Ledger events dated after ``as_of`` count as not yet happened.
 
+    With ``per_mu`` (a :func:`landuse.per_mu` table), built land whose enterprises are graded
+    D — by area: D-class enterprises hold more than ``low.per_mu_d_share`` of the land of the
+    enterprises on the parcel — is 低效用地 too, with the reason "亩均效益评价 D 类" (added to
+    the reason of a parcel that also fails an indicator).
+
     Parameters
     ----------
     parcels
@@ -196,6 +210,8 @@ def classify(
         Rule parameters, see above.
     lang
         Language of ``reason``: ``"zh"`` (default) or ``"en"``.
+    per_mu
+        Graded enterprises (:func:`landuse.per_mu`) whose D class screens their parcels.
 
     Returns
     -------
@@ -215,6 +231,8 @@ def classify(
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if _dask.is_dask(parcels) and per_mu is not None:
+        raise ValueError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if _dask.is_dask(parcels):
         return _dask.classify(
             parcels,
@@ -343,8 +361,35 @@ def classify(
         )
         any_failed |= failed
     assign(built & any_failed, "low_efficiency", _text(lang, "low", which=failed_text))
+    if per_mu is not None:
+        _screen_per_mu(out, per_mu, built, category, reason, low, lang)
 
     assign(supply.notna() | approval.notna(), None, _TEXT[lang]["in_use"])
     assign(pd.Series(True, index=index), None, _TEXT[lang]["no_record"])
 
     return out.assign(category=category, reason=reason, approval_lapsed=lapsed.to_numpy())
+
+
+def _screen_per_mu(
+    out: pd.DataFrame,
+    graded: pd.DataFrame,
+    built: pd.Series,
+    category: pd.Series,
+    reason: pd.Series,
+    low: LowEfficiencyRules,
+    lang: str,
+) -> None:
+    """Mark built parcels held mostly by D-class enterprises as 低效用地 (in place)."""
+    d_share = parcel_grade(graded, out["parcel_id"])["d_share"]
+    screened = built & (d_share > low.per_mu_d_share)
+    share = (d_share * 100).round(0).astype(int).astype(str) + "%"
+    words = _TEXT[lang]
+    text = pd.Series(words["per_mu_d"], index=out.index, dtype=object).where(
+        d_share >= 1.0 - 1e-9,
+        share.map(lambda s: words["per_mu_d_share"].format(share=s)),
+    )
+    both = screened & (category == "low_efficiency")
+    reason[both] = reason[both] + words["sep"] + text[both]
+    fresh = screened & reason.isna()
+    category[fresh] = "low_efficiency"
+    reason[fresh] = text[fresh].map(lambda t: words["low"].format(which=t))
