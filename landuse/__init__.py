@@ -29,7 +29,7 @@ from landuse.maps import parcel_map
 from landuse.plots import plot_parcels, plot_progress, plot_rates
 from landuse.quality import check
 from landuse.report import report
-from landuse.rules import IdleRules, LowEfficiencyRules, classify
+from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning, classify
 from landuse.stats import display_rates, disposal_rates, progress
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
 from landuse.zones import assign_zones
@@ -53,6 +53,7 @@ __all__ = [
     "LowEfficiencyRules",
     "MissingCRSError",
     "MissingColumnError",
+    "RuleWarning",
     "UnknownCategoryError",
     "ZoneError",
     "__version__",
