@@ -133,11 +133,12 @@ def assign_zones(ddf: Any, zones: gpd.GeoDataFrame, **options: Any) -> Any:
 
 
 def disposal_rates(
-    ddf: Any, *, by: list[str], as_of: Any, methods: Any, target: float | None
+    ddf: Any, *, by: list[str], as_of: Any, methods: Any, target: float | None, non_final: Any
 ) -> pd.DataFrame:
     """Partial sums per partition (a parcel and its pieces live in one partition), then rates."""
     from landuse.stats import finish_rates, partial_sums
 
-    meta = partial_sums(ddf._meta, by=by, as_of=as_of, methods=methods)
-    partials = ddf.map_partitions(partial_sums, by=by, as_of=as_of, methods=methods, meta=meta)
+    options = {"by": by, "as_of": as_of, "methods": methods, "non_final": non_final}
+    meta = partial_sums(ddf._meta, **options)
+    partials = ddf.map_partitions(partial_sums, **options, meta=meta)
     return finish_rates(partials.compute(), by=by, target=target)
