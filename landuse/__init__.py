@@ -23,6 +23,7 @@ from landuse._errors import (
 )
 from landuse._fields import CN_LEDGER, FieldPreset
 from landuse.areas import add_areas, area_crs
+from landuse.idle import idle_actions
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
@@ -66,6 +67,7 @@ __all__ = [
     "coords",
     "datasets",
     "display_rates",
+    "idle_actions",
     "disposal_rates",
     "join_ledger",
     "parcel_map",
