@@ -142,3 +142,36 @@ def test_report_command(west_coast_path, tmp_path):
         == 0
     )
     assert (out / "report.html").exists() and (out / "report.xlsx").exists()
+
+
+def test_without_as_of_rates_are_as_of_today(west_coast_path, capsys):
+    from datetime import date
+
+    assert main(["rates", str(west_coast_path), "--zones-layer", "zones"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"截至 {date.today().isoformat()}（未指定 --as-of，按今天）"
+
+
+def test_a_file_without_categories_needs_a_baseline(ledger, west_coast_path, tmp_path, capsys):
+    path = tmp_path / "ledger.gpkg"
+    ledger.drop(columns="category").to_file(path, layer="parcels")
+    args = ["rates", str(path), "--zones", str(west_coast_path), "--zones-layer", "zones"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "no category column" in err and "--baseline" in err and "Traceback" not in err
+    assert main([*args, "--baseline", "2021-12-31", "--as-of", "2022-06-30"]) == 0
+
+
+def test_idle_command(west_coast_path, tmp_path, capsys):
+    import landuse as lu
+
+    out = tmp_path / "idle.csv"
+    code = main(["idle", str(west_coast_path), "--as-of", "2022-06-30", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("截至 2022-06-30\n")
+    expected = lu.idle_actions(lu.read_parcels(west_coast_path), as_of="2022-06-30")
+    assert f"闲置土地 {len(expected)} 宗" in printed
+    written = pd.read_csv(out, encoding="utf-8-sig", dtype={"parcel_id": str})
+    assert written["parcel_id"].tolist() == expected["parcel_id"].tolist()
+    assert set(written["action"]) <= {"fee", "recover", "negotiate"}
