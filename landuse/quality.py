@@ -17,7 +17,7 @@ from landuse._progress import stages
 from landuse._tables import QualityReport
 from landuse._errors import InputError
 from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
-from landuse.areas import area_crs, project
+from landuse.areas import measure_m2, project
 from landuse.rules import RuleWarning, classify
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
 
@@ -282,8 +282,7 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
 
 
 def _area_m2_function(frame: gpd.GeoDataFrame) -> Callable[[np.ndarray], np.ndarray]:
-    target = area_crs(frame)
-    return lambda geoms: shapely.area(project(geoms, frame.crs, target))
+    return lambda geoms: measure_m2(geoms, frame.crs)
 
 
 def _check_areas(

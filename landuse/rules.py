@@ -217,6 +217,13 @@ def _field_list(flags: dict[str, pd.Series], index: pd.Index, lang: str) -> pd.S
     return out
 
 
+def _any(flags: list[pd.Series], index: pd.Index) -> pd.Series:
+    out = pd.Series(False, index=index)
+    for flag in flags:
+        out = out | flag.to_numpy(dtype=bool)
+    return out
+
+
 def _warn_absent(columns: list[str], what: str) -> None:
     warnings.warn(
         f"classify: no {', '.join(columns)} column(s) in the inventory: {what}",
@@ -563,16 +570,16 @@ def classify(
             any_failed |= failed
             if industrial_only:
                 would_fail |= below & ~code_known
-            checked |= value.notna() & (industrial | ~industrial_only)
+            checked |= value.notna() & (industrial if industrial_only else True)
             lacking[column] = value.isna() & maybe_industrial
         if has_code:  # an unknown code matters where the industrial floors would decide
             industrial_gaps = [
                 lacking[c] for c in ("far", "building_coverage") if c in lacking
             ]
-            gap = pd.concat(industrial_gaps, axis=1).any(axis=1) if industrial_gaps else False
+            gap = _any(industrial_gaps, index)
             lacking = {"land_use_code": ~code_known & (would_fail | gap), **lacking}
         assign(in_use & any_failed, "low_efficiency", _text(lang, "low", which=failed_text))
-        unsure = in_use & pd.concat(lacking, axis=1).any(axis=1) if lacking else in_use & False
+        unsure = in_use & _any(list(lacking.values()), index)
         assign(
             unsure,
             None,
