@@ -73,14 +73,18 @@ def old_add_areas() -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:
     return module.add_areas  # type: ignore[no-any-return]
 
 
-def timed(func: Callable[[], object], repeat: int) -> tuple[float, object]:
-    seconds, result = [], None
+def timed(funcs: list[Callable[[], object]], repeat: int) -> list[tuple[float, object]]:
+    """Median seconds and last result of each function, run in turns (old, new, old, …) so
+    that load from other processes falls on both alike."""
+    seconds: list[list[float]] = [[] for _ in funcs]
+    results: list[object] = [None] * len(funcs)
     for _ in range(repeat):
-        _cache.clear()
-        start = time.perf_counter()
-        result = func()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), result
+        for i, func in enumerate(funcs):
+            _cache.clear()
+            start = time.perf_counter()
+            results[i] = func()
+            seconds[i].append(time.perf_counter() - start)
+    return [(statistics.median(s), r) for s, r in zip(seconds, results, strict=True)]
 
 
 def main() -> None:
@@ -92,8 +96,9 @@ def main() -> None:
     for label, west, east in (("one zone", 119.0, 121.0), ("three zones", 116.6, 123.4)):
         parcels = fabric(args.parcels, west, east)
         lu.add_areas(parcels.head(10))  # warm up PROJ
-        t_old, old = timed(lambda p=parcels: today(p), args.repeat)
-        t_new, new = timed(lambda p=parcels: lu.add_areas(p), args.repeat)
+        (t_old, old), (t_new, new) = timed(
+            [lambda p=parcels: today(p), lambda p=parcels: lu.add_areas(p)], args.repeat
+        )
         assert isinstance(old, gpd.GeoDataFrame) and isinstance(new, gpd.GeoDataFrame)
         zones = np.unique(
             lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), parcels.crs)

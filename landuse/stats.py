@@ -419,7 +419,8 @@ def progress(
     by
         Optional area column(s); without, one series for the whole task list.
     start, end
-        First and last period (default: from the first to the last disposal).
+        First and last period (default: from the first disposal that still counts at the
+        last one, to the last disposal).
     methods, non_final
         As in :func:`disposal_rates`: a non-final disposal (``extended``, ``temporary_use``)
         stops counting in the period it lapses, so the rate can drop.
@@ -466,7 +467,14 @@ def progress(
     )
     period = dated["disposal_date"].dt.to_period(freq)
     lapse_period = lapses.dt.to_period(freq)
-    first = pd.Period(as_date(start), freq) if start is not None else period[disposed].min()
+    # by default from the first disposal that still counts at the last one (a non-final
+    # disposal that lapsed long before the campaign does not stretch the axis)
+    still = disposed & (lapses.isna() | (lapses > dates[disposed].max())).to_numpy()
+    first = (
+        pd.Period(as_date(start), freq)
+        if start is not None
+        else period[still if still.any() else disposed].min()
+    )
     last = pd.Period(as_date(end), freq) if end is not None else period[disposed].max()
     if not isinstance(first, pd.Period) or not isinstance(last, pd.Period):
         raise InputError("no disposal is recorded, so there is no progress to show")
