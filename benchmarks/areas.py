@@ -100,9 +100,7 @@ def main() -> None:
             [lambda p=parcels: today(p), lambda p=parcels: lu.add_areas(p)], args.repeat
         )
         assert isinstance(old, gpd.GeoDataFrame) and isinstance(new, gpd.GeoDataFrame)
-        zones = np.unique(
-            lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), parcels.crs)
-        )
+        zones = np.unique(lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), parcels.crs))
         error = np.abs(old["area_m2"].to_numpy() / new["area_m2"].to_numpy() - 1).max()
         print(
             f"{label:12s} n={len(parcels):,} GK zones {zones.tolist()}: today {t_old:.2f} s, "

@@ -68,6 +68,7 @@ _POLYGONAL = {"Polygon", "MultiPolygon"}
 class UndatedDisposalWarning(UserWarning):
     """A disposal method without a date: the row is read, the disposal does not count."""
 
+
 _VALID = "valid polygons"
 
 # The dates that must come before a disposal: one cannot dispose of what was not yet approved.

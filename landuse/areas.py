@@ -86,7 +86,10 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
 
 def _in_china(lon: Any, lat: Any) -> Any:
     return (
-        (_CHINA_LON[0] <= lon) & (lon <= _CHINA_LON[1]) & (_CHINA_LAT[0] <= lat) & (lat <= _CHINA_LAT[1])
+        (_CHINA_LON[0] <= lon)
+        & (lon <= _CHINA_LON[1])
+        & (_CHINA_LAT[0] <= lat)
+        & (lat <= _CHINA_LAT[1])
     )
 
 

@@ -291,9 +291,7 @@ def _check(args: argparse.Namespace) -> int:
     for warning in caught:
         print(f"note: {warning.message}")
     as_of = args.as_of or date.today().isoformat()
-    report = lu.check(
-        parcels, zones=zones, stated_area_unit=args.stated_area_unit, as_of=as_of
-    )
+    report = lu.check(parcels, zones=zones, stated_area_unit=args.stated_area_unit, as_of=as_of)
     counts = report.groupby(["severity", "code"], sort=False).size()
     print(
         f"{args.path}: {len(parcels)} parcels, CRS {parcels.crs.to_string() if parcels.crs else 'none'}"

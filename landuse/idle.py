@@ -95,7 +95,9 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     parsed, bad = parse_dates(frame[column])
     if bad.any():
-        raise InputError(f"column {column!r} has values that are not dates", frame["parcel_id"][bad])
+        raise InputError(
+            f"column {column!r} has values that are not dates", frame["parcel_id"][bad]
+        )
     return parsed
 
 
@@ -225,7 +227,12 @@ def idle_actions(
     reasons = [
         one(*values)
         for values in zip(
-            since.tolist(), days.tolist(), action.tolist(), price.tolist(), fee.tolist(), strict=True
+            since.tolist(),
+            days.tolist(),
+            action.tolist(),
+            price.tolist(),
+            fee.tolist(),
+            strict=True,
         )
     ]
     out = pd.DataFrame(

@@ -12,10 +12,10 @@ import pandas as pd
 import shapely
 
 from landuse._dates import parse_dates
+from landuse._errors import InputError
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017, normalize_codes
 from landuse._progress import stages
 from landuse._tables import QualityReport
-from landuse._errors import InputError
 from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
 from landuse.areas import measure_m2, project
 from landuse.rules import RuleWarning, classify
@@ -451,7 +451,10 @@ def _check_values(frame: gpd.GeoDataFrame, report: _Report) -> None:
             "info",
             "land_use_code_padded",
             padded,
-            "land-use code " + text.astype(str) + " lost its leading zero: read as " + read_as.astype(str),
+            "land-use code "
+            + text.astype(str)
+            + " lost its leading zero: read as "
+            + read_as.astype(str),
         )
         old |= padded
         unknown = text.notna() & ~old & ~text.isin(list(GBT21010_2017))

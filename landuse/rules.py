@@ -488,8 +488,10 @@ def classify(
             )
             since = stopped + pd.DateOffset(years=idle.stopped_years)
             idle_since[stopped_idle] = since[stopped_idle]
-            lacking = {"developed_ratio": developed.isna(), "invested_ratio": invested.isna()}
-            unknown = long_stopped & ~below & (lacking["developed_ratio"] | lacking["invested_ratio"])
+            ratios = {"developed_ratio": developed.isna(), "invested_ratio": invested.isna()}
+            unknown = (
+                long_stopped & ~below & (ratios["developed_ratio"] | ratios["invested_ratio"])
+            )
             assign(
                 unknown,
                 None,
@@ -498,7 +500,7 @@ def classify(
                     "undetermined_stopped",
                     stopped=_day(stopped),
                     years=idle.stopped_years,
-                    fields=_field_list(lacking, index, lang),
+                    fields=_field_list(ratios, index, lang),
                 ),
                 unsure=True,
             )
@@ -573,9 +575,7 @@ def classify(
             checked |= value.notna() & (industrial if industrial_only else True)
             lacking[column] = value.isna() & maybe_industrial
         if has_code:  # an unknown code matters where the industrial floors would decide
-            industrial_gaps = [
-                lacking[c] for c in ("far", "building_coverage") if c in lacking
-            ]
+            industrial_gaps = [lacking[c] for c in ("far", "building_coverage") if c in lacking]
             gap = _any(industrial_gaps, index)
             lacking = {"land_use_code": ~code_known & (would_fail | gap), **lacking}
         assign(in_use & any_failed, "low_efficiency", _text(lang, "low", which=failed_text))

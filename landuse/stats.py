@@ -509,12 +509,12 @@ def progress(
             **{f"{name}_area_mu": ("area_mu", "sum"), f"{name}_parcels": ("area_mu", "size")}
         )
         per.index = per.index.set_names("period", level=-1)
-        before = rows[rows[when] < first].groupby(groups).agg(
-            area=("area_mu", "sum"), parcels=("area_mu", "size")
+        before = (
+            rows[rows[when] < first]
+            .groupby(groups)
+            .agg(area=("area_mu", "sum"), parcels=("area_mu", "size"))
         )
-        return per.reindex(index, fill_value=0), before.reindex(
-            index.droplevel("period")
-        ).fillna(0)
+        return per.reindex(index, fill_value=0), before.reindex(index.droplevel("period")).fillna(0)
 
     out, before = events("disposed", "period", "disposed")
     lost, lost_before = events("lapsed", "lapse_period", "lapsed")

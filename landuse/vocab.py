@@ -115,8 +115,11 @@ IDLE_CAUSE_LABELS: dict[str, dict[str, str]] = {
 #: What idle land brings (53号令 Art. 12, 14).
 IDLE_ACTION_LABELS: dict[str, dict[str, str]] = {
     "zh": {"fee": "征缴闲置费", "recover": "无偿收回", "negotiate": "协商处置"},
-    "en": {"fee": "collect the idle fee", "recover": "recover without compensation",
-           "negotiate": "dispose by agreement"},
+    "en": {
+        "fee": "collect the idle fee",
+        "recover": "recover without compensation",
+        "negotiate": "dispose by agreement",
+    },
 }
 
 

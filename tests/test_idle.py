@@ -40,7 +40,7 @@ def test_fee_then_recovery(parcels_from, as_of, action, days, fee):
     assert row["idle_days"] == days
     assert row["cause"] == "holder"
     assert row["action"] == action
-    assert (pd.isna(row["fee_wan"]) if fee is None else row["fee_wan"] == pytest.approx(fee))
+    assert pd.isna(row["fee_wan"]) if fee is None else row["fee_wan"] == pytest.approx(fee)
     assert ("第十四条" in row["reason"]) and (("100.0 万元" in row["reason"]) is (fee is not None))
 
 

@@ -58,7 +58,7 @@ def test_tables_render_for_notebooks(ledger, zones):
 
 def test_report_sections_idle_land_and_parcels_to_check(tmp_path, ledger, zones):
     tasks = lu.classify(ledger, as_of="2021-12-31")
-    tasks.loc[tasks.index[0], "name"] = "=HYPERLINK(\"http://x\")"
+    tasks.loc[tasks.index[0], "name"] = '=HYPERLINK("http://x")'
     out = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "report.html")
     page = out.read_text(encoding="utf-8")
     actions = lu.idle_actions(tasks, as_of="2022-06-30")

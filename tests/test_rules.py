@@ -7,7 +7,6 @@ import pytest
 
 import landuse as lu
 
-
 #: Every column the rules read: a real ledger has them all, some values empty.
 LEDGER = dict.fromkeys(
     (
@@ -86,7 +85,9 @@ def test_look_back_window(parcels_from, approval, expected):
         parcels_from(full([{"approval_date": approval}])), as_of="2021-12-31", window_years=5
     )
     assert result["category"].iloc[0] == expected
-    without_window = lu.classify(parcels_from(full([{"approval_date": approval}])), as_of="2021-12-31")
+    without_window = lu.classify(
+        parcels_from(full([{"approval_date": approval}])), as_of="2021-12-31"
+    )
     assert without_window["category"].iloc[0] == "approved_unsupplied"
 
 

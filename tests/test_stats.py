@@ -185,9 +185,7 @@ def test_progress_drops_when_an_extension_lapses():
     frame = pd.concat(
         [
             lapsing("extended"),
-            table([("A", "supplied_unused", 30.0, "started", "2021-05-02")]).assign(
-                parcel_id="Q1"
-            ),
+            table([("A", "supplied_unused", 30.0, "started", "2021-05-02")]).assign(parcel_id="Q1"),
         ],
         ignore_index=True,
     )
