@@ -489,9 +489,7 @@ def classify(
             since = stopped + pd.DateOffset(years=idle.stopped_years)
             idle_since[stopped_idle] = since[stopped_idle]
             ratios = {"developed_ratio": developed.isna(), "invested_ratio": invested.isna()}
-            unknown = (
-                long_stopped & ~below & (ratios["developed_ratio"] | ratios["invested_ratio"])
-            )
+            unknown = long_stopped & ~below & (ratios["developed_ratio"] | ratios["invested_ratio"])
             assign(
                 unknown,
                 None,

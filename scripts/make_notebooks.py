@@ -34,6 +34,29 @@ QUICKSTART = [
         'tasks.loc[tasks["category"].notna(), ["parcel_id", "name", "category", "reason"]].head()',
     ),
     (
+        "md",
+        "Real ledgers are incomplete. Where a rule applies but values it needs are missing, the "
+        "parcel is `undetermined` (待核查), never called compliant: the survey's work list.",
+    ),
+    (
+        "code",
+        'print(int(tasks["undetermined"].sum()), "parcels to check")\n'
+        'tasks.loc[tasks["undetermined"], ["parcel_id", "name", "reason"]].head()',
+    ),
+    (
+        "md",
+        "Idle land brings an idle fee, then recovery without compensation, or disposal by "
+        "agreement where the government caused it (53号令 Art. 8, 14): the list a land officer "
+        "acts on.",
+    ),
+    (
+        "code",
+        'actions = lu.idle_actions(tasks, as_of="2022-06-30")\n'
+        'fees = actions["fee_wan"].sum()\n'
+        'print(actions["action"].value_counts().to_dict(), f"idle fees due {fees:,.1f} 万元")\n'
+        "actions.head()",
+    ),
+    (
         "code",
         'pieces = lu.assign_zones(tasks, zones, columns=["functional_zone"])\n'
         'rates = lu.disposal_rates(pieces, by=["functional_zone", "zone"], as_of="2022-06-30", target=0.6)\n'
@@ -89,8 +112,11 @@ PILOT = [
     ),
     (
         "code",
-        'lu.plot_progress(lu.progress(lu.assign_zones(tasks, zones, columns=["functional_zone"]), '
-        'by="functional_zone"), target=0.6, target_date="2022-12-31");',
+        "lu.plot_progress(\n"
+        '    lu.progress(lu.assign_zones(tasks, zones, columns=["functional_zone"]), by="functional_zone"),\n'
+        "    target=0.6,\n"
+        '    target_date="2022-12-31",\n'
+        ");",
     ),
 ]
 
