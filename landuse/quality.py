@@ -398,7 +398,7 @@ def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
             "error",
             "undated_disposal",
             method.notna() & date.isna(),
-            "disposal method without a disposal date",
+            "disposal method without a disposal date (read, not counted as disposed)",
         )
 
 

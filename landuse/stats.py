@@ -104,15 +104,23 @@ def _disposed(
 
 
 def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
-    """Rows with a disposal recorded on or before ``as_of`` (any recorded one without a date).
+    """Rows with a disposal recorded on or before ``as_of`` (any recorded one without a date),
+    non-final disposals only until they lapse.
 
     For drawing; :func:`disposal_rates` also checks that each method counts for its category.
     """
     if "disposal_method" not in frame.columns or "disposal_date" not in frame.columns:
         return pd.Series(False, index=frame.index)
     dates = pd.to_datetime(frame["disposal_date"])
-    recorded = frame["disposal_method"].notna() & dates.notna()
-    return recorded & (dates <= as_date(as_of)) if as_of is not None else recorded
+    method = frame["disposal_method"].astype(object)
+    recorded = method.notna() & dates.notna()
+    if as_of is not None:
+        recorded &= dates <= as_date(as_of)
+    # a non-final disposal that lapsed (extension, temporary use) is drawn as undisposed
+    day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
+    ends = lapse_dates(method, dates, start)
+    return recorded & (ends.isna() | (day < ends))
 
 
 def disposal_rates(
