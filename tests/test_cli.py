@@ -9,6 +9,20 @@ def test_demo_writes_rates_and_map(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--quiet", "--tiles", "none"]) == 0
     printed = capsys.readouterr().out
     assert "风河南片区" in printed and "处置率" in printed and "批而未供" in printed
+    import landuse as lu
+
+    tasks = lu.classify(lu.read_parcels(lu.datasets.get_path("west_coast")), as_of="2021-12-31")
+    assert (
+        f"待核查地块（适用认定规则但缺少所需数据）：{int(tasks['undetermined'].sum())} 宗"
+        in printed
+    )
+    actions = lu.idle_actions(tasks, as_of="2022-06-30")
+    counts = actions["action"].value_counts()
+    assert (
+        f"无偿收回 {counts['recover']} 宗" in printed
+        and f"协商处置 {counts['negotiate']} 宗" in printed
+    )
+    assert (tmp_path / "idle.csv").exists()
     rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
     assert {"functional_zone", "zone", "category", "rate"} <= set(rates.columns)
     assert len(rates) == 8 * 4
