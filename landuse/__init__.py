@@ -22,6 +22,7 @@ from landuse._errors import (
     ZoneError,
 )
 from landuse._fields import CN_LEDGER, FieldPreset
+from landuse._validate import UndatedDisposalWarning
 from landuse.areas import add_areas, area_crs
 from landuse.idle import idle_actions
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
@@ -55,6 +56,7 @@ __all__ = [
     "MissingCRSError",
     "MissingColumnError",
     "RuleWarning",
+    "UndatedDisposalWarning",
     "UnknownCategoryError",
     "ZoneError",
     "__version__",
