@@ -208,11 +208,14 @@ def _num(values: pd.Series, digits: int = 2) -> pd.Series:
 
 
 def _field_list(flags: dict[str, pd.Series], index: pd.Index, lang: str) -> pd.Series:
-    """Per row, the labels of the fields whose flag is set, joined."""
+    """Per row, the fields whose flag is set, joined: 容积率（far）… in Chinese, so that the
+    column to fill is named too; the column names in English."""
     out = pd.Series("", index=index, dtype=object)
     sep = _TEXT[lang]["list"]
     for column, flag in flags.items():
         label = field_label(column, lang)  # type: ignore[arg-type]
+        if label != column:
+            label = f"{label}（{column}）"
         out = out.where(~flag, out.where(out == "", out + sep) + label)
     return out
 

@@ -387,7 +387,10 @@ def test_missing_indicators_are_undetermined_never_compliant(parcels_from):
     category, reason, result = classify_one(parcels_from, "2021-12-31", **row)
     assert category is None
     assert bool(result["undetermined"].iloc[0]) is True
-    assert reason == "待核查：缺少容积率、建筑系数、亩均税收、亩均产值，无法判定是否低效用地"
+    assert reason == (
+        "待核查：缺少容积率（far）、建筑系数（building_coverage）、亩均税收（tax_per_mu）、"
+        "亩均产值（output_per_mu），无法判定是否低效用地"
+    )
     assert "达标" not in reason
 
 
@@ -395,9 +398,9 @@ def test_missing_indicators_are_undetermined_never_compliant(parcels_from):
     ("change", "expected", "undetermined", "words"),
     [
         ({"far": 0.5, "tax_per_mu": None}, "low_efficiency", False, "容积率 0.5 < 1.0"),
-        ({"building_coverage": None}, None, True, "缺少建筑系数，"),
+        ({"building_coverage": None}, None, True, "缺少建筑系数（building_coverage），"),
         ({"output_per_mu": None, "tax_per_mu": 5.0}, "low_efficiency", False, "亩均税收"),
-        ({"land_use_code": None, "far": 0.5}, None, True, "缺少地类编码"),
+        ({"land_use_code": None, "far": 0.5}, None, True, "缺少地类编码（land_use_code）"),
         ({"land_use_code": None}, None, False, "指标达标"),  # passes whatever the code
         # non-industrial land needs no FAR or coverage; the per-mu values it has pass
         ({"land_use_code": "0701", "far": None, "building_coverage": None}, None, False, "达标"),
@@ -431,10 +434,10 @@ def test_non_industrial_land_without_values_is_not_called_compliant(parcels_from
     ("developed", "invested", "as_of", "expected", "undetermined", "words"),
     [
         (None, None, "2021-11-30", None, False, "在建"),  # stopped less than a year
-        (None, None, "2021-12-01", None, True, "缺少已开发比例、已投资比例"),
+        (None, None, "2021-12-01", None, True, "缺少已开发比例（developed_ratio）、已投资比例"),
         (0.2, None, "2021-12-01", "supplied_unused", False, "停工满1年"),
-        (0.5, None, "2021-12-01", None, True, "缺少已投资比例，"),
-        (None, 0.5, "2021-12-01", None, True, "缺少已开发比例，"),
+        (0.5, None, "2021-12-01", None, True, "缺少已投资比例（invested_ratio），"),
+        (None, 0.5, "2021-12-01", None, True, "缺少已开发比例（developed_ratio），"),
         (0.5, 0.5, "2021-12-01", None, False, "不构成闲置"),
     ],
 )
