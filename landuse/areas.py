@@ -94,8 +94,11 @@ def _in_china(lon: Any, lat: Any) -> Any:
 
 
 def _gk_zone(lon: Any) -> Any:
-    """The 3-degree zone holding a longitude: zone n covers [3n − 1.5°, 3n + 1.5°)."""
-    return np.floor((np.asarray(lon, dtype=float) + 1.5) / 3).astype(np.int64)
+    """The 3-degree zone holding a longitude: zone n covers [3n − 1.5°, 3n + 1.5°) (China's
+    westernmost and easternmost slivers go to the nearest CGCS2000 zone, 25 or 45)."""
+    with np.errstate(invalid="ignore"):
+        zone = np.floor((np.asarray(lon, dtype=float) + 1.5) / 3)
+    return np.clip(np.nan_to_num(zone, nan=0), _GK_FIRST_ZONE, _GK_LAST_ZONE).astype(np.int64)
 
 
 def _to_lonlat(crs: CRS) -> Transformer | None:

@@ -178,3 +178,15 @@ def test_pieces_are_measured_in_their_parcels_zone():
         own = lu.areas.gk_zone_crs(3 * {"w": 39, "c": 40, "e": 41}[piece["parcel_id"]])
         direct = gpd.GeoSeries([piece.geometry], crs=4490).to_crs(own).area.iloc[0]
         assert piece["area_m2"] == pytest.approx(direct, rel=1e-6)
+
+
+def test_parcels_outside_china_get_their_utm_zone():
+    paris = gpd.GeoSeries([shapely.box(2.35, 48.86, 2.352, 48.862)], crs=4490)
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["qd", "paris"]},
+        geometry=[gk_square(120, 36.0, x_offset=20_000), paris.iloc[0]],
+        crs=4490,
+    )
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(90_000.0, rel=1e-8)
+    assert measured.iloc[1] == pytest.approx(paris.to_crs(32631).area.iloc[0], rel=1e-12)
