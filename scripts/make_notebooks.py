@@ -34,26 +34,12 @@ QUICKSTART = [
         'tasks.loc[tasks["category"].notna(), ["parcel_id", "name", "category", "reason"]].head()',
     ),
     (
-        "md",
-        "Real ledgers are incomplete. Where a rule applies but values it needs are missing, the "
-        "parcel is `undetermined` (待核查), never called compliant: the survey's work list.",
-    ),
-    (
         "code",
-        'print(int(tasks["undetermined"].sum()), "parcels to check")\n'
-        'tasks.loc[tasks["undetermined"], ["parcel_id", "name", "reason"]].head()',
-    ),
-    (
-        "md",
-        "Idle land brings an idle fee, then recovery without compensation, or disposal by "
-        "agreement where the government caused it (53号令 Art. 8, 14): the list a land officer "
-        "acts on.",
-    ),
-    (
-        "code",
+        "# 待核查: a rule applies but values it needs are missing (never called compliant).\n"
+        "# Idle land brings a fee, recovery, or agreement where the government caused it.\n"
         'actions = lu.idle_actions(tasks, as_of="2022-06-30")\n'
-        'fees = actions["fee_wan"].sum()\n'
-        'print(actions["action"].value_counts().to_dict(), f"idle fees due {fees:,.1f} 万元")\n'
+        'checks = int(tasks["undetermined"].sum())\n'
+        'print(checks, "parcels to check;", actions["action"].value_counts().to_dict())\n'
         "actions.head()",
     ),
     (
