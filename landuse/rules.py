@@ -108,8 +108,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_approved": "截至 {as_of} 尚未批准（{approval} 批准），不计入任何类别",
         "not_supplied_yet": "截至 {as_of} 尚未供应（{supply} 供地），不计入任何类别",
         "idle_not_started": "闲置土地：约定 {due} 开工，满{years}年未动工（53号令第二条）",
-        "idle_no_agreed": "闲置土地：未约定开工日期，{base} 交地，视为 {due} 应开工（53号令"
+        "idle_no_agreed": "闲置土地：未约定开工日期，{base} {basis}，视为 {due} 应开工（53号令"
         "第二十八条），满{years}年未动工（53号令第二条）",
+        "delivered": "交地",
+        "supplied": "供地（无交地日期）",
         "idle_stopped": "闲置土地：已动工但开发不足（已开发 {developed}，已投资 {invested}），"
         "自 {stopped} 停工满{years}年（53号令第二条）",
         "late_start": "逾期未动工：应于 {due} 开工，未满{years}年，尚不构成闲置",
@@ -142,8 +144,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_supplied_yet": "not supplied by {as_of} (supplied {supply}): no category",
         "idle_not_started": "idle: agreed start {due}, not started after {years} full year(s) "
         "(MLR Order 53 Art. 2)",
-        "idle_no_agreed": "idle: no agreed start; delivered {base}, start deemed due {due} "
+        "idle_no_agreed": "idle: no agreed start; {basis} {base}, start deemed due {due} "
         "(MLR Order 53 Art. 28), not started after {years} full year(s) (Art. 2)",
+        "delivered": "delivered",
+        "supplied": "supplied (no delivery date)",
         "idle_stopped": "idle: started but under-developed (developed {developed}, invested "
         "{invested}), stopped since {stopped} for {years}+ year(s) (MLR Order 53 Art. 2)",
         "late_start": "late start: start due {due}, less than {years} year(s) ago; not idle yet",
@@ -456,7 +460,16 @@ def classify(
         assign(
             idle_not_started,
             "supplied_unused",
-            _text(lang, "idle_no_agreed", base=_day(base), due=_day(due), years=years),
+            _text(
+                lang,
+                "idle_no_agreed",
+                base=_day(base),
+                basis=pd.Series(text["delivered"], index=index).where(
+                    delivery.notna(), text["supplied"]
+                ),
+                due=_day(due),
+                years=years,
+            ),
         )
         idle_since[idle_not_started] = anniversary[idle_not_started]
 
