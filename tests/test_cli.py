@@ -69,6 +69,12 @@ def test_map_command(west_coast_path, tmp_path):
 
 def test_check_command(west_coast_path, tmp_path, capsys):
     assert main(["check", str(west_coast_path)]) == 0
+    assert "(today)" in capsys.readouterr().out
+    out = tmp_path / "report.csv"
+    assert main(["check", str(west_coast_path), "--as-of", "2021-12-31", "--out", str(out)]) == 0
+    assert "rules applied as of 2021-12-31" in capsys.readouterr().out
+    report = pd.read_csv(out, encoding="utf-8-sig")
+    assert (report["code"] == "undetermined").sum() >= 10  # the survey's work list
     import geopandas as gpd
 
     bad = gpd.read_file(west_coast_path, layer="parcels").head(3)
