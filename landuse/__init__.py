@@ -23,6 +23,7 @@ from landuse._errors import (
     ZoneError,
 )
 from landuse._fields import CN_ENTERPRISE_LEDGER, CN_LEDGER, FieldPreset
+from landuse._validate import UndatedDisposalWarning
 from landuse.admission import AdmissionRules, admission
 from landuse.areas import add_areas, area_crs
 from landuse.enterprises import (
@@ -33,13 +34,14 @@ from landuse.enterprises import (
     per_mu_by,
     read_enterprises,
 )
+from landuse.idle import idle_actions
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
 from landuse.plots import plot_parcels, plot_progress, plot_rates
 from landuse.quality import check
 from landuse.report import report
-from landuse.rules import IdleRules, LowEfficiencyRules, classify
+from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning, classify
 from landuse.stats import display_rates, disposal_rates, progress
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label, grade_label
 from landuse.zones import assign_zones
@@ -67,7 +69,9 @@ __all__ = [
     "LowEfficiencyRules",
     "MissingCRSError",
     "MissingColumnError",
+    "RuleWarning",
     "SourceError",
+    "UndatedDisposalWarning",
     "UnknownCategoryError",
     "UnmatchedParcelWarning",
     "ZoneError",
@@ -84,6 +88,7 @@ __all__ = [
     "display_rates",
     "disposal_rates",
     "grade_label",
+    "idle_actions",
     "join_ledger",
     "parcel_map",
     "per_mu",

@@ -3,7 +3,7 @@
 Each function runs its in-memory self on every partition (``map_partitions``): dask does the
 parallel and out-of-core work. Only two things need care across partitions:
 
-* one area CRS for all partitions (chosen from the whole extent), and
+* one overlay CRS for all partitions (chosen from the whole extent; areas are per parcel), and
 * zones sent only to the partitions whose spatial extent they touch (``spatial_partitions``,
   Hilbert-shuffled data keep these small), so a zone join reads every partition once and
   intersects only what is near.
@@ -90,10 +90,10 @@ def _extent_crs(ddf: Any, crs: Any) -> Any:
 
 
 def add_areas(ddf: Any, *, crs: Any = None) -> Any:
+    """Per partition: each parcel's own zone does not depend on its partition."""
     from landuse.areas import add_areas as add
 
-    target = _extent_crs(ddf, crs)
-    out = ddf.map_partitions(add, crs=target, meta=add(ddf._meta, crs=target))
+    out = ddf.map_partitions(add, crs=crs, meta=add(ddf._meta, crs=crs))
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
@@ -113,7 +113,8 @@ def assign_zones(ddf: Any, zones: gpd.GeoDataFrame, **options: Any) -> Any:
 
     name = options.get("name", "name")
     zones = validate_zones(zones, name=name)
-    options["crs"] = _extent_crs(ddf, options.get("crs"))
+    if options.get("crs") is None and options.get("overlay_crs") is None:
+        options["overlay_crs"] = _extent_crs(ddf, None)  # one overlay CRS for all partitions
     if ddf.spatial_partitions is None:
         ddf = ddf.copy()
         ddf.calculate_spatial_partitions()
@@ -133,11 +134,12 @@ def assign_zones(ddf: Any, zones: gpd.GeoDataFrame, **options: Any) -> Any:
 
 
 def disposal_rates(
-    ddf: Any, *, by: list[str], as_of: Any, methods: Any, target: float | None
+    ddf: Any, *, by: list[str], as_of: Any, methods: Any, target: float | None, non_final: Any
 ) -> pd.DataFrame:
     """Partial sums per partition (a parcel and its pieces live in one partition), then rates."""
     from landuse.stats import finish_rates, partial_sums
 
-    meta = partial_sums(ddf._meta, by=by, as_of=as_of, methods=methods)
-    partials = ddf.map_partitions(partial_sums, by=by, as_of=as_of, methods=methods, meta=meta)
+    options = {"by": by, "as_of": as_of, "methods": methods, "non_final": non_final}
+    meta = partial_sums(ddf._meta, **options)
+    partials = ddf.map_partitions(partial_sums, **options, meta=meta)
     return finish_rates(partials.compute(), by=by, target=target)

@@ -1,8 +1,17 @@
-"""Land-use classification codes: GB/T 21010-2017 and its 2007 edition."""
+"""Land-use classification codes: GB/T 21010-2017, its 2007 edition, and 用地用海分类."""
 
 from __future__ import annotations
 
-__all__ = ["CODES_2007_TO_2017", "GBT21010_2017"]
+import pandas as pd
+
+__all__ = [
+    "CODES_2007_TO_2017",
+    "CODE_SYSTEMS",
+    "GBT21010_2017",
+    "INDUSTRIAL_PREFIXES",
+    "is_industrial",
+    "normalize_codes",
+]
 
 #: GB/T 21010-2017 second-level classes, plus the working codes of the third national land
 #: survey (三调: 05H1, 0508, 08H1, 08H2, 08H2A, 1107A).
@@ -148,3 +157,67 @@ CODES_2007_TO_2017: dict[str, str] = {
     "126": "1205",
     "127": "1206",
 }
+
+#: Land-use code systems :func:`normalize_codes` reads: GB/T 21010-2017 (with its 2007
+#: three-digit codes) and the territorial classification 用地用海分类 (2023).
+CODE_SYSTEMS: tuple[str, ...] = ("gb21010", "ydyh")
+
+#: Code prefixes of industrial land (工业用地) per code system, after normalisation.
+INDUSTRIAL_PREFIXES: dict[str, tuple[str, ...]] = {"gb21010": ("0601",), "ydyh": ("1001",)}
+
+
+def _normalize_one(value: object, system: str) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().upper()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]  # 601.0 from a float column
+    if not text or text in {"NAN", "NONE", "<NA>"}:
+        return None
+    if not text.isdigit():
+        return text
+    if system == "ydyh":
+        return "0" + text if len(text) % 2 else text  # 101 → 0101, 10101 → 010101
+    if len(text) == 2:  # a 2007 code that lost its leading zero (061 → 61)
+        text = "0" + text
+    if len(text) == 3:
+        if text[0] in "01" and text in CODES_2007_TO_2017:
+            return CODES_2007_TO_2017[text]  # GB/T 21010-2007 three-digit code
+        if text[0] != "0":
+            return "0" + text  # a 2017 code that lost its leading zero in Excel (601 → 0601)
+    return text
+
+
+def normalize_codes(values: pd.Series, system: str = "gb21010") -> pd.Series:
+    """Land-use codes as text in the 2017 (or 用地用海) form; missing stays missing.
+
+    ``system="gb21010"`` (GB/T 21010-2017): integer codes that lost their leading zero
+    (``601`` from Excel, ``601.0`` from a float column) become ``0601``; GB/T 21010-2007
+    three-digit codes (``061``, and ``61`` without its zero) become their 2017 class
+    (``0601``). A three-digit code starting with 1 (``101``–``127``) is read as a 2007 code
+    (2017's ``0101``–``0103`` cultivated land is not construction land). ``system="ydyh"``
+    (用地用海分类): codes of odd length get their leading zero back (``101`` → ``0101``).
+
+    Examples
+    --------
+    >>> normalize_codes(pd.Series(["0601", 601, "061", 61.0, "1001", None])).tolist()
+    ['0601', '0601', '0601', '0601', '1001', None]
+    >>> normalize_codes(pd.Series(["100101", 10101]), system="ydyh").tolist()
+    ['100101', '010101']
+    """
+    if system not in CODE_SYSTEMS:
+        raise ValueError(f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {system!r}")
+    objects = values.astype(object)
+    uniques = pd.unique(objects.to_numpy())
+    mapping = {u: _normalize_one(u, system) for u in uniques if u is not None and u == u}
+    normalized = [mapping.get(v) if v is not None and v == v else None for v in objects]
+    return pd.Series(normalized, index=values.index, dtype=object)
+
+
+def is_industrial(codes: pd.Series, system: str = "gb21010") -> pd.Series:
+    """Whether each normalised code is industrial land (工业用地) in ``system``."""
+    prefixes = INDUSTRIAL_PREFIXES[system]
+    flags = [isinstance(c, str) and c.startswith(prefixes) for c in codes]
+    return pd.Series(flags, index=codes.index, dtype=bool)

@@ -34,6 +34,7 @@ __all__ = [
     "DATE_COLUMNS",
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
+    "UndatedDisposalWarning",
     "as_date",
     "nonfinite_rows",
     "require_columns",
@@ -46,6 +47,7 @@ __all__ = [
 DATE_COLUMNS: tuple[str, ...] = (
     "approval_date",
     "supply_date",
+    "delivery_date",
     "agreed_start_date",
     "actual_start_date",
     "agreed_completion_date",
@@ -60,8 +62,15 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
     "tax_per_mu",
     "output_per_mu",
     "stated_area",
+    "land_price",
 )
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+
+
+class UndatedDisposalWarning(UserWarning):
+    """A disposal method without a date: the row is read, the disposal does not count."""
+
+
 _VALID = "valid polygons"
 
 # The dates that must come before a disposal: one cannot dispose of what was not yet approved.
@@ -287,8 +296,13 @@ def validate_parcels(
         date = out["disposal_date"] if has_date else pd.Series(pd.NaT, index=out.index)
         undated = method.notna() & date.isna()
         if undated.any():
-            raise DisposalMethodError(
-                "disposal_method given without a disposal_date", _ids(out, undated, "parcel_id")
+            # read what can be read: the row stays, its disposal does not count (API.md)
+            warnings.warn(
+                f"{int(undated.sum())} parcel(s) have a disposal_method but no disposal_date; "
+                "they are kept and not counted as disposed: "
+                f"{format_ids(_ids(out, undated, 'parcel_id'))}",
+                UndatedDisposalWarning,
+                stacklevel=3,
             )
         orphan = date.notna() & method.isna()
         if orphan.any():

@@ -17,7 +17,16 @@ from landuse._errors import InputError
 from landuse._validate import require_crs, validate_polygons
 from landuse.vocab import M2_PER_MU
 
-__all__ = ["AREA_COLUMNS", "add_areas", "area_crs", "gk_zone_crs", "project", "project_cached"]
+__all__ = [
+    "AREA_COLUMNS",
+    "add_areas",
+    "area_crs",
+    "gk_zone_crs",
+    "measure_m2",
+    "project",
+    "project_cached",
+    "zone_crs_codes",
+]
 
 AREA_COLUMNS = ("area_m2", "area_mu", "area_ha")
 
@@ -44,15 +53,16 @@ def gk_zone_crs(central_meridian: float) -> CRS:
 
 
 def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
-    """The projected CRS in which :func:`add_areas` measures.
+    """The projected CRS for the data as a whole (the overlay CRS of :func:`assign_zones`).
 
     For data in China: the CGCS2000 3-degree Gauss-Krüger zone without prefix
-    (EPSG:4534–4554) whose central meridian is nearest the centre of the data. Data already in
-    one of these zones keep it; data in a prefixed zone (EPSG:4513–4533) get the same zone
-    without prefix. Elsewhere: the UTM zone of the centre of the data.
+    (EPSG:4534–4554) whose central meridian is nearest the data — the median of the parcels'
+    centres, so one far-away parcel does not move it — whatever CRS the data arrive in (data
+    in EPSG:4550, CM 123°E, that lie near 120°E get EPSG:4549). Elsewhere: the UTM zone of
+    the data.
 
-    Inside a 3-degree zone the Gauss-Krüger scale error stays below 0.03 % in area at Qingdao's
-    latitude; for data spanning several zones pass an equal-area ``crs=`` to :func:`add_areas`.
+    :func:`add_areas` measures each parcel in its own zone (see :func:`zone_crs_codes`), so
+    a province spanning several zones is measured right.
 
     Examples
     --------
@@ -63,30 +73,142 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     """
     require_crs(gdf, "geometries")
     crs = CRS.from_user_input(gdf.crs)
-    epsg = crs.to_epsg()
-    if epsg is not None and _GK_PLAIN_FIRST <= epsg <= _GK_PLAIN_FIRST + 20:
-        return crs
-    if epsg is not None and _GK_PREFIXED_FIRST <= epsg <= _GK_PREFIXED_FIRST + 20:
-        return CRS.from_epsg(epsg - _GK_PREFIXED_FIRST + _GK_PLAIN_FIRST)
     if len(gdf) == 0:
         raise InputError("cannot choose an area CRS for an empty GeoDataFrame")
     lon, lat = _centre_lonlat(gdf, crs)
-    if _CHINA_LON[0] <= lon <= _CHINA_LON[1] and _CHINA_LAT[0] <= lat <= _CHINA_LAT[1]:
-        return gk_zone_crs(lon)
+    if _in_china(lon, lat):
+        return gk_zone_crs(3 * _gk_zone(lon))
     utm = query_utm_crs_info(
         datum_name="WGS 84", area_of_interest=AreaOfInterest(lon, lat, lon, lat)
     )
     return CRS.from_epsg(int(utm[0].code))
 
 
+def _in_china(lon: Any, lat: Any) -> Any:
+    return (
+        (_CHINA_LON[0] <= lon)
+        & (lon <= _CHINA_LON[1])
+        & (_CHINA_LAT[0] <= lat)
+        & (lat <= _CHINA_LAT[1])
+    )
+
+
+def _gk_zone(lon: Any) -> Any:
+    """The 3-degree zone holding a longitude: zone n covers [3n − 1.5°, 3n + 1.5°) (China's
+    westernmost and easternmost slivers go to the nearest CGCS2000 zone, 25 or 45)."""
+    with np.errstate(invalid="ignore"):
+        zone = np.floor((np.asarray(lon, dtype=float) + 1.5) / 3)
+    return np.clip(np.nan_to_num(zone, nan=0), _GK_FIRST_ZONE, _GK_LAST_ZONE).astype(np.int64)
+
+
+def _to_lonlat(crs: CRS) -> Transformer | None:
+    if crs.is_geographic:
+        return None
+    return Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+
+
 def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[float, float]:
-    minx, miny, maxx, maxy = gdf.total_bounds
+    bounds = shapely.bounds(np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf))
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.any():
+        raise InputError("geometries have no finite coordinates")
+    x = float(np.median((bounds[finite, 0] + bounds[finite, 2]) / 2))
+    y = float(np.median((bounds[finite, 1] + bounds[finite, 3]) / 2))
+    to_lonlat = _to_lonlat(crs)
+    if to_lonlat is not None:
+        x, y = to_lonlat.transform(x, y)
+    return x, y
+
+
+def zone_crs_codes(geoms: np.ndarray, source: Any) -> np.ndarray:
+    """Per geometry, the zone it is measured in: a GK zone number (25–45) in China, else the
+    EPSG code of its WGS 84 UTM zone.
+
+    The zone is the one holding the longitude of the geometry's representative point
+    (``shapely.point_on_surface``). Only geometries whose extent crosses a zone border need
+    that point; the others are settled by their bounds (vectorised, cheap).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> squares = shapely.box([117.0, 119.9, 122.0], 36.0, [117.01, 119.91, 122.01], 36.01)
+    >>> zone_crs_codes(squares, 4490).tolist()
+    [39, 40, 41]
+    """
+    source = CRS.from_user_input(source)
+    n = len(geoms)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    bounds = shapely.bounds(geoms)
+    to_lonlat = _to_lonlat(source)
+    if to_lonlat is None:
+        west, east = bounds[:, 0], bounds[:, 2]
+        lat = (bounds[:, 1] + bounds[:, 3]) / 2
+    else:  # the corners' longitudes: lines of equal longitude are not straight in metres
+        xs = bounds[:, [0, 2, 2, 0]].ravel()
+        ys = bounds[:, [1, 1, 3, 3]].ravel()
+        lon, lat4 = to_lonlat.transform(xs, ys)
+        lon = np.asarray(lon).reshape(n, 4)
+        west, east = lon.min(axis=1), lon.max(axis=1)
+        lat = np.asarray(lat4).reshape(n, 4).mean(axis=1)
+    zone = _gk_zone(west)
+    crossing = zone != _gk_zone(east)
+    if crossing.any():
+        points = shapely.point_on_surface(geoms[crossing])
+        px, py = shapely.get_x(points), shapely.get_y(points)
+        if to_lonlat is not None:
+            px, py = to_lonlat.transform(px, py)
+        zone[crossing] = _gk_zone(px)
+    centre = np.where(crossing, np.nan, (west + east) / 2)
+    if crossing.any():
+        centre[crossing] = px
+    china = _in_china(centre, lat)
+    if not china.all():
+        utm = np.floor((centre + 180) / 6).astype(np.int64) % 60 + 1
+        zone = np.where(china, zone, np.where(lat >= 0, 32600, 32700) + utm)
+    return zone
+
+
+def _zone_crs(code: int) -> CRS:
+    return gk_zone_crs(3 * code) if code < 1000 else CRS.from_epsg(int(code))
+
+
+def measure_m2(geoms: np.ndarray, source: Any, crs: Any = None) -> np.ndarray:
+    """Areas in m²: each geometry in its own GK zone (China) or UTM zone, or all in ``crs``.
+
+    Geometries are grouped by zone and each group is projected once (one vectorised PROJ
+    call per zone); data in one zone take a single call, as with one CRS for all.
+    """
+    source = CRS.from_user_input(source)
+    if crs is not None:
+        target = CRS.from_user_input(crs)
+        if not target.is_projected:
+            raise InputError(f"areas must be measured in a projected CRS, not {target.name}")
+        return np.asarray(shapely.area(project_cached(geoms, source, target)), dtype=float)
+    if len(geoms) == 0:
+        return np.zeros(0, dtype=float)
+    # fast path: the whole extent lies in one zone
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     if not np.isfinite([minx, miny, maxx, maxy]).all():
         raise InputError("geometries have no finite coordinates")
-    if not crs.is_geographic:
-        to_lonlat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-        minx, miny, maxx, maxy = to_lonlat.transform_bounds(minx, miny, maxx, maxy)
-    return (minx + maxx) / 2, (miny + maxy) / 2
+    to_lonlat = _to_lonlat(source)
+    if to_lonlat is not None:
+        with np.errstate(all="ignore"):
+            minx, miny, maxx, maxy = to_lonlat.transform_bounds(minx, miny, maxx, maxy)
+    if (
+        np.isfinite([minx, maxx]).all()
+        and _gk_zone(minx) == _gk_zone(maxx)
+        and _in_china(minx, miny)
+        and _in_china(maxx, maxy)
+    ):
+        target = gk_zone_crs(3 * int(_gk_zone(minx)))
+        return np.asarray(shapely.area(project_cached(geoms, source, target)), dtype=float)
+    codes = zone_crs_codes(geoms, source)
+    area = np.empty(len(geoms), dtype=float)
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        area[rows] = shapely.area(project(geoms[rows], source, _zone_crs(int(code))))
+    return area
 
 
 def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
@@ -126,10 +248,6 @@ def project_cached(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     return cached
 
 
-def _area_m2(geoms: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
-    return shapely.area(project_cached(geoms, source, target))
-
-
 def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:
     """``area_m2``, ``area_mu`` (= m² × 15/10000) and ``area_ha`` from square metres."""
     return {"area_m2": area_m2, "area_mu": area_m2 / M2_PER_MU, "area_ha": area_m2 / 10_000}
@@ -143,8 +261,12 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     gdf
         Polygons with a CRS. Geometries stay in their CRS; only the measurement is projected.
     crs
-        Projected CRS to measure in; default :func:`area_crs` of ``gdf``. A geographic CRS is
-        refused: areas are never measured in degrees.
+        One projected CRS to measure every parcel in. Default: each parcel in the CGCS2000
+        3-degree Gauss-Krüger zone (EPSG:4534–4554) that holds the longitude of its
+        representative point, whatever CRS the data arrive in (a UTM zone outside China): a
+        province spans several zones, and one zone for all misstates areas by up to ~0.2 %
+        three degrees away. A geographic CRS is refused: areas are never measured in
+        degrees.
 
     Examples
     --------
@@ -160,8 +282,5 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
     if len(out) == 0:  # empty in, empty out
         return out.assign(**area_columns(np.zeros(0)))
-    target = area_crs(out) if crs is None else CRS.from_user_input(crs)
-    if not target.is_projected:
-        raise InputError(f"areas must be measured in a projected CRS, not {target.name}")
-    area = _area_m2(np.asarray(out.geometry.array), CRS.from_user_input(out.crs), target)
+    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs)
     return out.assign(**area_columns(area))

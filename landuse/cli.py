@@ -1,4 +1,4 @@
-"""The ``landuse`` command line: demo, rates, map, check, permu."""
+"""The ``landuse`` command line: demo, rates, map, report, check, idle, permu."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -135,22 +136,68 @@ def _demo(args: argparse.Namespace) -> int:
     _print_rates(rates, args.lang)
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
+    actions = lu.idle_actions(tasks, as_of=args.as_of, lang=args.lang)
+    actions.to_csv(out / "idle.csv", index=False, encoding="utf-8-sig")
+    counts = actions["action"].value_counts()
+    fees = actions.loc[actions["action"] == "fee", "fee_wan"].sum()
+    undetermined = int(tasks["undetermined"].sum())
+    if args.lang == "zh":
+        print(f"\n待核查地块（适用认定规则但缺少所需数据）：{undetermined} 宗")
+        print(
+            f"闲置土地（截至 {args.as_of} 未处置）：{len(actions)} 宗 — 征缴闲置费 "
+            f"{int(counts.get('fee', 0))} 宗（{fees:,.1f} 万元），无偿收回 "
+            f"{int(counts.get('recover', 0))} 宗，政府原因协商处置 {int(counts.get('negotiate', 0))} 宗"
+        )
+    else:
+        print(f"\nparcels to check (undetermined: values a rule needs are missing): {undetermined}")
+        print(
+            f"idle land not disposed by {args.as_of}: {len(actions)} — idle fee "
+            f"{int(counts.get('fee', 0))} ({fees:,.1f} 10k yuan), recover "
+            f"{int(counts.get('recover', 0))}, negotiate (government cause) "
+            f"{int(counts.get('negotiate', 0))}"
+        )
     written = [
         p.name
-        for p in (out / "rates.csv", out / "map.html", out / "report.html", out / "report.xlsx")
+        for p in (
+            out / "rates.csv",
+            out / "idle.csv",
+            out / "map.html",
+            out / "report.html",
+            out / "report.xlsx",
+        )
         if p.exists()
     ]
     print(f"\nwrote {', '.join(written)} to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
+def _as_of(args: argparse.Namespace) -> str:
+    """The reporting date: --as-of, else today (printed, so the output says which day)."""
+    if args.as_of is None:
+        args.as_of = date.today().isoformat()
+        words = "（未指定 --as-of，按今天）" if args.lang == "zh" else " (no --as-of: today)"
+    else:
+        words = ""
+    label = "截至" if args.lang == "zh" else "as of"
+    print(f"{label} {args.as_of}{words}")
+    return str(args.as_of)
+
+
 def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
+    _as_of(args)
     parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
     if args.baseline:
         parcels = lu.classify(parcels, as_of=args.baseline)
+    elif "category" not in parcels.columns:
+        raise InputError(
+            f"{args.path} has no category column, so it is not a task list yet: pass "
+            "--baseline DATE (the task-list date, e.g. --baseline 2021-12-31) to derive the "
+            "categories with the rules; a task list's date cannot be guessed"
+        )
+    zones_path, zones_layer = getattr(args, "zones", None), getattr(args, "zones_layer", None)
     zones = (
-        lu.read_zones(args.zones or args.path, layer=args.zones_layer)
-        if (args.zones or args.zones_layer)
+        lu.read_zones(zones_path or args.path, layer=zones_layer)
+        if (zones_path or zones_layer)
         else None
     )
     return parcels, zones
@@ -244,10 +291,12 @@ def _check(args: argparse.Namespace) -> int:
         zones = lu.read_zones(args.zones, layer=args.zones_layer) if args.zones else None
     for warning in caught:
         print(f"note: {warning.message}")
-    report = lu.check(parcels, zones=zones, stated_area_unit=args.stated_area_unit)
+    as_of = args.as_of or date.today().isoformat()
+    report = lu.check(parcels, zones=zones, stated_area_unit=args.stated_area_unit, as_of=as_of)
     counts = report.groupby(["severity", "code"], sort=False).size()
     print(
         f"{args.path}: {len(parcels)} parcels, CRS {parcels.crs.to_string() if parcels.crs else 'none'}"
+        f"; rules applied as of {as_of}{'' if args.as_of else ' (today)'}"
     )
     if report.empty:
         print("no problems found")
@@ -313,13 +362,50 @@ def _permu(args: argparse.Namespace) -> int:
     return 0
 
 
+def _idle(args: argparse.Namespace) -> int:
+    parcels, _ = _read_inputs(args)
+    actions = lu.idle_actions(parcels, as_of=args.as_of, lang=args.lang)
+    from landuse.idle import action_label
+
+    counts = actions["action"].value_counts()
+    fees = actions.loc[actions["action"] == "fee", "fee_wan"]
+    if args.lang == "zh":
+        summary = "，".join(
+            f"{action_label(a)} {int(counts.get(a, 0))} 宗" for a in ("fee", "recover", "negotiate")
+        )
+        print(f"闲置土地 {len(actions)} 宗：{summary}；应征闲置费 {fees.sum():,.1f} 万元")
+        if fees.isna().any():
+            print(f"（{int(fees.isna().sum())} 宗缺少土地价款，闲置费待核算）")
+    else:
+        summary = ", ".join(f"{a} {int(counts.get(a, 0))}" for a in ("fee", "recover", "negotiate"))
+        print(f"{len(actions)} idle parcels: {summary}; idle fees due {fees.sum():,.1f} (10k yuan)")
+        if fees.isna().any():
+            print(f"({int(fees.isna().sum())} without a land price: fee to be assessed)")
+    shown = actions.assign(idle_since=actions["idle_since"].dt.strftime("%Y-%m-%d"))
+    columns = ["parcel_id", "idle_since", "idle_days", "cause", "action", "fee_wan"]
+    with pd.option_context(
+        "display.unicode.east_asian_width", True, "display.width", 200, "display.max_rows", 500
+    ):
+        print(shown[columns].head(args.limit).to_string(index=False))
+    if len(actions) > args.limit:
+        print(f"… {len(actions) - args.limit} more (--limit, or --out for all)")
+    if args.out:
+        write_csv(actions, Path(args.out))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landuse", description=__doc__)
     parser.add_argument("--version", action="version", version=lu.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--as-of", default=REPORT_DATE, help="reporting date of the disposals")
+    def common(p: argparse.ArgumentParser, as_of: str | None = None) -> None:
+        p.add_argument(
+            "--as-of",
+            default=as_of,
+            help="reporting date of the disposals"
+            + (f" (default {as_of})" if as_of else " (default: today)"),
+        )
         p.add_argument(
             "--target", type=_rate, default=0.6, help="target rate, 0.6 or 60%% (default 0.6)"
         )
@@ -329,7 +415,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole job on the bundled West Coast data")
     demo.add_argument("--out", default="landuse-demo", help="output folder")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    common(demo)
+    common(demo, REPORT_DATE)  # the bundled sample's reporting date
     demo.set_defaults(func=_demo)
 
     permu = sub.add_parser("permu", help="亩均效益评价: grade enterprises, totals per park")
@@ -355,6 +441,7 @@ def _parser() -> argparse.ArgumentParser:
         ("map", _map, "an HTML map"),
         ("report", _report, "an HTML report and Excel workbook"),
         ("check", _check, "validate a parcel file"),
+        ("idle", _idle, "idle land: fees due, land to recover, land to negotiate"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("path", help="parcel file (GeoPackage, Shapefile, GeoJSON, GeoParquet, …)")
@@ -374,6 +461,16 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--stated-area-unit", default="m2", choices=("m2", "mu", "ha"))
             p.add_argument("--limit", type=int, default=50, help="rows of the report to print")
             p.add_argument("--out", help="write the whole report to this CSV")
+            p.add_argument(
+                "--as-of", help="date to classify at, to list undetermined parcels (default today)"
+            )
+            continue
+        if name == "idle":
+            p.add_argument("--as-of", help="reporting date (default: today)")
+            p.add_argument("--baseline", help="classify as of this date first (task-list date)")
+            p.add_argument("--lang", choices=("zh", "en"), default="zh")
+            p.add_argument("--limit", type=int, default=50, help="rows to print")
+            p.add_argument("--out", help="write the whole list to this CSV")
             continue
         common(p)
         p.add_argument("--zones", help="zones file (default: the parcel file's zones layer)")

@@ -12,9 +12,14 @@ import numpy as np
 import pandas as pd
 
 from landuse._dates import parse_dates, two_digit_year
-from landuse._errors import DateOrderError, InputError, MissingColumnError
+from landuse._errors import DateOrderError, InputError, MissingColumnError, format_ids
 from landuse._fields import FieldPreset, resolve_preset
-from landuse._validate import DATE_COLUMNS, NUMERIC_COLUMNS, validate_parcels
+from landuse._validate import (
+    DATE_COLUMNS,
+    NUMERIC_COLUMNS,
+    UndatedDisposalWarning,
+    validate_parcels,
+)
 from landuse.io import EncodingWarning
 
 __all__ = ["join_ledger", "read_ledger"]
@@ -121,7 +126,8 @@ def read_ledger(
     → ``approval_date``, …; Chinese categories and disposal methods → ids). Dates are parsed
     from ISO, 2022年6月30日, 2022.6.30, 20220630 and Excel serial numbers; a value that is not
     a date is an error naming the rows. CSV files that are not UTF-8 are read as GB18030
-    with a warning.
+    with a warning. A row with a disposal method but no disposal date is read, with a
+    warning naming it; :func:`landuse.check` reports it and it does not count as disposed.
 
     Examples
     --------
@@ -171,6 +177,23 @@ def read_ledger(
                     frame.loc[bad, "parcel_id"],
                 )
             frame[column] = parsed
+    if "disposal_method" in frame.columns:
+        method = frame["disposal_method"]
+        given = method.notna() & (method.astype(str).str.strip() != "")
+        date = (
+            frame["disposal_date"]
+            if "disposal_date" in frame.columns
+            else pd.Series(pd.NaT, index=frame.index)
+        )
+        undated = given & date.isna()
+        if undated.any():
+            warnings.warn(
+                f"{path.name}: {int(undated.sum())} row(s) have a disposal method (处置方式) but "
+                "no disposal date (处置时间); they are read, and not counted as disposed: "
+                f"{format_ids(frame.loc[undated, 'parcel_id'])}",
+                UndatedDisposalWarning,
+                stacklevel=2,
+            )
     return frame
 
 

@@ -453,10 +453,12 @@ def table_rates(
     methods: Mapping[str, Any] | None,
     target: float | None,
     where: str | Mapping[str, Any] | None = None,
+    non_final: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """:func:`landuse.disposal_rates` computed by the database: only sums cross the wire."""
     import sqlalchemy as sa
 
+    from landuse._disposal import NON_FINAL
     from landuse._validate import as_date
     from landuse.stats import _OUTSIDE, counted_methods, finish_rates
     from landuse.vocab import CATEGORIES
@@ -496,14 +498,26 @@ def table_rates(
                 )
             if method in counts:
                 counted.append((category, method))
-        tests = " OR ".join(
-            f"(category = :c{i} AND disposal_method = :m{i})" for i in range(len(counted))
-        )
+        lapses = NON_FINAL if non_final is None else non_final
+        params["as_of"] = (
+            as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+        ).to_pydatetime()
+        tests = []
         for i, (category, method) in enumerate(counted):
             params[f"c{i}"], params[f"m{i}"] = category, method
-        disposed = f"({tests or 'FALSE'})"
+            test = f"category = :c{i} AND disposal_method = :m{i}"
+            if method in lapses:  # a non-final disposal lapses unless started by then
+                params[f"y{i}"] = int(lapses[method])
+                end = f"(disposal_date + make_interval(years => :y{i}))"
+                started = (
+                    f" OR (actual_start_date IS NOT NULL AND actual_start_date <= {end})"
+                    if "actual_start_date" in found
+                    else ""
+                )
+                test += f" AND (:as_of < {end}{started})"
+            tests.append(f"({test})")
+        disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date IS NOT NULL"
         if as_of is not None:
-            params["as_of"] = as_date(as_of).to_pydatetime()
             disposed += " AND disposal_date <= :as_of"
         keys = ", ".join(f"COALESCE({q(c)}::text, :outside) AS {q(c)}" for c in by)
         params["outside"] = _OUTSIDE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -11,11 +12,13 @@ import pandas as pd
 import shapely
 
 from landuse._dates import parse_dates
-from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017
+from landuse._errors import InputError
+from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017, normalize_codes
 from landuse._progress import stages
 from landuse._tables import QualityReport
 from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows
-from landuse.areas import area_crs, project
+from landuse.areas import measure_m2, project
+from landuse.rules import RuleWarning, classify
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
 
 __all__ = ["REPORT_COLUMNS", "SEVERITIES", "check"]
@@ -117,6 +120,7 @@ def check(
     area_tolerance: float = 0.05,
     sliver_m2: float = 10.0,
     sliver_thinness: float = 0.05,
+    as_of: Any = None,
     verbose: bool = False,
 ) -> pd.DataFrame:
     """Check an inventory and report every problem instead of stopping at the first.
@@ -130,8 +134,16 @@ def check(
     not dates or come in the wrong order (approval ≤ supply ≤ agreed start ≤ actual start ≤
     completion; a disposal after what it disposes); unknown categories and disposal methods;
     ratios outside 0–1; land-use codes outside GB/T 21010-2017 (2007 three-digit codes are
-    reported with their 2017 class); parcels outside every zone; slivers (smaller than
-    ``sliver_m2``, or thinner than ``sliver_thinness`` = 4πA/P²).
+    reported with their 2017 class, integer codes that lost their leading zero with the code
+    they are read as); parcels outside every zone; slivers (smaller than ``sliver_m2``, or
+    thinner than ``sliver_thinness`` = 4πA/P²); disposal methods without a date (read, not
+    counted as disposed).
+
+    Undetermined parcels (``undetermined``: a rule applies but values it needs are missing,
+    待核查) are reported as ``undetermined`` warnings with the fields they lack: the survey's
+    work list. They come from the ``undetermined`` column of a classified inventory, or, with
+    ``as_of``, from :func:`landuse.classify` run on the data as of that date (which also
+    reports rules that cannot run for want of columns, ``rule_cannot_run``).
 
     Returns
     -------
@@ -181,7 +193,31 @@ def check(
         _check_dates(frame, report)
         stage("values")
         _check_values(frame, report)
+        _check_undetermined(frame, report, as_of)
     return report.frame()
+
+
+def _check_undetermined(frame: gpd.GeoDataFrame, report: _Report, as_of: Any) -> None:
+    classified = frame
+    if as_of is not None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                classified = classify(frame, as_of=as_of)
+            except (InputError, ValueError):
+                return  # the errors above say why the rules cannot run
+        for warning in caught:
+            if issubclass(warning.category, RuleWarning):
+                report.add_one("warning", "rule_cannot_run", str(warning.message))
+    if "undetermined" not in classified.columns:
+        return
+    flag = classified["undetermined"].fillna(False).astype(bool).to_numpy()
+    reason = (
+        classified["reason"].astype(str)
+        if "reason" in classified.columns
+        else pd.Series("待核查", index=classified.index)
+    )
+    report.add("warning", "undetermined", flag, reason.reset_index(drop=True))
 
 
 def _check_spatial(
@@ -249,8 +285,7 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
 
 
 def _area_m2_function(frame: gpd.GeoDataFrame) -> Callable[[np.ndarray], np.ndarray]:
-    target = area_crs(frame)
-    return lambda geoms: shapely.area(project(geoms, frame.crs, target))
+    return lambda geoms: measure_m2(geoms, frame.crs)
 
 
 def _check_areas(
@@ -377,7 +412,7 @@ def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
             "error",
             "undated_disposal",
             method.notna() & date.isna(),
-            "disposal method without a disposal date",
+            "disposal method without a disposal date (read, not counted as disposed)",
         )
 
 
@@ -424,6 +459,18 @@ def _check_values(frame: gpd.GeoDataFrame, report: _Report) -> None:
             + " ≈ 2017 class "
             + text.map(CODES_2007_TO_2017).astype(str),
         )
+        read_as = normalize_codes(code)
+        padded = text.notna() & ~old & (read_as != text) & read_as.isin(list(GBT21010_2017))
+        report.add(
+            "info",
+            "land_use_code_padded",
+            padded,
+            "land-use code "
+            + text.astype(str)
+            + " lost its leading zero: read as "
+            + read_as.astype(str),
+        )
+        old |= padded
         unknown = text.notna() & ~old & ~text.isin(list(GBT21010_2017))
         report.add(
             "warning",

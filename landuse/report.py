@@ -48,6 +48,14 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>{{ words.rates }}</h2>
 <table id="rates"><thead><tr>{% for h in rates_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in rates_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+<h2>{{ words.idle }}</h2>
+<p id="idle-summary">{{ idle_summary }}</p>
+{% if idle_rows %}<table id="idle"><thead><tr>{% for h in idle_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in idle_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
+<h2>{{ words.undetermined }}</h2>
+<p id="undetermined-summary">{{ undetermined_summary }}</p>
+{% if undetermined_rows %}<table id="undetermined"><thead><tr>{% for h in undetermined_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in undetermined_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
 <h2>{{ words.charts }}</h2>
 {% if rates_png %}<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
 <img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% else %}<p>{{ words.no_stock }}</p>{% endif %}
@@ -91,6 +99,28 @@ _WORDS = {
         "severity": "级别",
         "code": "问题",
         "count": "数量",
+        "idle": "闲置土地处置（53号令）",
+        "idle_summary": "截至 {day}，未处置的闲置土地 {n} 宗：征缴闲置费 {fee} 宗，应征 {fees} 万元"
+        "{unpriced}；无偿收回 {recover} 宗；政府原因协商处置 {negotiate} 宗。",
+        "unpriced": "（另 {n} 宗缺少土地价款，待核算）",
+        "undetermined": "待核查地块",
+        "undetermined_summary": "{n} 宗地块适用认定规则但缺少所需数据，既不计为达标也不计入存量，"
+        "需实地核查补齐。",
+        "undetermined_card": "待核查地块（宗）",
+        "fees_card": "应征闲置费（万元）",
+        "recover_card": "应无偿收回（宗）",
+        "idle_header": [
+            "地块编号",
+            "名称",
+            "闲置起始",
+            "闲置天数",
+            "原因",
+            "处置",
+            "闲置费（万元）",
+            "依据",
+        ],
+        "undetermined_header": ["地块编号", "名称", "待核查原因"],
+        "sheets": ("处置率", "数据质量汇总", "数据质量明细", "闲置土地处置", "待核查"),
     },
     "en": {
         "map": "Map",
@@ -111,6 +141,29 @@ _WORDS = {
         "severity": "Severity",
         "code": "Problem",
         "count": "Count",
+        "idle": "Idle land: what it brings (MLR Order 53)",
+        "idle_summary": "As of {day}, {n} idle parcels not disposed: idle fee on {fee}, "
+        "{fees} (10k yuan) due{unpriced}; {recover} to recover without compensation; "
+        "{negotiate} idle through the government's doing, to settle by agreement.",
+        "unpriced": " ({n} more without a land price: to be assessed)",
+        "undetermined": "Parcels to check (undetermined)",
+        "undetermined_summary": "{n} parcels fall under a rule but lack values it needs: neither "
+        "compliant nor in the stock until surveyed.",
+        "undetermined_card": "Parcels to check",
+        "fees_card": "Idle fees due (10k yuan)",
+        "recover_card": "To recover",
+        "idle_header": [
+            "Parcel",
+            "Name",
+            "Idle since",
+            "Days",
+            "Cause",
+            "Action",
+            "Fee (10k yuan)",
+            "Reason",
+        ],
+        "undetermined_header": ["Parcel", "Name", "Why"],
+        "sheets": ("Rates", "Quality summary", "Quality details", "Idle land", "To check"),
     },
 }
 
@@ -181,6 +234,7 @@ def report(
     >>> page.name, page.with_suffix(".xlsx").exists()
     ('report.html', True)
     """
+    from landuse.idle import action_label, cause_label, idle_actions
     from landuse.maps import parcel_map
     from landuse.plots import _language, plot_progress, plot_rates
     from landuse.quality import check
@@ -239,6 +293,24 @@ def report(
         }
         for values, flag in zip(shown.itertuples(index=False), met_flags, strict=True)
     ]
+    day = pd.Timestamp(as_of).date() if as_of is not None else date.today()
+    idle, idle_table, idle_summary = _idle_section(
+        parcels, day, words, lang, idle_actions, action_label, cause_label
+    )
+    undetermined, undetermined_summary = _undetermined_section(parcels, day, words)
+    cards += [
+        {"value": f"{len(undetermined):,}", "label": words["undetermined_card"], "css": ""},
+        {
+            "value": f"{idle.loc[idle['action'] == 'fee', 'fee_wan'].sum():,.1f}",
+            "label": words["fees_card"],
+            "css": "",
+        },
+        {
+            "value": f"{int((idle['action'] == 'recover').sum()):,}",
+            "label": words["recover_card"],
+            "css": "",
+        },
+    ]
     quality = check(parcels, zones=zones)
     counts = quality.groupby(["severity", "code"], sort=False).size().reset_index(name="count")
 
@@ -257,7 +329,6 @@ def report(
         if per_mu is not None
         else (None, [])
     )
-    day = pd.Timestamp(as_of).date() if as_of is not None else date.today()
     subtitle = f"{words['as_of']} {day:%Y-%m-%d} · {words['target']} {target:.0%}"
     page = (
         Environment(autoescape=True)
@@ -278,33 +349,32 @@ def report(
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
             permu=section,
+            idle_summary=idle_summary,
+            idle_header=words["idle_header"],
+            idle_rows=idle_table.values.tolist(),
+            undetermined_summary=undetermined_summary,
+            undetermined_header=words["undetermined_header"],
+            undetermined_rows=undetermined.values.tolist(),
         )
     )
     _atomic_write(out, page.encode("utf-8"))
     if excel:
-        _write_workbook(out.with_suffix(".xlsx"), shown, counts, quality, lang, permu_sheets)
+        sheets = dict(
+            zip(
+                words["sheets"],
+                (
+                    shown,
+                    counts,
+                    pd.DataFrame(quality),
+                    idle_table.set_axis(list(words["idle_header"]), axis=1),
+                    undetermined.set_axis(list(words["undetermined_header"]), axis=1),
+                ),
+                strict=True,
+            )
+        )
+        sheets.update(dict(permu_sheets))
+        _write_workbook(out.with_suffix(".xlsx"), sheets)
     return out
-
-
-def _write_workbook(
-    path: Path,
-    shown: pd.DataFrame,
-    counts: pd.DataFrame,
-    quality: pd.DataFrame,
-    lang: Lang,
-    more: list[tuple[str, pd.DataFrame]] | None = None,
-) -> None:
-    names = (
-        ("处置率", "数据质量汇总", "数据质量明细")
-        if lang == "zh"
-        else ("Rates", "Quality summary", "Quality details")
-    )
-    from landuse._excel import write_workbook
-
-    # atomic, and text from the data (zone names, messages) stays text, never a formula
-    sheets = {names[0]: shown, names[1]: counts, names[2]: pd.DataFrame(quality)}
-    sheets.update({name: sheet for name, sheet in more or []})
-    write_workbook(path, sheets)
 
 
 _PERMU_WORDS: dict[str, dict[str, Any]] = {
@@ -558,3 +628,74 @@ def _per_mu_section(
         (words["sheets"][3], headed(d_list)),
     ]
     return section, sheets
+
+
+def _idle_section(
+    parcels: gpd.GeoDataFrame,
+    day: date,
+    words: dict[str, Any],
+    lang: Lang,
+    idle_actions: Any,
+    action_label: Any,
+    cause_label: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The idle-land list (fees due, land to recover, land to negotiate) and its summary."""
+    idle = idle_actions(parcels, as_of=day, lang=lang)
+    fees = idle.loc[idle["action"] == "fee", "fee_wan"]
+    unpriced = int(fees.isna().sum())
+    summary = words["idle_summary"].format(
+        day=f"{day:%Y-%m-%d}",
+        n=len(idle),
+        fee=int((idle["action"] == "fee").sum()),
+        fees=f"{fees.sum():,.1f}",
+        unpriced=words["unpriced"].format(n=unpriced) if unpriced else "",
+        recover=int((idle["action"] == "recover").sum()),
+        negotiate=int((idle["action"] == "negotiate").sum()),
+    )
+    order = idle["action"].map({"recover": 0, "fee": 1, "negotiate": 2})
+    idle = idle.assign(_order=order).sort_values(["_order", "idle_since"], kind="stable")
+    table = pd.DataFrame(
+        {
+            "parcel_id": idle["parcel_id"].astype(str),
+            "name": idle["name"].astype(str) if "name" in idle.columns else "",
+            "idle_since": idle["idle_since"].dt.strftime("%Y-%m-%d").fillna("—"),
+            "idle_days": idle["idle_days"].astype(object).where(idle["idle_days"].notna(), "—"),
+            "cause": idle["cause"].map(lambda c: cause_label(c, lang)),
+            "action": idle["action"].map(lambda a: action_label(a, lang)),
+            "fee_wan": idle["fee_wan"].map(lambda v: "—" if pd.isna(v) else f"{v:,.1f}"),
+            "reason": idle["reason"].astype(str),
+        }
+    )
+    return idle.drop(columns="_order"), table, summary
+
+
+def _undetermined_section(
+    parcels: gpd.GeoDataFrame, day: date, words: dict[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    """The parcels to check (undetermined: a rule applies, values it needs are missing)."""
+    import warnings
+
+    from landuse.rules import classify
+
+    classified = parcels
+    if "undetermined" not in parcels.columns:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            classified = classify(parcels, as_of=day)
+    flag = classified["undetermined"].fillna(False).astype(bool)
+    rows = classified[flag]
+    table = pd.DataFrame(
+        {
+            "parcel_id": rows["parcel_id"].astype(str),
+            "name": rows["name"].astype(str) if "name" in rows.columns else "",
+            "reason": rows["reason"].astype(str) if "reason" in rows.columns else "",
+        }
+    ).drop_duplicates("parcel_id")
+    return table, words["undetermined_summary"].format(n=len(table))
+
+
+def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    from landuse._excel import write_workbook
+
+    # atomic, and text from the data (zone names, messages) stays text, never a formula
+    write_workbook(path, sheets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -10,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from landuse import _dask
-from landuse._errors import DisposalMethodError, DuplicateIdError, InputError
+from landuse._disposal import NON_FINAL, lapse_dates
+from landuse._errors import DisposalMethodError, DuplicateIdError, InputError, format_ids
 from landuse._tables import RatesTable
-from landuse._validate import as_date, require_columns
+from landuse._validate import UndatedDisposalWarning, as_date, require_columns
 from landuse.areas import add_areas
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
 
@@ -47,16 +49,27 @@ def counted_methods(
     return out
 
 
-def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None) -> np.ndarray:
-    """Whether each row is disposed as of ``as_of``; unknown methods raise."""
+def _disposed(
+    frame: pd.DataFrame,
+    as_of: Any,
+    methods: Mapping[str, Any] | None,
+    non_final: Mapping[str, int] | None = None,
+    *,
+    lapse: bool = True,
+) -> np.ndarray:
+    """Whether each row is disposed as of ``as_of`` (default today for lapses); unknown
+    methods raise; a method without a date is reported and not counted."""
     if "disposal_method" not in frame.columns:
         return np.zeros(len(frame), dtype=bool)
     method = frame["disposal_method"].astype(object).where(frame["disposal_method"].notna(), None)
     date = pd.to_datetime(frame["disposal_date"], errors="coerce")
     undated = method.notna() & date.isna()
     if undated.any():
-        raise DisposalMethodError(
-            "disposal_method given without a valid disposal_date", frame.loc[undated, "parcel_id"]
+        warnings.warn(
+            f"{int(undated.sum())} disposal(s) without a valid disposal_date are not counted: "
+            f"{format_ids(frame.loc[undated, 'parcel_id'])}",
+            UndatedDisposalWarning,
+            stacklevel=4,
         )
     # decide once per distinct (category, method) pair, then spread to the rows
     rules = counted_methods(methods)
@@ -79,24 +92,35 @@ def _disposed(frame: pd.DataFrame, as_of: Any, methods: Mapping[str, Any] | None
                 frame.loc[bad, "parcel_id"],
             )
         counts_pair[i] = name in counts
-    counted = counts_pair[row_pair]
+    counted = counts_pair[row_pair] & date.notna().to_numpy()
     # a disposal dated in the future has not happened: without as_of, count up to today
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     counted &= (date <= day).to_numpy()
+    if lapse:
+        start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
+        ends = lapse_dates(method, date, start, non_final)
+        counted &= (ends.isna() | (day < ends)).to_numpy()
     return counted
 
 
 def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
-    """Rows with a disposal recorded on or before ``as_of`` (default: today).
+    """Rows with a disposal recorded on or before ``as_of`` (default: today), non-final
+    disposals only until they lapse.
 
     For drawing; :func:`disposal_rates` also checks that each method counts for its category.
     """
     if "disposal_method" not in frame.columns or "disposal_date" not in frame.columns:
         return pd.Series(False, index=frame.index)
     dates = pd.to_datetime(frame["disposal_date"])
-    recorded = frame["disposal_method"].notna() & dates.notna()
+    method = frame["disposal_method"].astype(object)
+    recorded = method.notna() & dates.notna()
+    # a disposal dated in the future has not happened: without as_of, draw up to today
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
-    return recorded & (dates <= day)
+    recorded &= dates <= day
+    # a non-final disposal that lapsed (extension, temporary use) is drawn as undisposed
+    start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
+    ends = lapse_dates(method, dates, start)
+    return recorded & (ends.isna() | (day < ends))
 
 
 def disposal_rates(
@@ -109,6 +133,7 @@ def disposal_rates(
     table: str | None = None,
     schema: str | None = None,
     where: str | Mapping[str, Any] | None = None,
+    non_final: Mapping[str, int] = NON_FINAL,
 ) -> pd.DataFrame:
     """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
 
@@ -125,10 +150,16 @@ def disposal_rates(
     as_of
         Reporting date: a parcel is disposed when its method counts and
         ``disposal_date <= as_of``. Default: today (a disposal dated in the future has not
-        happened yet, and :func:`landuse.check` reports it).
+        happened yet, and :func:`landuse.check` reports it); non-final disposals count until
+        they lapse. A method without a date is not counted (with a warning naming the
+        parcels).
     methods
         ``{category: methods that count}``; other categories keep their full canonical list.
         A method outside its category's list is an error unless named here.
+    non_final
+        Non-final disposals and the years they count (闲置土地处置办法 Art. 12; default
+        ``{"extended": 1, "temporary_use": 2}``): after that the parcel is back in the stock,
+        undisposed, unless construction started (``actual_start_date``) by then.
     target
         Target rate (e.g. ``0.6``): adds ``target`` and ``meets_target`` (``rate >= target``).
     table, schema, where
@@ -176,10 +207,13 @@ def disposal_rates(
             methods=methods,
             target=target,
             where=where,
+            non_final=non_final,
         )
     if _dask.is_dask(parcels):
-        return _dask.disposal_rates(parcels, by=by, as_of=as_of, methods=methods, target=target)
-    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods)
+        return _dask.disposal_rates(
+            parcels, by=by, as_of=as_of, methods=methods, target=target, non_final=non_final
+        )
+    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
     return finish_rates(partials, by=by, target=target)
 
 
@@ -189,6 +223,7 @@ def partial_sums(
     by: list[str],
     as_of: Any = None,
     methods: Mapping[str, str | Iterable[str]] | None = None,
+    non_final: Mapping[str, int] = NON_FINAL,
 ) -> pd.DataFrame:
     """Parcels, 亩 and disposed of one frame per (``by``…, category) and per ``by`` (``"all"``).
 
@@ -233,9 +268,15 @@ def partial_sums(
             disposal_date=frame["disposal_date"].to_numpy()
             if "disposal_date" in frame.columns
             else np.full(len(frame), np.datetime64("NaT", "ns")),
+            **(
+                {"actual_start_date": pd.to_datetime(frame["actual_start_date"]).to_numpy()}
+                if "actual_start_date" in frame.columns
+                else {}
+            ),
         ),
         as_of,
         methods,
+        non_final,
     )
     stock["disposed_id"] = stock["parcel_id"].where(disposed)
     stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
@@ -373,6 +414,7 @@ def progress(
     start: Any = None,
     end: Any = None,
     methods: Mapping[str, str | Iterable[str]] | None = None,
+    non_final: Mapping[str, int] = NON_FINAL,
 ) -> pd.DataFrame:
     """Disposal progress period by period: the table behind :func:`landuse.plot_progress`.
 
@@ -386,16 +428,20 @@ def progress(
     by
         Optional area column(s); without, one series for the whole task list.
     start, end
-        First and last period (default: from the first to the last disposal).
-    methods
-        As in :func:`disposal_rates`.
+        First and last period (default: from the first disposal that still counts at the
+        last one, to the last disposal).
+    methods, non_final
+        As in :func:`disposal_rates`: a non-final disposal (``extended``, ``temporary_use``)
+        stops counting in the period it lapses, so the rate can drop.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by (``by``…, ``category``, ``period``) with category ``"all"`` too; columns
-        ``area_mu`` (the stock), ``disposed_area_mu`` (in the period), ``cumulative_area_mu``,
-        ``disposed_parcels``, ``cumulative_parcels`` and ``rate`` (cumulative ÷ stock).
+        ``area_mu`` (the stock), ``disposed_area_mu`` (in the period), ``lapsed_area_mu``
+        (non-final disposals lapsing in the period), ``cumulative_area_mu`` (counting at the
+        period's end), ``disposed_parcels``, ``cumulative_parcels`` and ``rate``
+        (cumulative ÷ stock).
 
     Examples
     --------
@@ -420,9 +466,24 @@ def progress(
         else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     )
     dated = frame.assign(category=frame["category"].astype(object), disposal_date=dates)
-    disposed = _disposed(dated, None, methods)
+    disposed = _disposed(dated, None, methods, lapse=False)
+    start_dates = dated["actual_start_date"] if "actual_start_date" in dated.columns else None
+    method = dated["disposal_method"] if "disposal_method" in dated.columns else None
+    lapses = (
+        lapse_dates(method, dates, start_dates, non_final)
+        if method is not None
+        else pd.Series(pd.NaT, index=dated.index, dtype="datetime64[ns]")
+    )
     period = dated["disposal_date"].dt.to_period(freq)
-    first = pd.Period(as_date(start), freq) if start is not None else period[disposed].min()
+    lapse_period = lapses.dt.to_period(freq)
+    # by default from the first disposal that still counts at the last one (a non-final
+    # disposal that lapsed long before the campaign does not stretch the axis)
+    still = disposed & (lapses.isna() | (lapses > dates[disposed].max())).to_numpy()
+    first = (
+        pd.Period(as_date(start), freq)
+        if start is not None
+        else period[still if still.any() else disposed].min()
+    )
     last = pd.Period(as_date(end), freq) if end is not None else period[disposed].max()
     if not isinstance(first, pd.Period) or not isinstance(last, pd.Period):
         raise InputError("no disposal is recorded, so there is no progress to show")
@@ -436,34 +497,57 @@ def progress(
             "category": dated["category"].to_numpy(),
             "area_mu": pd.to_numeric(dated["area_mu"]).to_numpy(dtype=float),
             "disposed": disposed,
-            "period": period.to_numpy(),
+            "lapsed": disposed & lapses.notna().to_numpy(),
+            "period": period.array,
+            "lapse_period": lapse_period.array,
         }
     )
     table = pd.concat([table, table.assign(category=_ALL)], ignore_index=True)
     groups = [*keys, "category"]
     stock = table.groupby(groups, sort=False)["area_mu"].sum()
-    done = table[table["disposed"] & table["period"].notna()]
-    done = done[(done["period"] >= first) & (done["period"] <= last)]
-    per_period = done.groupby([*groups, "period"], sort=False).agg(
-        disposed_area_mu=("area_mu", "sum"), disposed_parcels=("area_mu", "size")
-    )
-    # disposals before the first period still count toward the cumulative total
-    before = table[table["disposed"] & (table["period"] < first)].groupby(groups)["area_mu"]
     index = pd.MultiIndex.from_tuples(
         [(*(g if isinstance(g, tuple) else (g,)), p) for g in stock.index for p in periods],
         names=[*groups, "period"],
     )
-    out = per_period.reindex(index, fill_value=0)
+
+    def events(flag: str, when: str, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Area and parcels per period in [first, last], and the sums before ``first``."""
+        rows = table[table[flag] & table[when].notna()]
+        inside = rows[(rows[when] >= first) & (rows[when] <= last)]
+        per = inside.groupby([*groups, when], sort=False).agg(
+            **{f"{name}_area_mu": ("area_mu", "sum"), f"{name}_parcels": ("area_mu", "size")}
+        )
+        per.index = per.index.set_names("period", level=-1)
+        before = (
+            rows[rows[when] < first]
+            .groupby(groups)
+            .agg(area=("area_mu", "sum"), parcels=("area_mu", "size"))
+        )
+        return per.reindex(index, fill_value=0), before.reindex(index.droplevel("period")).fillna(0)
+
+    out, before = events("disposed", "period", "disposed")
+    lost, lost_before = events("lapsed", "lapse_period", "lapsed")
+    out["lapsed_area_mu"] = lost["lapsed_area_mu"].to_numpy()
     out["area_mu"] = stock.reindex(index.droplevel("period")).to_numpy()
-    offset = before.sum().reindex(index.droplevel("period")).fillna(0).to_numpy()
     grouped = out.groupby(level=groups, sort=False)
-    out["cumulative_area_mu"] = grouped["disposed_area_mu"].cumsum() + offset
-    out["cumulative_parcels"] = grouped["disposed_parcels"].cumsum()
+    # disposals before the first period still count; non-final ones stop counting on lapse
+    out["cumulative_area_mu"] = (
+        grouped["disposed_area_mu"].cumsum()
+        - grouped["lapsed_area_mu"].cumsum()
+        + (before["area"] - lost_before["area"]).to_numpy()
+    )
+    lapsed_parcels = lost["lapsed_parcels"].groupby(level=groups, sort=False).cumsum()
+    out["cumulative_parcels"] = (
+        grouped["disposed_parcels"].cumsum()
+        - lapsed_parcels
+        + (before["parcels"] - lost_before["parcels"]).to_numpy()
+    ).astype("int64")
     out["rate"] = out["cumulative_area_mu"] / out["area_mu"]
     return out[
         [
             "area_mu",
             "disposed_area_mu",
+            "lapsed_area_mu",
             "cumulative_area_mu",
             "disposed_parcels",
             "cumulative_parcels",

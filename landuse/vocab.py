@@ -12,7 +12,10 @@ __all__ = [
     "CATEGORY_LABELS",
     "DISPOSAL_METHODS",
     "ENTERPRISE_LABELS",
+    "FIELD_LABELS",
     "GRADE_LABELS",
+    "IDLE_ACTION_LABELS",
+    "IDLE_CAUSE_LABELS",
     "INDICATOR_LABELS",
     "M2_PER_MU",
     "METHOD_LABELS",
@@ -20,6 +23,7 @@ __all__ = [
     "ROUTE_LABELS",
     "Lang",
     "category_label",
+    "field_label",
     "grade_label",
 ]
 
@@ -82,6 +86,58 @@ METHOD_LABELS: dict[str, dict[str, str]] = {
     },
     "en": {m: m.replace("_", " ") for ms in DISPOSAL_METHODS.values() for m in ms},
 }
+
+
+#: Ledger fields named in reasons and reports (e.g. the values an undetermined parcel lacks).
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "far": "容积率",
+        "building_coverage": "建筑系数",
+        "tax_per_mu": "亩均税收",
+        "output_per_mu": "亩均产值",
+        "developed_ratio": "已开发比例",
+        "invested_ratio": "已投资比例",
+        "land_use_code": "地类编码",
+        "approval_date": "批准时间",
+        "supply_date": "供地时间",
+        "delivery_date": "交地时间",
+        "agreed_start_date": "约定开工时间",
+        "actual_start_date": "实际开工时间",
+        "actual_completion_date": "实际竣工时间",
+        "stopped_date": "停工时间",
+        "disposal_date": "处置时间",
+        "land_price": "土地价款",
+        "idle_cause": "闲置原因",
+    },
+    "en": {},  # English shows the column names themselves
+}
+
+#: Who caused the idleness (53号令 Art. 8): the holder, or the government.
+IDLE_CAUSE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"holder": "用地者原因", "government": "政府原因"},
+    "en": {"holder": "holder", "government": "government"},
+}
+
+#: What idle land brings (53号令 Art. 12, 14).
+IDLE_ACTION_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"fee": "征缴闲置费", "recover": "无偿收回", "negotiate": "协商处置"},
+    "en": {
+        "fee": "collect the idle fee",
+        "recover": "recover without compensation",
+        "negotiate": "dispose by agreement",
+    },
+}
+
+
+def field_label(field: str, lang: Lang = "zh") -> str:
+    """Display name of a ledger column (the column name itself in English or when unknown).
+
+    Examples
+    --------
+    >>> field_label("far"), field_label("far", lang="en")
+    ('容积率', 'far')
+    """
+    return FIELD_LABELS.get(lang, {}).get(field, field)
 
 
 def category_label(category: str, lang: Lang = "zh") -> str:

@@ -17,7 +17,7 @@ from landuse import _dask
 from landuse._errors import InputError, ZoneError, format_ids
 from landuse._progress import stages
 from landuse._validate import require_columns, validate_polygons, validate_zones
-from landuse.areas import area_columns, area_crs, project, project_cached
+from landuse.areas import area_columns, area_crs, measure_m2, project, project_cached
 
 __all__ = ["assign_zones"]
 
@@ -153,6 +153,7 @@ def assign_zones(
     overlap_tolerance_m2: float = 1.0,
     sliver_m2: float = 1e-4,
     verbose: bool = False,
+    overlay_crs: Any = None,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
 
@@ -173,7 +174,10 @@ def assign_zones(
     columns
         More zone columns to copy (e.g. ``["functional_zone"]`` for a roll-up).
     crs
-        Projected CRS for geometry and areas; default :func:`landuse.area_crs` of the parcels.
+        One projected CRS for the overlay and every area. Default: the overlay runs in
+        :func:`landuse.area_crs` of the parcels (or ``overlay_crs``) and each parcel is
+        measured in its own Gauss-Krüger zone, as :func:`landuse.add_areas` does; its pieces
+        share that area in proportion to their overlay areas.
     overlap_tolerance_m2
         Zones overlapping by more than this are refused (the land would count twice); smaller
         overlaps go to the zone listed first, with a warning.
@@ -216,6 +220,7 @@ def assign_zones(
         "crs": crs,
         "overlap_tolerance_m2": overlap_tolerance_m2,
         "sliver_m2": sliver_m2,
+        "overlay_crs": overlay_crs,
     }
     if _dask.is_dask(parcels):
         return _dask.assign_zones(parcels, zones, **options)
@@ -235,6 +240,7 @@ def _assign(
     overlap_tolerance_m2: float,
     sliver_m2: float,
     stage: Any,
+    overlay_crs: Any = None,
 ) -> gpd.GeoDataFrame:
     out = validate_polygons(parcels)  # what the overlay needs; the ledger is not read here
     require_columns(out, ("parcel_id",))
@@ -246,17 +252,23 @@ def _assign(
         empty = {c: pd.Series(dtype=zones[c].dtype) for c in columns}
         zoned = out.assign(zone=pd.Series(dtype=object), **empty, zone_share=1.0)
         return zoned.assign(**area_columns(np.zeros(0)))
-    target = area_crs(out) if crs is None else CRS.from_user_input(crs)
+    if crs is not None:
+        target = CRS.from_user_input(crs)
+    elif overlay_crs is not None:
+        target = CRS.from_user_input(overlay_crs)
+    else:
+        target = area_crs(out)
     if not target.is_projected:
         raise InputError(f"zones are assigned in a projected CRS, not {target.name}")
 
-    # Overlay and measure in the projected area CRS, as area statistics are defined there (and
-    # as geopandas.overlay after to_crs does): pieces then tile their parcel exactly.
+    # Overlay in one projected CRS (topology does not care which); measure each parcel in its
+    # own GK zone (or in `crs`), as add_areas does, and share that area among its pieces in
+    # proportion to their overlay areas: pieces then tile their parcel exactly.
     stage("project")
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
     geoms = project_cached(original, source, target)
-    parcel_area = shapely.area(geoms)
+    parcel_area = measure_m2(original, source, crs)
     zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
     zone_names = zones[name].astype(str).to_numpy()
     zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2)

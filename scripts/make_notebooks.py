@@ -39,6 +39,15 @@ QUICKSTART = [
     ),
     (
         "code",
+        "# 待核查: a rule applies but values it needs are missing (never called compliant).\n"
+        "# Idle land brings a fee, recovery, or agreement where the government caused it.\n"
+        'actions = lu.idle_actions(tasks, as_of="2022-06-30")\n'
+        'checks = int(tasks["undetermined"].sum())\n'
+        'print(checks, "parcels to check;", actions["action"].value_counts().to_dict())\n'
+        "actions.head()",
+    ),
+    (
+        "code",
         'pieces = lu.assign_zones(tasks, zones, columns=["functional_zone"])\n'
         'rates = lu.disposal_rates(pieces, by=["functional_zone", "zone"], as_of="2022-06-30", target=0.6)\n'
         "rates",
@@ -93,8 +102,11 @@ PILOT = [
     ),
     (
         "code",
-        'lu.plot_progress(lu.progress(lu.assign_zones(tasks, zones, columns=["functional_zone"]), '
-        'by="functional_zone"), target=0.6, target_date="2022-12-31");',
+        "lu.plot_progress(\n"
+        '    lu.progress(lu.assign_zones(tasks, zones, columns=["functional_zone"]), by="functional_zone"),\n'
+        "    target=0.6,\n"
+        '    target_date="2022-12-31",\n'
+        ");",
     ),
 ]
 

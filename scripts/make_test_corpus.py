@@ -229,7 +229,13 @@ def build() -> list[dict[str, Any]]:
     undated = base(disposal_method=["recovered", None, None, None])
     add(
         gpkg(undated, "method_without_date"),
-        {"expect": "error", "error": "DisposalMethodError", "match": "without a disposal_date"},
+        {  # read with a warning naming the row; not counted as disposed (API.md, Bad input)
+            "expect": "ok",
+            "warning": "UndatedDisposalWarning",
+            "match": "no disposal_date",
+            "rows": 4,
+            "methods": ["recovered", None, None, None],
+        },
     )
     percent = base(developed_ratio=[30.0, 12.5, None, None])
     add(

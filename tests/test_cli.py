@@ -9,6 +9,20 @@ def test_demo_writes_rates_and_map(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--quiet", "--tiles", "none"]) == 0
     printed = capsys.readouterr().out
     assert "风河南片区" in printed and "处置率" in printed and "批而未供" in printed
+    import landuse as lu
+
+    tasks = lu.classify(lu.read_parcels(lu.datasets.get_path("west_coast")), as_of="2021-12-31")
+    assert (
+        f"待核查地块（适用认定规则但缺少所需数据）：{int(tasks['undetermined'].sum())} 宗"
+        in printed
+    )
+    actions = lu.idle_actions(tasks, as_of="2022-06-30")
+    counts = actions["action"].value_counts()
+    assert (
+        f"无偿收回 {counts['recover']} 宗" in printed
+        and f"协商处置 {counts['negotiate']} 宗" in printed
+    )
+    assert (tmp_path / "idle.csv").exists()
     rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
     assert {"functional_zone", "zone", "category", "rate"} <= set(rates.columns)
     assert len(rates) == 8 * 4
@@ -55,6 +69,12 @@ def test_map_command(west_coast_path, tmp_path):
 
 def test_check_command(west_coast_path, tmp_path, capsys):
     assert main(["check", str(west_coast_path)]) == 0
+    assert "(today)" in capsys.readouterr().out
+    out = tmp_path / "report.csv"
+    assert main(["check", str(west_coast_path), "--as-of", "2021-12-31", "--out", str(out)]) == 0
+    assert "rules applied as of 2021-12-31" in capsys.readouterr().out
+    report = pd.read_csv(out, encoding="utf-8-sig")
+    assert (report["code"] == "undetermined").sum() >= 10  # the survey's work list
     import geopandas as gpd
 
     bad = gpd.read_file(west_coast_path, layer="parcels").head(3)
@@ -142,3 +162,36 @@ def test_report_command(west_coast_path, tmp_path):
         == 0
     )
     assert (out / "report.html").exists() and (out / "report.xlsx").exists()
+
+
+def test_without_as_of_rates_are_as_of_today(west_coast_path, capsys):
+    from datetime import date
+
+    assert main(["rates", str(west_coast_path), "--zones-layer", "zones"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"截至 {date.today().isoformat()}（未指定 --as-of，按今天）"
+
+
+def test_a_file_without_categories_needs_a_baseline(ledger, west_coast_path, tmp_path, capsys):
+    path = tmp_path / "ledger.gpkg"
+    ledger.drop(columns="category").to_file(path, layer="parcels")
+    args = ["rates", str(path), "--zones", str(west_coast_path), "--zones-layer", "zones"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "no category column" in err and "--baseline" in err and "Traceback" not in err
+    assert main([*args, "--baseline", "2021-12-31", "--as-of", "2022-06-30"]) == 0
+
+
+def test_idle_command(west_coast_path, tmp_path, capsys):
+    import landuse as lu
+
+    out = tmp_path / "idle.csv"
+    code = main(["idle", str(west_coast_path), "--as-of", "2022-06-30", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("截至 2022-06-30\n")
+    expected = lu.idle_actions(lu.read_parcels(west_coast_path), as_of="2022-06-30")
+    assert f"闲置土地 {len(expected)} 宗" in printed
+    written = pd.read_csv(out, encoding="utf-8-sig", dtype={"parcel_id": str})
+    assert written["parcel_id"].tolist() == expected["parcel_id"].tolist()
+    assert set(written["action"]) <= {"fee", "recover", "negotiate"}

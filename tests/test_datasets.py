@@ -47,3 +47,35 @@ def test_layer_metadata_says_synthetic(west_coast_path):
 def test_unknown_dataset():
     with pytest.raises(ValueError, match="available: west_coast"):
         lu.datasets.get_path("mars")
+
+
+def test_bundled_sample_is_as_incomplete_as_real_ledgers(ledger):
+    """Delivery dates, sites under construction, missing indicators, a lapsed extension,
+    government-caused idleness and land prices (DOMAIN.md, "Rules on real, incomplete ledgers")."""
+    import pandas as pd
+
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    assert ledger["delivery_date"].notna().sum() > 500
+    building = tasks["reason"].str.startswith("在建")
+    assert building.sum() >= 10
+    assert (tasks.loc[building, "far"] < 1.0).any()  # low FAR, yet not 低效用地
+    assert tasks.loc[building, "category"].isna().all()
+    undetermined = tasks[tasks["undetermined"]]
+    assert len(undetermined) >= 10
+    assert undetermined["reason"].str.startswith("待核查").all()
+    assert undetermined["category"].isna().all()
+    # a low-efficiency parcel missing an indicator it would pass is still low-efficiency
+    low = tasks[tasks["category"] == "low_efficiency"]
+    assert low[["far", "building_coverage", "tax_per_mu", "output_per_mu"]].isna().any(axis=1).any()
+    lapsed = tasks[
+        (tasks["disposal_method"] == "extended")
+        & (tasks["disposal_date"] < pd.Timestamp("2021-12-31"))
+    ]
+    assert len(lapsed) >= 1 and (lapsed["category"] == "supplied_unused").all()
+    assert lapsed["reason"].str.contains("届满未动工").all()
+    idle = tasks[tasks["category"] == "supplied_unused"]
+    assert (idle["idle_cause"] == "government").sum() >= 5
+    assert idle["land_price"].notna().mean() > 0.7
+    actions = lu.idle_actions(tasks, as_of="2022-06-30")
+    assert set(actions["action"]) == {"fee", "recover", "negotiate"}
+    assert actions.loc[actions["action"] == "fee", "fee_wan"].notna().any()

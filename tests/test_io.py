@@ -195,11 +195,13 @@ def test_not_a_date(parcels_from):
 
 
 def test_method_without_date(parcels_from):
-    with pytest.raises(lu.DisposalMethodError, match="without a disposal_date: P1"):
-        lu.classify(
+    # read what can be read (API.md, Bad input): a warning names the row, nothing is disposed
+    with pytest.warns(UserWarning, match="no disposal_date.*: P1"):
+        result = lu.classify(
             parcels_from([{"disposal_method": "started", "disposal_date": None}]),
             as_of="2022-01-01",
         )
+    assert "已处置" not in result["reason"].iloc[0]
 
 
 def test_ratio_given_as_percentage(parcels_from):

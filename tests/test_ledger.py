@@ -102,3 +102,28 @@ def test_ledger_errors(tmp_path):
         lu.read_ledger(DATA / "points.gpkg")
     with pytest.raises(FileNotFoundError):
         lu.read_ledger(tmp_path / "none.xlsx")
+
+
+def test_disposal_method_without_date_is_read_with_a_warning(tmp_path, parcels_from):
+    path = tmp_path / "台账.csv"
+    pd.DataFrame(
+        {
+            "地块编号": ["A1", "A2", "A3"],
+            "类别": ["闲置土地"] * 3,
+            "供地时间": ["2019-01-01"] * 3,
+            "处置方式": ["收回", "动工开发", None],
+            "处置时间": ["2022-05-01", None, None],
+        }
+    ).to_csv(path, index=False)
+    with pytest.warns(UserWarning, match=r"处置时间.*A2") as caught:
+        ledger = lu.read_ledger(path)
+    assert "A1" not in str(caught[0].message)
+    assert ledger["parcel_id"].tolist() == ["A1", "A2", "A3"]  # the whole ledger is read
+    shapes = parcels_from([{"parcel_id": i} for i in ("A1", "A2", "A3")])
+    with pytest.warns(UserWarning, match="A2"):
+        inventory, _ = lu.join_ledger(shapes[["parcel_id", "geometry"]], ledger)
+    report = lu.check(inventory)
+    assert report.loc[report["code"] == "undated_disposal", "parcel_id"].tolist() == ["A2"]
+    with pytest.warns(UserWarning, match="A2"):
+        rates = lu.disposal_rates(inventory.assign(zone="z"), as_of="2022-06-30")
+    assert rates.loc[("z", "supplied_unused"), "disposed_parcels"] == 1  # A1 only

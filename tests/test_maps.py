@@ -8,6 +8,7 @@ import re
 import zlib
 
 import numpy as np
+import pandas as pd
 import pytest
 import xyzservices
 
@@ -62,6 +63,12 @@ def test_map_has_categories_legend_zones_and_renewal(tasks, zones, renewal):
     stock = tasks[tasks["category"].notna()]
     assert len(data["group"]) == len(stock)  # every stock parcel drawn, no other
     disposed = stock["disposal_date"] <= "2022-06-30"
+    # an extension (延长动工期限) that lapsed unstarted is no disposal any more (53号令 Art. 12)
+    lapsed = (stock["disposal_method"] == "extended") & (
+        stock["disposal_date"] + pd.DateOffset(years=1) <= "2022-06-30"
+    )
+    assert lapsed.sum() >= 1
+    disposed &= ~lapsed
     assert sum(s % 2 for s in data["style"]) == int(disposed.sum())  # disposed drawn light
 
 

@@ -89,3 +89,29 @@ def test_hundred_thousand_parcels_in_seconds():
     assert report.empty
     assert len(parcels) > 100_000
     print(f"check() on {len(parcels)} parcels: {elapsed:.1f} s")
+
+
+def test_undetermined_parcels_are_the_survey_work_list():
+    from tests.test_rules import BUILT, full
+
+    parcels = make_parcels(full([{**BUILT, "far": None}, BUILT]))
+    report = lu.check(parcels, as_of="2021-12-31")
+    rows = report[report["code"] == "undetermined"]
+    assert rows["parcel_id"].tolist() == ["P1"]
+    assert rows["severity"].iloc[0] == "warning" and "容积率" in rows["message"].iloc[0]
+    classified = lu.classify(parcels, as_of="2021-12-31")
+    assert codes(lu.check(classified))["undetermined"] == ["P1"]  # from the column
+    assert "undetermined" not in codes(lu.check(parcels))  # no date, no column: nothing to say
+
+
+def test_rules_that_cannot_run_are_reported():
+    report = lu.check(make_parcels([{"approval_date": "2020-01-01"}]), as_of="2021-12-31")
+    messages = report.loc[report["code"] == "rule_cannot_run", "message"]
+    assert messages.str.contains("supply_date").any()
+
+
+def test_codes_that_lost_their_leading_zero():
+    report = lu.check(make_parcels([{"land_use_code": 601}, {"land_use_code": "0601"}]))
+    rows = report[report["code"] == "land_use_code_padded"]
+    assert rows["parcel_id"].tolist() == ["P1"] and "read as 0601" in rows["message"].iloc[0]
+    assert "unknown_land_use_code" not in set(report["code"])

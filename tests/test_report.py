@@ -43,7 +43,7 @@ def test_report_page_and_workbook(browser, tmp_path, ledger, zones, renewal):
     assert blocked == [] and errors == []
     page.close()
     workbook = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
-    assert list(workbook) == ["处置率", "数据质量汇总", "数据质量明细"]
+    assert list(workbook) == ["处置率", "数据质量汇总", "数据质量明细", "闲置土地处置", "待核查"]
     assert len(workbook["处置率"]) == len(zones) * 4
 
 
@@ -54,3 +54,23 @@ def test_tables_render_for_notebooks(ledger, zones):
     assert type(rates.xs("all", level="category")) is pd.DataFrame  # derived frames are plain
     report = lu.check(ledger.head(3).assign(parcel_id="same"))
     assert "duplicate_id" in report._repr_html_()
+
+
+def test_report_sections_idle_land_and_parcels_to_check(tmp_path, ledger, zones):
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    tasks.loc[tasks.index[0], "name"] = '=HYPERLINK("http://x")'
+    out = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "report.html")
+    page = out.read_text(encoding="utf-8")
+    actions = lu.idle_actions(tasks, as_of="2022-06-30")
+    fees = actions.loc[actions["action"] == "fee", "fee_wan"].sum()
+    assert f"未处置的闲置土地 {len(actions)} 宗" in page
+    assert f"应征 {fees:,.1f} 万元" in page
+    assert f"无偿收回 {int((actions['action'] == 'recover').sum())} 宗" in page
+    assert f"{int(tasks['undetermined'].sum())} 宗地块适用认定规则但缺少所需数据" in page
+    workbook = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
+    assert len(workbook["闲置土地处置"]) == len(actions)
+    assert len(workbook["待核查"]) == int(tasks["undetermined"].sum())
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out.with_suffix(".xlsx"))["待核查"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -113,8 +113,10 @@ def test_errors():
     duplicated = pd.concat([table(), table().iloc[[0]]])
     with pytest.raises(lu.DuplicateIdError, match="twice"):
         lu.disposal_rates(duplicated)
-    with pytest.raises(lu.DisposalMethodError, match="without"):
-        lu.disposal_rates(table().assign(disposal_date=pd.NaT))
+    # a method without a date is read and reported, and does not count (API.md, Bad input)
+    with pytest.warns(UserWarning, match=r"without a valid disposal_date.*P0"):
+        undated = lu.disposal_rates(table().assign(disposal_date=pd.NaT))
+    assert (undated["disposed_parcels"] == 0).all()
     with pytest.raises(ValueError, match="target"):
         lu.disposal_rates(table(), target=60)
 
@@ -141,6 +143,62 @@ def test_display_rates_english():
     assert "Approved, unsupplied" in set(shown["Category"])
     assert shown["Rate"].iloc[0].endswith("%")
     assert set(shown["Met"]) <= {"yes", "no", "—"}
+
+
+# --- non-final disposals lapse (53号令 Art. 12) -------------------------------------------
+
+
+def lapsing(method, start=None):
+    frame = table([("A", "supplied_unused", 10.0, method, "2021-03-15")])
+    return frame.assign(actual_start_date=pd.to_datetime([start]))
+
+
+@pytest.mark.parametrize(
+    ("method", "as_of", "rate"),
+    [
+        ("extended", "2021-03-14", 0.0),  # before the disposal
+        ("extended", "2021-03-15", 1.0),
+        ("extended", "2022-03-14", 1.0),  # the last day of the extension year
+        ("extended", "2022-03-15", 0.0),  # lapsed without a start: back in the stock
+        ("temporary_use", "2023-03-14", 1.0),
+        ("temporary_use", "2023-03-15", 0.0),
+        ("recovered", "2030-01-01", 1.0),  # final
+    ],
+)
+def test_non_final_disposals_lapse_in_rates(method, as_of, rate):
+    rates = lu.disposal_rates(lapsing(method), as_of=as_of)
+    assert rates.loc[("A", "supplied_unused"), "rate"] == rate
+
+
+@pytest.mark.parametrize(("start", "rate"), [("2022-03-15", 1.0), ("2022-03-16", 0.0)])
+def test_extension_counts_when_started_by_its_end(start, rate):
+    rates = lu.disposal_rates(lapsing("extended", start), as_of="2022-06-30")
+    assert rates.loc[("A", "supplied_unused"), "rate"] == rate
+
+
+def test_lapse_is_a_parameter():
+    rates = lu.disposal_rates(lapsing("extended"), as_of="2022-06-30", non_final={})
+    assert rates.loc[("A", "supplied_unused"), "rate"] == 1.0
+
+
+def test_progress_drops_when_an_extension_lapses():
+    frame = pd.concat(
+        [
+            lapsing("extended"),
+            table([("A", "supplied_unused", 30.0, "started", "2021-05-02")]).assign(parcel_id="Q1"),
+        ],
+        ignore_index=True,
+    )
+    table_ = lu.progress(frame, end="2022-04-30").xs("supplied_unused", level="category")
+    rate = table_["rate"]
+    assert rate[pd.Period("2021-03", "M")] == pytest.approx(10 / 40)
+    assert rate[pd.Period("2021-05", "M")] == pytest.approx(40 / 40)
+    assert rate[pd.Period("2022-02", "M")] == pytest.approx(40 / 40)
+    assert rate[pd.Period("2022-03", "M")] == pytest.approx(30 / 40)  # lapsed on 2022-03-15
+    assert table_.loc[pd.Period("2022-03", "M"), "lapsed_area_mu"] == 10
+    assert table_.loc[pd.Period("2022-04", "M"), "cumulative_parcels"] == 1
+    later = lu.progress(frame, start="2022-06-01", end="2022-06-30")
+    assert later.xs("supplied_unused", level="category")["cumulative_area_mu"].iloc[0] == 30
 
 
 # --- properties ---------------------------------------------------------------------------
