@@ -10,11 +10,18 @@ from typing import Literal
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "CURRENT_USES",
     "DISPOSAL_METHODS",
+    "IN_PRODUCTION",
     "M2_PER_MU",
     "METHOD_LABELS",
+    "STAGES",
+    "STAGE_LABELS",
+    "SURVEY_COLUMNS",
+    "SURVEY_LABELS",
     "Lang",
     "category_label",
+    "stage_label",
 ]
 
 Lang = Literal["zh", "en"]
@@ -92,3 +99,102 @@ def category_label(category: str, lang: Lang = "zh") -> str:
         return CATEGORY_LABELS[lang][category]
     except KeyError:
         raise ValueError(f"unknown category {category!r} or language {lang!r}") from None
+
+
+#: The blank columns of a survey checklist (现状调查表), in order.
+SURVEY_COLUMNS: tuple[str, ...] = (
+    "current_use",
+    "in_production",
+    "enterprise",
+    "floor_area",
+    "surveyed_far",
+    "note",
+    "surveyor",
+    "survey_date",
+)
+SURVEY_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "current_use": "现状用途",
+        "in_production": "是否在产",
+        "enterprise": "企业名称",
+        "floor_area": "建筑面积",
+        "surveyed_far": "实测容积率",
+        "note": "备注",
+        "surveyor": "调查人",
+        "survey_date": "调查日期",
+    },
+    "en": {
+        "current_use": "Current use",
+        "in_production": "In production",
+        "enterprise": "Enterprise",
+        "floor_area": "Floor area (m2)",
+        "surveyed_far": "Measured FAR",
+        "note": "Note",
+        "surveyor": "Surveyor",
+        "survey_date": "Survey date",
+    },
+}
+#: Drop-down choices of the coded survey columns (现状用途 follows GB/T 21010 first-level classes).
+CURRENT_USES: dict[str, tuple[str, ...]] = {
+    "zh": ("工业", "仓储", "商业服务", "住宅", "公共管理与公共服务", "在建", "空闲地", "其他"),
+    "en": (
+        "industrial",
+        "warehousing",
+        "commercial",
+        "residential",
+        "public services",
+        "under construction",
+        "vacant",
+        "other",
+    ),
+}
+IN_PRODUCTION: dict[str, tuple[str, ...]] = {
+    "zh": ("是", "否", "部分"),
+    "en": ("yes", "no", "partial"),
+}
+
+#: Stages of a renewal zone (城市更新片区), in order (API.md ``renewal_progress``).
+STAGES: tuple[str, ...] = (
+    "planning",
+    "acquisition",
+    "clearance",
+    "supply",
+    "construction",
+    "complete",
+)
+STAGE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "planning": "规划",
+        "acquisition": "征收",
+        "clearance": "拆迁清场",
+        "supply": "供地",
+        "construction": "建设",
+        "complete": "完成",
+        "not_started": "未启动",
+    },
+    "en": {
+        "planning": "Planning",
+        "acquisition": "Acquisition",
+        "clearance": "Clearance",
+        "supply": "Land supply",
+        "construction": "Construction",
+        "complete": "Complete",
+        "not_started": "Not started",
+    },
+}
+
+
+def stage_label(stage: str | None, lang: Lang = "zh") -> str:
+    """Display label of a renewal stage (``None``: not started yet).
+
+    Examples
+    --------
+    >>> stage_label("clearance")
+    '拆迁清场'
+    >>> stage_label(None, lang="en")
+    'Not started'
+    """
+    try:
+        return STAGE_LABELS[lang][stage or "not_started"]
+    except KeyError:
+        raise ValueError(f"unknown stage {stage!r} or language {lang!r}") from None
