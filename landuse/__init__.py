@@ -28,9 +28,18 @@ from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
 from landuse.plots import plot_parcels, plot_progress, plot_rates
 from landuse.quality import check
+from landuse.renewal import renewal_progress
 from landuse.report import report
 from landuse.rules import IdleRules, LowEfficiencyRules, classify
+from landuse.sheets import survey_sheets
 from landuse.stats import display_rates, disposal_rates, progress
+from landuse.survey import (
+    SurveyError,
+    apply_survey,
+    read_survey,
+    survey_progress,
+    work_packages,
+)
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
 from landuse.zones import assign_zones
 
@@ -53,10 +62,12 @@ __all__ = [
     "LowEfficiencyRules",
     "MissingCRSError",
     "MissingColumnError",
+    "SurveyError",
     "UnknownCategoryError",
     "ZoneError",
     "__version__",
     "add_areas",
+    "apply_survey",
     "area_crs",
     "assign_zones",
     "category_label",
@@ -75,7 +86,12 @@ __all__ = [
     "read_ledger",
     "read_parcels",
     "read_raw",
+    "read_survey",
     "read_zones",
+    "renewal_progress",
     "report",
+    "survey_progress",
+    "survey_sheets",
+    "work_packages",
     "write_parcels",
 ]

@@ -42,7 +42,7 @@ from landuse._errors import (
     format_ids,
 )
 from landuse._validate import require_crs
-from landuse.vocab import SURVEY_COLUMNS, SURVEY_LABELS
+from landuse.vocab import CHECKLIST_LABELS, SURVEY_COLUMNS, SURVEY_LABELS
 
 __all__ = [
     "SURVEY_COLUMNS",
@@ -587,6 +587,11 @@ def _read_table(path: Path) -> pd.DataFrame:
     raise SurveyError(f"{path.name}: no header row with a parcel id column (地块编号 / parcel_id)")
 
 
+def _printed_facts() -> set[str]:
+    """Headers of the ledger facts printed on the checklists (not survey results)."""
+    return {label for labels in CHECKLIST_LABELS.values() for label in labels.values()}
+
+
 def _yes_no(values: pd.Series, where: pd.DataFrame) -> pd.Series:
     text = values.astype(object).map(lambda v: str(v).strip().lower(), na_action="ignore")
     out = pd.Series(pd.NA, index=values.index, dtype=object)
@@ -721,7 +726,12 @@ def read_survey(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
     filled = [c for c in SURVEY_COLUMNS if c not in ("surveyor", "survey_date")]
     table["surveyed"] = table[filled].notna().any(axis=1).to_numpy(dtype=bool)
     front = ["parcel_id", "package", *SURVEY_COLUMNS, "surveyed", "source"]
-    extra = [c for c in table.columns if c not in front and c not in ("source_row", "number")]
+    printed = _printed_facts()
+    extra = [
+        c
+        for c in table.columns
+        if c not in front and c not in ("source_row", "number") and str(c) not in printed
+    ]
     out = table[front + extra].reset_index(drop=True)
     return out
 

@@ -10,6 +10,7 @@ from typing import Literal
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "CHECKLIST_LABELS",
     "CURRENT_USES",
     "DISPOSAL_METHODS",
     "IN_PRODUCTION",
@@ -132,6 +133,37 @@ SURVEY_LABELS: dict[str, dict[str, str]] = {
         "note": "Note",
         "surveyor": "Surveyor",
         "survey_date": "Survey date",
+    },
+}
+#: Headers of the ledger facts printed on a survey checklist.
+CHECKLIST_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "number": "序号",
+        "package": "工作包",
+        "parcel_id": "地块编号",
+        "name": "地块名称",
+        "category": "类别",
+        "land_use_code": "地类编码",
+        "area_mu": "面积（亩）",
+        "far": "台账容积率",
+        "building_coverage": "建筑系数",
+        "tax_per_mu": "亩均税收",
+        "output_per_mu": "亩均产值",
+        "reason": "认定依据",
+    },
+    "en": {
+        "number": "No.",
+        "package": "Package",
+        "parcel_id": "parcel_id",
+        "name": "Name",
+        "category": "Category",
+        "land_use_code": "Land-use code",
+        "area_mu": "Area (mu)",
+        "far": "Ledger FAR",
+        "building_coverage": "Coverage",
+        "tax_per_mu": "Tax per mu",
+        "output_per_mu": "Output per mu",
+        "reason": "Reason",
     },
 }
 #: Drop-down choices of the coded survey columns (现状用途 follows GB/T 21010 first-level classes).
