@@ -835,11 +835,8 @@ def apply_survey(
         values = values.reset_index(drop=True)
         given = values.notna().to_numpy()
         if column not in out.columns:
-            out[column] = pd.Series(
-                [pd.NA] * len(out),
-                index=out.index,
-                dtype=values.dtype if values.dtype != object else object,
-            )
+            empty = values.iloc[:0].reindex(range(len(out)))
+            out[column] = empty.set_axis(out.index).to_numpy()
         if not overwrite:
             given &= out[column].iloc[at].isna().to_numpy()
         target = out.index[at[given]]
