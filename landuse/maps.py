@@ -19,13 +19,20 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from landuse._errors import InputError, MissingColumnError
-from landuse._style import CATEGORY_COLORS, RATE_BINS, RATE_COLORS, RENEWAL_COLOR, rate_colors
+from landuse._style import (
+    CATEGORY_COLORS,
+    RATE_BINS,
+    RATE_COLORS,
+    RENEWAL_COLOR,
+    STAGE_COLORS,
+    rate_colors,
+)
 from landuse._tiles import add_tiles
 from landuse._validate import require_crs
 from landuse._webmap import CompactPolygons, RawElement, escape_text
 from landuse.coords import to_gcj02
 from landuse.stats import disposed_by, method_label
-from landuse.vocab import CATEGORIES, Lang, category_label
+from landuse.vocab import CATEGORIES, STAGES, Lang, category_label, stage_label
 
 if TYPE_CHECKING:
     import folium
@@ -68,6 +75,11 @@ _WORDS = {
         "meets": "达标",
         "misses": "未达标",
         "target": "目标",
+        "stage": "更新阶段",
+        "days": "天",
+        "overdue": "逾期",
+        "package": "工作包",
+        "packages": "调查工作包",
     },
     "en": {
         "parcel_id": "Parcel",
@@ -86,9 +98,22 @@ _WORDS = {
         "meets": "met",
         "misses": "missed",
         "target": "target",
+        "stage": "Renewal stage",
+        "days": "days",
+        "overdue": "overdue",
+        "package": "Package",
+        "packages": "Survey packages",
     },
 }
-_DEFAULT_TOOLTIP = ("parcel_id", "name", "category", "area_mu", "disposal_method", "disposal_date")
+_DEFAULT_TOOLTIP = (
+    "parcel_id",
+    "name",
+    "category",
+    "package",
+    "area_mu",
+    "disposal_method",
+    "disposal_date",
+)
 
 
 @dataclass
@@ -329,26 +354,65 @@ def _add_zones(
     return legend
 
 
-def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, lang: Lang) -> None:
+def _add_renewal(
+    m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, lang: Lang, as_of: Any
+) -> str | None:
+    """Renewal zones outlined and labelled; filled by stage when they carry stage dates.
+
+    Returns the stage legend HTML, if any."""
     import folium
 
-    group = folium.FeatureGroup(name=_WORDS[lang]["renewal"])
+    from landuse.renewal import STAGE_DATE_COLUMNS, renewal_stages
+
+    words = _WORDS[lang]
+    group = folium.FeatureGroup(name=words["renewal"])
     names = escape_text(renewal["name"])
     status = escape_text(renewal["status"]) if "status" in renewal.columns else [""] * len(names)
+    tips = [f"{n}（{s}）" if s else n for n, s in zip(names, status, strict=True)]
+    fills: list[str | None] = [None] * len(names)
+    legend = None
+    if any(c in renewal.columns for c in STAGE_DATE_COLUMNS):
+        day = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+        stages = renewal_stages(renewal, as_of=day)
+        tips = []
+        for name, stage, days, overdue in zip(
+            names, stages["stage"], stages["days_in_stage"], stages["overdue"], strict=True
+        ):
+            text = stage_label(stage, lang)
+            if stage is not None and not pd.isna(days):
+                text += f"，{int(days)} {words['days']}" if lang == "zh" else f", {int(days)} days"
+            if overdue:
+                text += f"，{words['overdue']}" if lang == "zh" else f", {words['overdue']}"
+            tips.append(
+                f"{name}：{html.escape(text)}" if lang == "zh" else f"{name}: {html.escape(text)}"
+            )
+        fills = [STAGE_COLORS.get(s) if s is not None else None for s in stages["stage"]]
+        present = [s for s in STAGES if s in set(stages["stage"].dropna())]
+        entries = [(stage_label(s, lang), STAGE_COLORS[s], "") for s in present]
+        if stages["stage"].isna().any():
+            entries.append((stage_label(None, lang), "#ffffff", ""))
+        label = (
+            f"{words['stage']}（{day:%Y-%m-%d}）"
+            if lang == "zh"
+            else f"{words['stage']} ({day:%Y-%m-%d})"
+        )
+        legend = _legend(label, entries)
     features = [
         {
             "type": "Feature",
             "geometry": shapely.geometry.mapping(g),
-            "properties": {"tip": f"{n}（{s}）" if s else n},
+            "properties": {"tip": t, "fill": f},
         }
-        for g, n, s in zip(geoms, names, status, strict=True)
+        for g, t, f in zip(geoms, tips, fills, strict=True)
     ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {
             "color": RENEWAL_COLOR,
             "weight": 3,
-            "fill": False,
+            "fill": bool(f["properties"]["fill"]),
+            "fillColor": f["properties"]["fill"] or RENEWAL_COLOR,
+            "fillOpacity": 0.45,
             "dashArray": "8 5",
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
@@ -365,6 +429,39 @@ def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, la
             ),
         ).add_to(group)
     group.add_to(m)
+    return legend
+
+
+def _package_classes(values: pd.Series) -> _Classes:
+    """One class per package; colours cycle so that neighbouring numbers differ."""
+    codes, uniques = pd.factorize(values, sort=True)
+    labels = [str(u) for u in uniques]
+    colors = [_QUALITATIVE[i % (_MAX_CLASSES - 3)] for i in range(len(uniques))]
+    return _Classes(labels, colors, codes)
+
+
+def _add_package_labels(
+    m: folium.Map, rows: gpd.GeoDataFrame, column: str, geoms: np.ndarray
+) -> None:
+    """The package number at the middle of each package."""
+    import folium
+
+    points = shapely.get_coordinates(shapely.centroid(geoms))
+    frame = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "p": rows[column].to_numpy()})
+    for package, at in frame.groupby("p", sort=True):
+        x, y = float(at["x"].mean()), float(at["y"].mean())
+        label = escape_text([package])[0]
+        folium.Marker(
+            [y, x],
+            icon=folium.DivIcon(
+                icon_size=(0, 0),
+                class_name="landuse-package-icon",
+                html='<div class="landuse-package" style="font:bold 15px sans-serif;color:#111;'
+                "background:rgba(255,255,255,.85);border:1px solid #333;border-radius:10px;"
+                "padding:0 5px;white-space:nowrap;display:inline-block;transform:translate(-50%,-50%)"
+                f'">{label}</div>',
+            ),
+        ).add_to(m)
 
 
 def _make_offline(m: folium.Map) -> None:
@@ -420,6 +517,7 @@ def parcel_map(
     legend: bool = True,
     precision: int = 6,
     lang: Lang = "zh",
+    packages: bool = False,
 ) -> folium.Map:
     """A Folium map of parcels, zones (as a disposal-rate choropleth) and renewal zones.
 
@@ -434,7 +532,9 @@ def parcel_map(
     zones
         Zones with ``name``; a choropleth of ``rates`` when given, else outlines.
     renewal
-        Renewal zones (城市更新片区) with ``name`` (and ``status``), outlined and labelled.
+        Renewal zones (城市更新片区) with ``name`` (and ``status``), outlined and labelled;
+        with stage dates (see :func:`landuse.renewal_progress`) filled by their stage as of
+        ``as_of`` (default today), the stage and days in it in the tooltip.
     rates
         A :func:`landuse.disposal_rates` table ``by="zone"``; classes from mapclassify
         (``rate_bins``), rates shown in %, with the target when the table has one.
@@ -472,6 +572,9 @@ def parcel_map(
         Decimal places of the coordinates (6 ≈ 0.1 m).
     lang
         ``"zh"`` or ``"en"`` for legend, layer names and tooltips.
+    packages
+        Draw the survey work packages (column ``package`` from :func:`landuse.work_packages`):
+        one colour per package, its number in the middle. ``column="package"`` does the same.
 
     Returns
     -------
@@ -488,6 +591,8 @@ def parcel_map(
     """
     import folium
 
+    if packages:
+        column = "package"
     if lang not in _WORDS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     require_crs(parcels)
@@ -519,6 +624,8 @@ def parcel_map(
 
     if column == "category":
         classes = _category_classes(parcels, context, lang, cmap)
+    elif column == "package":
+        classes = _package_classes(parcels[column])
     else:
         classes = _column_classes(parcels[column], cmap, scheme, k)
     drawn = classes.of_row >= 0
@@ -532,10 +639,14 @@ def parcel_map(
     disposed = disposed_by(rows, as_of)
 
     present = np.unique(classes.of_row[drawn])
-    groups = [folium.FeatureGroup(name=html.escape(classes.labels[i])) for i in present]
+    if column == "package":  # one layer for all packages, not one per package
+        groups = [folium.FeatureGroup(name=html.escape(words["packages"]))]
+        group_of = np.zeros(int(drawn.sum()), dtype=int)
+    else:
+        groups = [folium.FeatureGroup(name=html.escape(classes.labels[i])) for i in present]
+        group_of = np.searchsorted(present, classes.of_row[drawn])
     for group in groups:
         group.add_to(m)
-    group_of = np.searchsorted(present, classes.of_row[drawn])
     style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
     geoms = _lonlat(rows, gcj02)
     CompactPolygons(
@@ -548,15 +659,30 @@ def parcel_map(
         precision=precision,
     ).add_to(m)
 
+    stage_legend = None
     if renewal is not None:
-        _add_renewal(m, renewal, _lonlat(renewal, gcj02, precision), lang)
+        stage_legend = _add_renewal(m, renewal, _lonlat(renewal, gcj02, precision), lang, as_of)
+    if column == "package":
+        _add_package_labels(m, rows, column, geoms)
 
     if legend:
         title = words["stock"] if column == "category" else str(column)
         entries = [(classes.labels[i], classes.colors[i], "") for i in present]
+        if column == "package":
+            title = words["packages"]
+            entries = [
+                (
+                    f"{words['package']} {classes.labels[present[0]]}–{classes.labels[present[-1]]}"
+                    f"（{len(present)}）",
+                    classes.colors[0],
+                    "",
+                )
+            ]
         if disposed.any():
             entries.append((words["disposed"], "rgba(120,120,120,.25)", "border-style:dashed"))
         blocks.insert(0, _legend(title, entries))
+        if stage_legend:
+            blocks.append(stage_legend)
         _Legend(blocks).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)

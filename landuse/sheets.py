@@ -227,6 +227,8 @@ def _map(
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         area = float(rows["area_mu"].sum()) if "area_mu" in rows.columns else 0.0
         heading = title or words["title"].format(package=package)
         ax.set_title(
