@@ -26,7 +26,7 @@ from landuse.areas import add_areas, area_crs
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
-from landuse.plots import plot_parcels, plot_progress, plot_rates
+from landuse.plots import plot_parcels, plot_progress, plot_rates, plot_renewal
 from landuse.quality import check
 from landuse.renewal import renewal_progress
 from landuse.report import report
@@ -82,6 +82,7 @@ __all__ = [
     "plot_parcels",
     "plot_progress",
     "plot_rates",
+    "plot_renewal",
     "progress",
     "read_ledger",
     "read_parcels",

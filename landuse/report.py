@@ -35,6 +35,7 @@ _TEMPLATE = """<!DOCTYPE html>
  th, td { border-bottom: 1px solid #e5e5e5; padding: 5px 8px; text-align: right; }
  th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
  tr.met td:last-child { background: #e3f4e1; } tr.missed td:last-child { background: #fbe3e1; }
+ tr.overdue td { background: #fbe3e1; }
  img { max-width: 100%; } footer { color: #888; font-size: 12px; margin-top: 30px; }
 </style></head><body>
 <h1>{{ title }}</h1>
@@ -51,6 +52,13 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>{{ words.charts }}</h2>
 <img alt="rates" src="data:image/png;base64,{{ rates_png }}">
 <img alt="progress" src="data:image/png;base64,{{ progress_png }}">
+{% if renewal_rows %}<h2>{{ words.renewal }}</h2>
+<table id="renewal"><thead><tr>{% for h in renewal_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in renewal_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+<img alt="renewal" src="data:image/png;base64,{{ renewal_png }}">{% endif %}
+{% if survey_rows %}<h2>{{ words.survey }}</h2>
+<table id="survey"><thead><tr>{% for h in survey_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in survey_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
 <h2>{{ words.quality }}</h2>
 {% if quality %}<table id="quality"><thead><tr>{% for h in quality_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in quality %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
@@ -78,6 +86,13 @@ _WORDS = {
         "severity": "级别",
         "code": "问题",
         "count": "数量",
+        "renewal": "城市更新片区进度",
+        "survey": "现状调查进度",
+        "package": "工作包",
+        "parcels": "地块",
+        "surveyed": "已调查",
+        "share": "完成比例",
+        "all": "合计",
     },
     "en": {
         "map": "Map",
@@ -97,6 +112,13 @@ _WORDS = {
         "severity": "Severity",
         "code": "Problem",
         "count": "Count",
+        "renewal": "Renewal zones",
+        "survey": "Field survey progress",
+        "package": "Package",
+        "parcels": "Parcels",
+        "surveyed": "Surveyed",
+        "share": "Share",
+        "all": "All",
     },
 }
 
@@ -128,6 +150,7 @@ def report(
     tiles: Any = None,
     excel: bool = True,
     lang: Lang = "zh",
+    survey: pd.DataFrame | None = None,
 ) -> Path:
     """Write a self-contained HTML report (and an Excel workbook of its tables).
 
@@ -143,11 +166,17 @@ def report(
     zones
         Zones with ``name``.
     renewal
-        Renewal zones drawn on the map.
+        Renewal zones drawn on the map; with stage dates (see
+        :func:`landuse.renewal_progress`) also a section with each zone's stage, days in
+        stage, overdue flag and the stock inside, and a stage timeline.
     target
         Target disposal rate (default 0.6).
     as_of
         Reporting date (default: every recorded disposal).
+    survey
+        Filled checklists from :func:`landuse.read_survey`: adds the field-survey progress per
+        work package (packages from ``parcels["package"]`` when present, else from the
+        checklists).
 
     Examples
     --------
@@ -225,6 +254,8 @@ def report(
         lang=lang,
     )
     day = pd.Timestamp(as_of).date() if as_of is not None else date.today()
+    renewal_header, renewal_rows, renewal_png = _renewal_section(renewal, parcels, day, lang)
+    survey_header, survey_rows = _survey_section(parcels, survey, words)
     subtitle = f"{words['as_of']} {day:%Y-%m-%d} · {words['target']} {target:.0%}"
     page = (
         Environment(autoescape=True)
@@ -242,12 +273,58 @@ def report(
             progress_png=_png(plot_progress(progress(pieces), target=target, lang=lang)),
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
+            renewal_header=renewal_header,
+            renewal_rows=renewal_rows,
+            renewal_png=renewal_png,
+            survey_header=survey_header,
+            survey_rows=survey_rows,
         )
     )
     _atomic_write(out, page.encode("utf-8"))
     if excel:
         _write_workbook(out.with_suffix(".xlsx"), shown, counts, quality, lang)
     return out
+
+
+def _renewal_section(
+    renewal: gpd.GeoDataFrame | None, parcels: gpd.GeoDataFrame, day: date, lang: Lang
+) -> tuple[list[str], list[dict[str, Any]], str]:
+    from landuse.plots import plot_renewal
+    from landuse.renewal import STAGE_DATE_COLUMNS, display_renewal, renewal_progress
+
+    if renewal is None or not any(c in renewal.columns for c in STAGE_DATE_COLUMNS):
+        return [], [], ""
+    table = renewal_progress(renewal, parcels, as_of=day)
+    shown = display_renewal(table, lang=lang)
+    rows = [
+        {"cells": list(map(str, values)), "css": "overdue" if overdue else ""}
+        for values, overdue in zip(shown.itertuples(index=False), table["overdue"], strict=True)
+    ]
+    return list(shown.columns), rows, _png(plot_renewal(renewal, as_of=day, lang=lang))
+
+
+def _survey_section(
+    parcels: gpd.GeoDataFrame, survey: pd.DataFrame | None, words: dict[str, str]
+) -> tuple[list[str], list[list[str]]]:
+    from landuse.survey import survey_progress
+
+    if survey is None:
+        return [], []
+    planned = parcels if "package" in parcels.columns else survey
+    table = survey_progress(planned[planned["parcel_id"].notna()], survey)
+    rows = [
+        [
+            words["all"] if package == "all" else str(package),
+            f"{int(n):,}",
+            f"{int(done):,}",
+            "" if pd.isna(share) else f"{share:.0%}",
+        ]
+        for package, n, done, share in zip(
+            table["package"], table["parcels"], table["surveyed"], table["share"], strict=True
+        )
+    ]
+    header = [words["package"], words["parcels"], words["surveyed"], words["share"]]
+    return header, rows
 
 
 def _write_workbook(
