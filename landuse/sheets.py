@@ -313,6 +313,8 @@ def survey_sheets(
     >>> files = lu.survey_sheets(plan, pathlib.Path(tempfile.mkdtemp()), lang="en")
     >>> [f.name for f in files]
     ['package_1.pdf', 'package_1.xlsx', 'package_2.pdf', 'package_2.xlsx']
+
+    File names are zero-padded to the largest package id (``package_01`` … ``package_30``).
     """
     require_crs(parcels)
     if package not in parcels.columns:
@@ -339,10 +341,10 @@ def survey_sheets(
     data = data.to_crs(crs)
     shade = context.to_crs(crs) if context is not None else data.iloc[:0]
     ids = sorted(parcels[package].unique(), key=lambda v: (str(type(v)), v))
+    width = len(str(max(ids, key=lambda v: len(str(v))))) if ids else 1
     if packages is not None:
         wanted = set(packages)
         ids = [p for p in ids if p in wanted]
-    width = len(str(max(ids, key=lambda v: len(str(v))))) if ids else 1
     written: list[Path] = []
     for value in ids:
         rows = data[data[package] == value].copy()
