@@ -76,7 +76,17 @@ RUNTIME_CSS = """
 """
 
 
-_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+# braces too: branca renders a macro's output again as a Jinja template, so "{{ … }}" in a
+# name would be evaluated; as entities they show as braces and never reach Jinja
+_HTML_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("{", "&#123;"),
+    ("}", "&#125;"),
+)
 
 
 def escape_text(values: Sequence[Any] | pd.Series) -> list[str]:

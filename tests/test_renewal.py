@@ -129,3 +129,38 @@ def test_seed_plots_sit_near_the_pilot_in_the_marine_zone(ledger, zones_sample, 
 @pytest.fixture
 def zones_sample(zones):
     return zones
+
+
+def test_map_colours_renewal_by_stage_with_escaped_names(ledger, renewal):
+    from tests.test_maps import page
+
+    stock = ledger[ledger["category"].notna()]
+    hostile = renewal.copy()
+    hostile.loc[hostile["name"] == "人才公寓", "name"] = "<script>x</script>{{ 7*7 }}"
+    html = page(lu.parcel_map(stock, renewal=hostile, tiles=None, as_of="2022-06-30"))
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;&#123;&#123; 7*7 &#125;&#125;" in html
+    assert "49" not in html.split("&lt;script&gt;x")[1][:40]
+    assert "拆迁清场，171 天" in html  # 人才公寓: clearance since 2022-01-10
+    assert "征收，76 天，逾期" in html  # 原海滨工业园 past its target
+    assert "更新阶段" in html and "#7a0177" in html
+
+
+def test_report_has_renewal_and_survey_sections(ledger, zones, renewal, tmp_path):
+    stock = ledger[ledger["category"].notna()]
+    survey = pd.DataFrame(
+        {"parcel_id": stock["parcel_id"].head(6), "package": [1, 1, 1, 2, 2, 2]}
+    ).assign(surveyed=[True, False, False, True, True, False])
+    out = lu.report(
+        ledger,
+        zones,
+        renewal=renewal,
+        survey=survey,
+        as_of="2022-06-30",
+        out=tmp_path / "report.html",
+        excel=False,
+    )
+    html = out.read_text(encoding="utf-8")
+    assert 'id="renewal"' in html and 'id="survey"' in html
+    assert "王台老工业区" in html and "建设" in html and 'class="overdue"' in html
+    assert "67%" in html  # package 2: two of three surveyed

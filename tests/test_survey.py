@@ -253,3 +253,40 @@ def test_survey_resolves_a_parcel_classify_could_not_judge(parcels_from):
     after = lu.classify(lu.apply_survey(ledger, survey), as_of="2021-12-31")
     assert after["category"].iloc[0] == "low_efficiency"
     assert "0.5" in after["reason"].iloc[0]
+
+
+def test_map_draws_packages_with_their_numbers(plan):
+    from tests.test_maps import page
+
+    html = page(lu.parcel_map(plan, packages=True, tiles=None))
+    assert html.count('"landuse-package-icon"') == 3
+    assert "调查工作包" in html
+
+
+def test_cli_packages_writes_the_sheets(west_coast_path, tmp_path, capsys):
+    from landuse.cli import main
+
+    code = main(
+        [
+            "packages",
+            str(west_coast_path),
+            "--n",
+            "2",
+            "--within",
+            str(west_coast_path),
+            "--within-layer",
+            "renewal_zones",
+            "--within-name",
+            "双珠公园片区",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "package_1.pdf",
+        "package_1.xlsx",
+        "package_2.pdf",
+        "package_2.xlsx",
+    ]
+    assert "in 2 packages" in capsys.readouterr().out
