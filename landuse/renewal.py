@@ -68,7 +68,7 @@ def renewal_stages(renewal: pd.DataFrame, *, as_of: Any) -> pd.DataFrame:
         raise MissingColumnError("renewal zones need a name column")
     day = as_date(as_of)
     dates = _stage_dates(renewal)
-    reached = dates[list(STAGE_DATE_COLUMNS)].le(day).to_numpy()
+    reached = (dates[list(STAGE_DATE_COLUMNS)] <= day).to_numpy()
     any_reached = reached.any(axis=1)
     last = np.where(any_reached, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
     stage = pd.Series(

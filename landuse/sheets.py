@@ -97,16 +97,16 @@ def _checklist(rows: pd.DataFrame, package: Any, path: Path, lang: Lang) -> None
     headers = [labels["number"], labels["package"], *(labels[c] for c in facts)]
     survey = [SURVEY_LABELS[lang][c] for c in SURVEY_COLUMNS]
     book = Workbook()
-    sheet: Worksheet = book.active  # type: ignore[assignment]
+    sheet: Worksheet = book.active
     sheet.title = _WORDS[lang]["sheet"]
     bold = Font(bold=True)
     fact_fill = PatternFill("solid", fgColor="E8EEF4")
     blank_fill = PatternFill("solid", fgColor="FFF7DB")
-    for column, header in enumerate([*headers, *survey], start=1):
-        cell = sheet.cell(1, column)
+    for position, header in enumerate([*headers, *survey], start=1):
+        cell = sheet.cell(1, position)
         _text_cell(cell, header)
         cell.font = bold
-        cell.fill = fact_fill if column <= len(headers) else blank_fill
+        cell.fill = fact_fill if position <= len(headers) else blank_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, (_, row) in enumerate(rows.iterrows(), start=2):
         _text_cell(sheet.cell(r, 1), int(row["_number"]))

@@ -445,18 +445,16 @@ def work_packages(
     xy = _projected_points(parcels)
     label = np.zeros(len(parcels), dtype=int)
     if by is None:
-        groups = pd.Series(0, index=range(len(parcels)))
+        codes = np.zeros(len(parcels), dtype=int)
     else:
         if by not in parcels.columns:
             raise MissingColumnError(f"by column {by!r} not found")
-        groups = pd.Series(
-            pd.factorize(parcels[by].astype(object), use_na_sentinel=False)[0],
-            index=range(len(parcels)),
-        )
+        codes = np.asarray(pd.factorize(parcels[by].astype(object), use_na_sentinel=False)[0])
+    groups = pd.Series(codes, index=range(len(parcels)))
     totals = pd.Series(w).groupby(groups.to_numpy()).sum()
     counts = groups.value_counts().sort_index()
     quota = _allocate(totals if weight is not None else counts, n)
-    quota = np.minimum(quota, counts.reindex(quota.index))
+    quota = quota.clip(upper=counts.reindex(quota.index))
     if int(quota.sum()) < n:  # a group had fewer parcels than its share: give the rest out
         spare = counts.reindex(quota.index) - quota
         for g in spare.sort_values(ascending=False).index:
