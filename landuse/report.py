@@ -312,6 +312,16 @@ def _survey_section(
         return [], []
     planned = parcels if "package" in parcels.columns else survey
     table = survey_progress(planned[planned["parcel_id"].notna()], survey)
+    parcels_total, surveyed_total = int(table["parcels"].sum()), int(table["surveyed"].sum())
+    total = pd.DataFrame(
+        {
+            "package": ["all"],
+            "parcels": [parcels_total],
+            "surveyed": [surveyed_total],
+            "share": [surveyed_total / parcels_total if parcels_total else float("nan")],
+        }
+    )
+    table = pd.concat([table, total], ignore_index=True)
     rows = [
         [
             words["all"] if package == "all" else str(package),

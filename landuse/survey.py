@@ -701,17 +701,16 @@ def read_survey(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
         values = table[column].astype(object).map(lambda v: str(v).strip(), na_action="ignore")
         table[column] = values.where(values != "")
     for column in ("floor_area", "surveyed_far"):
-        raw = (
-            table[column]
-            .astype(object)
-            .where(
-                table[column]
-                .astype(object)
-                .map(lambda v: str(v).strip() != "", na_action="ignore")
-                .fillna(False)
-                .astype(bool)
-            )
+        cells = table[column].astype(object)
+        typed = np.array(
+            [
+                not (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA)
+                and str(v).strip() != ""
+                for v in cells
+            ],
+            dtype=bool,
         )
+        raw = cells.where(typed)
         numbers = pd.to_numeric(raw, errors="coerce")
         bad = raw.notna() & (numbers.isna() | (numbers < 0))
         if bad.any():
@@ -775,7 +774,7 @@ def survey_progress(
     -------
     pandas.DataFrame
         One row per package, indexed by the package number (also in column ``package``):
-        ``parcels``, ``surveyed``, ``share`` (0–1), plus a last row ``"all"`` for the total.
+        ``parcels``, ``surveyed``, ``share`` (0–1). Sum the columns for the whole survey.
 
     Examples
     --------
@@ -783,7 +782,7 @@ def survey_progress(
     >>> tasks = lu.read_parcels(lu.datasets.get_path("west_coast"))
     >>> plan = lu.work_packages(tasks[tasks["category"].notna()].head(20), 2)
     >>> done = pd.DataFrame({"parcel_id": plan["parcel_id"].head(5), "surveyed": True})
-    >>> int(lu.survey_progress(plan, done).loc["all", "surveyed"])
+    >>> int(lu.survey_progress(plan, done)["surveyed"].sum())
     5
     """
     if package not in parcels.columns:
@@ -795,7 +794,6 @@ def survey_progress(
     table = grouped.groupby("package").agg(
         parcels=("surveyed", "size"), surveyed=("surveyed", "sum")
     )
-    table.loc["all"] = [int(table["parcels"].sum()), int(table["surveyed"].sum())]
     table = table.astype(int)
     table["share"] = table["surveyed"] / table["parcels"].where(table["parcels"] > 0)
     table.insert(0, "package", table.index.to_numpy(dtype=object))
