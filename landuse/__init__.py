@@ -38,11 +38,20 @@ from landuse.idle import idle_actions
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
-from landuse.plots import plot_parcels, plot_progress, plot_rates
+from landuse.plots import plot_parcels, plot_progress, plot_rates, plot_renewal
 from landuse.quality import check
+from landuse.renewal import renewal_progress
 from landuse.report import report
 from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning, classify
+from landuse.sheets import survey_sheets
 from landuse.stats import display_rates, disposal_rates, progress
+from landuse.survey import (
+    SurveyError,
+    apply_survey,
+    read_survey,
+    survey_progress,
+    work_packages,
+)
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label, grade_label
 from landuse.zones import assign_zones
 
@@ -71,6 +80,7 @@ __all__ = [
     "MissingColumnError",
     "RuleWarning",
     "SourceError",
+    "SurveyError",
     "UndatedDisposalWarning",
     "UnknownCategoryError",
     "UnmatchedParcelWarning",
@@ -78,6 +88,7 @@ __all__ = [
     "__version__",
     "add_areas",
     "admission",
+    "apply_survey",
     "area_crs",
     "assign_zones",
     "category_label",
@@ -96,12 +107,18 @@ __all__ = [
     "plot_parcels",
     "plot_progress",
     "plot_rates",
+    "plot_renewal",
     "progress",
     "read_enterprises",
     "read_ledger",
     "read_parcels",
     "read_raw",
+    "read_survey",
     "read_zones",
+    "renewal_progress",
     "report",
+    "survey_progress",
+    "survey_sheets",
+    "work_packages",
     "write_parcels",
 ]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["CATEGORY_COLORS", "RATE_BINS", "RATE_COLORS", "RENEWAL_COLOR", "rate_colors"]
+__all__ = [
+    "CATEGORY_COLORS",
+    "RATE_BINS",
+    "RATE_COLORS",
+    "RENEWAL_COLOR",
+    "STAGE_COLORS",
+    "rate_colors",
+]
 
 #: Colour-blind-safe colours (Okabe–Ito) per category.
 CATEGORY_COLORS = {
@@ -15,6 +22,15 @@ RATE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
 #: Sequential greens (ColorBrewer YlGn): more disposed, darker; apart from the parcel colours.
 RATE_COLORS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
 RENEWAL_COLOR = "#6a3d9a"
+#: Renewal stages, planning → complete: a purple ramp (ColorBrewer RdPu), darker further on.
+STAGE_COLORS = {
+    "planning": "#fde0dd",
+    "acquisition": "#fcc5c0",
+    "clearance": "#fa9fb5",
+    "supply": "#f768a1",
+    "construction": "#c51b8a",
+    "complete": "#7a0177",
+}
 
 
 def rate_colors(classes: int) -> list[str]:

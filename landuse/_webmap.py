@@ -35,6 +35,7 @@ __all__ = [
     "CompactPolygons",
     "LayerControl",
     "Legend",
+    "PointLabels",
     "PolygonLayer",
     "RawElement",
     "ScriptElement",
@@ -280,6 +281,27 @@ class TileLayer(ScriptElement):
         return (
             f"var {self.get_name()} = L.tileLayer({js_literal(self.url)}, "
             f"{js_literal(self.options)}).addTo({self.parent.get_name()});\n"
+        )
+
+
+class PointLabels(ScriptElement):
+    """Text labels at points (``texts`` already HTML-escaped), added to the parent layer."""
+
+    def __init__(
+        self, lats: Sequence[float], lons: Sequence[float], texts: Sequence[str], *, css: str
+    ) -> None:
+        super().__init__()
+        self._name = "PointLabels"
+        self.labels = [
+            [round(float(y), 6), round(float(x), 6), t]
+            for y, x, t in zip(lats, lons, texts, strict=True)
+        ]
+        self.css = css
+
+    def script(self) -> str:
+        return (
+            f"landuse.labels({self.parent.get_name()}, {js_literal(self.labels)}, "
+            f"{js_literal(self.css)});\n"
         )
 
 

@@ -1,4 +1,4 @@
-"""The ``landuse`` command line: demo, rates, map, report, check, idle, permu."""
+"""The ``landuse`` command line: demo, rates, map, report, check, idle, permu, packages."""
 
 from __future__ import annotations
 
@@ -394,6 +394,33 @@ def _idle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _packages(args: argparse.Namespace) -> int:
+    parcels = lu.read_parcels(args.path, layer=args.layer, fields=args.fields)
+    if args.baseline:
+        parcels = lu.classify(parcels, as_of=args.baseline)
+    context = parcels
+    if args.stock and "category" in parcels.columns:
+        parcels = parcels[parcels["category"].notna()]
+    if args.within:
+        area = lu.read_zones(args.within, layer=args.within_layer)
+        if args.within_name:
+            area = area[area["name"].astype(str) == args.within_name]
+            if area.empty:
+                raise InputError(f"no zone named {args.within_name!r} in {args.within}")
+        pieces = lu.assign_zones(parcels, area, how="largest")
+        parcels = pieces[pieces["zone"].notna()].drop(columns="zone")
+    plan = lu.work_packages(parcels, args.n, weight=args.weight, seed=args.seed)
+    files = lu.survey_sheets(
+        plan, Path(args.out), context=context, paper=args.paper, lang=args.lang
+    )
+    counts = plan["package"].value_counts().sort_index()
+    print(
+        f"{len(plan)} parcels in {args.n} packages of {counts.min()}–{counts.max()} parcels; "
+        f"wrote {len(files)} files to {args.out}"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landuse", description=__doc__)
     parser.add_argument("--version", action="version", version=lu.__version__)
@@ -435,6 +462,26 @@ def _parser() -> argparse.ArgumentParser:
     permu.add_argument("--tiles", default="osm", help="osm, tianditu, gaode, none or a URL")
     permu.add_argument("--out", help="folder for per_mu.csv, the table and per_mu_map.html")
     permu.set_defaults(func=_permu)
+    packages = sub.add_parser(
+        "packages", help="cut parcels into survey work packages: a PDF map and a checklist each"
+    )
+    packages.add_argument("path", help="parcel file")
+    packages.add_argument("--layer")
+    packages.add_argument("--fields", help="field preset (cn-ledger)")
+    packages.add_argument("--n", type=int, default=30, help="number of packages (teams)")
+    packages.add_argument("--weight", help="balance this column (e.g. area_mu) instead of counts")
+    packages.add_argument("--seed", type=int, default=0)
+    packages.add_argument("--baseline", help="classify as of this date first")
+    packages.add_argument(
+        "--all", dest="stock", action="store_false", help="every parcel, not only the stock"
+    )
+    packages.add_argument("--within", help="zones file: only parcels inside it")
+    packages.add_argument("--within-layer")
+    packages.add_argument("--within-name", help="only parcels inside the zone of this name")
+    packages.add_argument("--paper", choices=("A4", "A3"), default="A4")
+    packages.add_argument("--lang", choices=("zh", "en"), default="zh")
+    packages.add_argument("--out", default="survey-packages", help="output folder")
+    packages.set_defaults(func=_packages)
 
     for name, func, text in (
         ("rates", _rates, "disposal rates per zone"),

@@ -17,20 +17,28 @@ import shapely
 from branca.element import Figure
 
 from landuse._errors import InputError, MissingColumnError
-from landuse._style import CATEGORY_COLORS, RATE_BINS, RATE_COLORS, RENEWAL_COLOR, rate_colors
+from landuse._style import (
+    CATEGORY_COLORS,
+    RATE_BINS,
+    RATE_COLORS,
+    RENEWAL_COLOR,
+    STAGE_COLORS,
+    rate_colors,
+)
 from landuse._tiles import add_tiles
 from landuse._validate import require_crs
 from landuse._webmap import (
     CompactPolygons,
     LayerControl,
     Legend,
+    PointLabels,
     PolygonLayer,
     RawElement,
     escape_text,
 )
 from landuse.coords import to_gcj02
 from landuse.stats import disposed_by, method_label
-from landuse.vocab import CATEGORIES, Lang, category_label
+from landuse.vocab import CATEGORIES, STAGES, Lang, category_label, stage_label
 
 if TYPE_CHECKING:
     import folium
@@ -91,6 +99,11 @@ _WORDS = {
         "parks": "园区（区中园）",
         "park_tax": "园区亩均税收（万元/亩）",
         "no_firms": "无参评企业",
+        "stage": "更新阶段",
+        "days": "天",
+        "overdue": "逾期",
+        "package": "工作包",
+        "packages": "调查工作包",
     },
     "en": {
         "parcel_id": "Parcel",
@@ -114,9 +127,22 @@ _WORDS = {
         "parks": "Parks",
         "park_tax": "Park tax per mu (10k yuan)",
         "no_firms": "No enterprises evaluated",
+        "stage": "Renewal stage",
+        "days": "days",
+        "overdue": "overdue",
+        "package": "Package",
+        "packages": "Survey packages",
     },
 }
-_DEFAULT_TOOLTIP = ("parcel_id", "name", "category", "area_mu", "disposal_method", "disposal_date")
+_DEFAULT_TOOLTIP = (
+    "parcel_id",
+    "name",
+    "category",
+    "package",
+    "area_mu",
+    "disposal_method",
+    "disposal_date",
+)
 
 
 @dataclass
@@ -301,22 +327,90 @@ def _add_zones(
     return legend
 
 
-def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, lang: Lang) -> None:
+def _add_renewal(
+    m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, lang: Lang, as_of: Any
+) -> str | None:
+    """Renewal zones outlined and labelled; filled by stage when they carry stage dates.
+
+    Returns the stage legend HTML, if any."""
     import folium
 
-    group = folium.FeatureGroup(name=_WORDS[lang]["renewal"])
+    from landuse.renewal import STAGE_DATE_COLUMNS, renewal_stages
+
+    words = _WORDS[lang]
+    group = folium.FeatureGroup(name=words["renewal"])
     names = escape_text(renewal["name"])
     status = escape_text(renewal["status"]) if "status" in renewal.columns else [""] * len(names)
+    tips = [f"{n}（{s}）" if s else n for n, s in zip(names, status, strict=True)]
+    fills: list[str | None] = [None] * len(names)
+    legend = None
+    if any(c in renewal.columns for c in STAGE_DATE_COLUMNS):
+        day = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+        stages = renewal_stages(renewal, as_of=day)
+        tips = []
+        for name, stage, days, overdue in zip(
+            names, stages["stage"], stages["days_in_stage"], stages["overdue"], strict=True
+        ):
+            text = stage_label(stage, lang)
+            if stage is not None and not pd.isna(days):
+                text += f"，{int(days)} {words['days']}" if lang == "zh" else f", {int(days)} days"
+            if overdue:
+                text += f"，{words['overdue']}" if lang == "zh" else f", {words['overdue']}"
+            tips.append(
+                f"{name}：{html.escape(text)}" if lang == "zh" else f"{name}: {html.escape(text)}"
+            )
+        fills = [STAGE_COLORS.get(s) if s is not None else None for s in stages["stage"]]
+        present = [s for s in STAGES if s in set(stages["stage"].dropna())]
+        entries = [(stage_label(s, lang), STAGE_COLORS[s], "") for s in present]
+        if stages["stage"].isna().any():
+            entries.append((stage_label(None, lang), "#ffffff", ""))
+        label = (
+            f"{words['stage']}（{day:%Y-%m-%d}）"
+            if lang == "zh"
+            else f"{words['stage']} ({day:%Y-%m-%d})"
+        )
+        legend = _legend(label, entries)
+    outline = {"color": RENEWAL_COLOR, "weight": 3, "fill": False, "dashArray": "8 5"}
     PolygonLayer(
         geoms,
-        tips=[f"{n}（{s}）" if s else n for n, s in zip(names, status, strict=True)],
-        styles=[None] * len(names),
-        default_style={"color": RENEWAL_COLOR, "weight": 3, "fill": False, "dashArray": "8 5"},
+        tips=tips,
+        styles=[
+            None if f is None else {**outline, "fill": True, "fillColor": f, "fillOpacity": 0.45}
+            for f in fills
+        ],
+        default_style=outline,
         labels=names,
         label_css="font:bold 13px sans-serif;color:#4a2475;white-space:nowrap;"
         "transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff",
     ).add_to(group)
     group.add_to(m)
+    return legend
+
+
+def _package_classes(values: pd.Series) -> _Classes:
+    """One class per package; colours cycle so that neighbouring numbers differ."""
+    codes, uniques = pd.factorize(values, sort=True)
+    labels = [str(u) for u in uniques]
+    colors = [_QUALITATIVE[i % (_MAX_CLASSES - 3)] for i in range(len(uniques))]
+    return _Classes(labels, colors, codes)
+
+
+def _add_package_labels(
+    m: folium.Map, rows: gpd.GeoDataFrame, column: str, geoms: np.ndarray
+) -> None:
+    """The package number at the middle of each package."""
+    points = shapely.get_coordinates(shapely.centroid(geoms))
+    frame = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "p": rows[column].to_numpy()})
+    centres = frame.groupby("p", sort=True)[["x", "y"]].mean()
+    # the number at the centre of its parcels: a polygon-free label layer, text as data
+    PointLabels(
+        centres["y"].tolist(),
+        centres["x"].tolist(),
+        escape_text(list(centres.index)),
+        css="font:bold 15px sans-serif;color:#111;background:rgba(255,255,255,.85);"
+        "border:1px solid #333;border-radius:10px;padding:0 5px;white-space:nowrap;"
+        "display:inline-block;transform:translate(-50%,-50%)",
+    ).add_to(m)
 
 
 def _make_offline(m: folium.Map) -> None:
@@ -375,6 +469,7 @@ def parcel_map(
     grades: pd.DataFrame | None = None,
     parks: gpd.GeoDataFrame | None = None,
     park_bins: Sequence[float] = PARK_TAX_BINS,
+    packages: bool = False,
 ) -> folium.Map:
     """A Folium map of parcels, zones (as a disposal-rate choropleth) and renewal zones.
 
@@ -389,7 +484,9 @@ def parcel_map(
     zones
         Zones with ``name``; a choropleth of ``rates`` when given, else outlines.
     renewal
-        Renewal zones (城市更新片区) with ``name`` (and ``status``), outlined and labelled.
+        Renewal zones (城市更新片区) with ``name`` (and ``status``), outlined and labelled;
+        with stage dates (see :func:`landuse.renewal_progress`) filled by their stage as of
+        ``as_of`` (default today), the stage and days in it in the tooltip.
     rates
         A :func:`landuse.disposal_rates` table ``by="zone"``; classes from mapclassify
         (``rate_bins``), rates shown in %, with the target when the table has one.
@@ -435,6 +532,9 @@ def parcel_map(
     parks
         Parks (区中园) with ``name``, outlined and labelled; with ``grades`` a choropleth of
         each park's 亩均税收 (:func:`landuse.per_mu_by`, classes ``park_bins`` in 万元/亩).
+    packages
+        Draw the survey work packages (column ``package`` from :func:`landuse.work_packages`):
+        one colour per package, its number in the middle. ``column="package"`` does the same.
 
     Returns
     -------
@@ -451,6 +551,8 @@ def parcel_map(
     """
     import folium
 
+    if packages:
+        column = "package"
     if lang not in _WORDS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     require_crs(parcels)
@@ -490,6 +592,8 @@ def parcel_map(
 
     if column == "category" or len(parcels) == 0:
         classes = _category_classes(parcels, context, lang, cmap)
+    elif column == "package":
+        classes = _package_classes(parcels[column])
     else:
         classes = _column_classes(parcels[column], cmap, scheme, k)
     drawn = classes.of_row >= 0
@@ -503,10 +607,14 @@ def parcel_map(
     disposed = disposed_by(rows, as_of)
 
     present = np.unique(classes.of_row[drawn])
-    groups = [folium.FeatureGroup(name=classes.labels[i]) for i in present]
+    if column == "package":  # one layer for all packages, not one per package
+        groups = [folium.FeatureGroup(name=words["packages"])]
+        group_of = np.zeros(int(drawn.sum()), dtype=int)
+    else:
+        groups = [folium.FeatureGroup(name=classes.labels[i]) for i in present]
+        group_of = np.searchsorted(present, classes.of_row[drawn])
     for group in groups:
         group.add_to(m)
-    group_of = np.searchsorted(present, classes.of_row[drawn])
     style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
     geoms = _lonlat(rows, gcj02)
     extents.append(geoms)
@@ -520,10 +628,13 @@ def parcel_map(
         precision=precision,
     ).add_to(m)
 
+    stage_legend = None
     if renewal is not None:
         renewal_geoms = _lonlat(renewal, gcj02, precision)
         extents.append(renewal_geoms)
-        _add_renewal(m, renewal, renewal_geoms, lang)
+        stage_legend = _add_renewal(m, renewal, renewal_geoms, lang, as_of)
+    if column == "package":
+        _add_package_labels(m, rows, column, geoms)
 
     if legend:
         title = (
@@ -534,9 +645,21 @@ def parcel_map(
             else str(column)
         )
         entries = [(classes.labels[i], classes.colors[i], "") for i in present]
+        if column == "package":
+            title = words["packages"]
+            entries = [
+                (
+                    f"{words['package']} {classes.labels[present[0]]}–{classes.labels[present[-1]]}"
+                    f"（{len(present)}）",
+                    classes.colors[0],
+                    "",
+                )
+            ]
         if disposed.any():
             entries.append((words["disposed"], "rgba(120,120,120,.25)", "border-style:dashed"))
         blocks.insert(0, _legend(title, entries))
+        if stage_legend:
+            blocks.append(stage_legend)
         Legend("".join(blocks)).add_to(m)
     LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))

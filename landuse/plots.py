@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["cjk_font", "plot_parcels", "plot_progress", "plot_rates"]
+__all__ = ["cjk_font", "plot_parcels", "plot_progress", "plot_rates", "plot_renewal"]
 
 #: Fonts with Chinese glyphs, in order of preference (Linux, Windows, macOS).
 CJK_FONTS = (
@@ -482,5 +482,95 @@ def plot_progress(
         if title:
             ax.set_title(title)
         fig.autofmt_xdate()
+        fig.tight_layout()
+    return fig
+
+
+def plot_renewal(
+    renewal: pd.DataFrame,
+    *,
+    as_of: Any,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (11, 4.5),
+    title: str | None = None,
+    lang: Lang = "zh",
+) -> Figure:
+    """A timeline of the renewal zones' stages: one bar per zone, a segment per stage.
+
+    Each stage runs from its ``<stage>_date`` to the next stage's date (or ``as_of``); the
+    zone's ``target_date`` is a red tick, ``as_of`` a dashed line. Zones past their target and
+    not complete are marked overdue.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> renewal = lu.read_zones(lu.datasets.get_path("west_coast"), layer="renewal_zones")
+    >>> fig = lu.plot_renewal(renewal, as_of="2022-06-30", lang="en")
+    >>> len(fig.axes[0].get_yticklabels()) == len(renewal)
+    True
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Patch
+
+    from landuse._style import STAGE_COLORS
+    from landuse.renewal import STAGE_DATE_COLUMNS, _stage_dates, renewal_stages
+    from landuse.vocab import STAGES, stage_label
+
+    lang, font = _language(lang)
+    day = pd.Timestamp(as_of)
+    stages = renewal_stages(renewal, as_of=day)
+    dates = _stage_dates(renewal)
+    names = [str(n) for n in renewal["name"]]
+    with _figure(ax, figsize, font) as (fig, ax):
+        for row, (_, zone) in enumerate(dates.iterrows()):
+            y = len(names) - 1 - row
+            starts = [zone[c] for c in STAGE_DATE_COLUMNS]
+            for i, stage in enumerate(STAGES):
+                begin = starts[i]
+                if pd.isna(begin) or begin > day:
+                    continue
+                later = [d for d in starts[i + 1 :] if pd.notna(d) and d <= day]
+                end = later[0] if later else day
+                if stage == "complete":
+                    end = max(begin + pd.Timedelta(days=20), end)
+                ax.barh(
+                    y,
+                    mdates.date2num(end) - mdates.date2num(begin),
+                    left=mdates.date2num(begin),
+                    height=0.6,
+                    color=STAGE_COLORS[stage],
+                    edgecolor="white",
+                )
+            target = zone["target_date"]
+            if pd.notna(target):
+                ax.plot(
+                    [mdates.date2num(target)] * 2,
+                    [y - 0.38, y + 0.38],
+                    color="#c0392b",
+                    linewidth=2.5,
+                )
+        labels = []
+        for name, overdue in zip(names, stages["overdue"], strict=True):
+            mark = ("（逾期）" if lang == "zh" else " (overdue)") if overdue else ""
+            labels.append(f"{name}{mark}")
+        ax.set_yticks(range(len(names)), labels[::-1])
+        ax.axvline(mdates.date2num(day), color="#333333", linestyle="--", linewidth=1.2)
+        ax.xaxis_date()
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        handles = [Patch(facecolor=STAGE_COLORS[s], label=stage_label(s, lang)) for s in STAGES]
+        handles.append(
+            Patch(facecolor="#c0392b", label="目标日期" if lang == "zh" else "target date")
+        )
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.grid(axis="x", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_title(
+            title
+            or (
+                f"城市更新片区进度（截至 {day:%Y-%m-%d}）"
+                if lang == "zh"
+                else f"Renewal zones as of {day:%Y-%m-%d}"
+            )
+        )
         fig.tight_layout()
     return fig

@@ -34,6 +34,7 @@ _TEMPLATE = """<!DOCTYPE html>
  table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 8px 0 20px; }
  th, td { border-bottom: 1px solid #e5e5e5; padding: 5px 8px; text-align: right; }
  th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+ tr.overdue td { background: #fbe3e1; }
  tr.met td:last-child { background: #e3f4e1; } tr.missed td:last-child { background: #fbe3e1; }
  img { max-width: 100%; } footer { color: #888; font-size: 12px; margin-top: 30px; }
 </style></head><body>
@@ -71,6 +72,13 @@ _TEMPLATE = """<!DOCTYPE html>
 <tbody>{% for row in table.rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
 {% if table.note %}<p class="sub">{{ table.note }}</p>{% endif %}{% endfor %}
 {% endif %}
+{% if renewal_rows %}<h2>{{ words.renewal }}</h2>
+<table id="renewal"><thead><tr>{% for h in renewal_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in renewal_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+<img alt="renewal" src="data:image/png;base64,{{ renewal_png }}">{% endif %}
+{% if survey_rows %}<h2>{{ words.survey }}</h2>
+<table id="survey"><thead><tr>{% for h in survey_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in survey_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
 <h2>{{ words.quality }}</h2>
 {% if quality %}<table id="quality"><thead><tr>{% for h in quality_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in quality %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
@@ -87,6 +95,13 @@ _WORDS = {
         "quality": "数据质量",
         "no_problems": "未发现问题。",
         "no_stock": "没有存量地块。",
+        "renewal": "城市更新片区进度",
+        "survey": "现状调查进度",
+        "package": "工作包",
+        "parcels": "地块",
+        "surveyed": "已调查",
+        "share": "完成比例",
+        "all": "合计",
         "stock": "存量地块（宗）",
         "area": "存量面积（亩）",
         "disposed": "已处置面积（亩）",
@@ -129,6 +144,13 @@ _WORDS = {
         "quality": "Data quality",
         "no_problems": "No problems found.",
         "no_stock": "No parcel is in the stock.",
+        "renewal": "Renewal zones",
+        "survey": "Field survey progress",
+        "package": "Package",
+        "parcels": "Parcels",
+        "surveyed": "Surveyed",
+        "share": "Share",
+        "all": "All",
         "stock": "Parcels in stock",
         "area": "Stock area (mu)",
         "disposed": "Disposed (mu)",
@@ -197,6 +219,7 @@ def report(
     lang: Lang = "zh",
     per_mu: pd.DataFrame | None = None,
     parks: gpd.GeoDataFrame | None = None,
+    survey: pd.DataFrame | None = None,
 ) -> Path:
     """Write a self-contained HTML report (and an Excel workbook of its tables).
 
@@ -212,7 +235,9 @@ def report(
     zones
         Zones with ``name``.
     renewal
-        Renewal zones drawn on the map.
+        Renewal zones drawn on the map; with stage dates (see
+        :func:`landuse.renewal_progress`) also a section with each zone's stage, days in
+        stage, overdue flag and the stock inside, and a stage timeline.
     target
         Target disposal rate (default 0.6).
     as_of
@@ -224,6 +249,10 @@ def report(
         — and the workbook sheets 亩均效益-园区, 亩均效益-等级, 亩均效益-企业 and 亩均效益-D类.
     parks
         Parks (区中园) with ``name``, drawn on the per-mu map.
+    survey
+        Filled checklists from :func:`landuse.read_survey`: adds the field-survey progress per
+        work package (packages from ``parcels["package"]`` when present, else from the
+        checklists).
 
     Examples
     --------
@@ -324,6 +353,8 @@ def report(
         as_of=as_of,
         lang=lang,
     )
+    renewal_header, renewal_rows, renewal_png = _renewal_section(renewal, parcels, day, lang)
+    survey_header, survey_rows = _survey_section(parcels, survey, words)
     section, permu_sheets = (
         _per_mu_section(parcels, zones, per_mu, parks, tiles, lang)
         if per_mu is not None
@@ -349,6 +380,11 @@ def report(
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
             permu=section,
+            renewal_header=renewal_header,
+            renewal_rows=renewal_rows,
+            renewal_png=renewal_png,
+            survey_header=survey_header,
+            survey_rows=survey_rows,
             idle_summary=idle_summary,
             idle_header=words["idle_header"],
             idle_rows=idle_table.values.tolist(),
@@ -692,6 +728,57 @@ def _undetermined_section(
         }
     ).drop_duplicates("parcel_id")
     return table, words["undetermined_summary"].format(n=len(table))
+
+
+def _renewal_section(
+    renewal: gpd.GeoDataFrame | None, parcels: gpd.GeoDataFrame, day: date, lang: Lang
+) -> tuple[list[str], list[dict[str, Any]], str]:
+    from landuse.plots import plot_renewal
+    from landuse.renewal import STAGE_DATE_COLUMNS, display_renewal, renewal_progress
+
+    if renewal is None or not any(c in renewal.columns for c in STAGE_DATE_COLUMNS):
+        return [], [], ""
+    table = renewal_progress(renewal, parcels, as_of=day)
+    shown = display_renewal(table, lang=lang)
+    rows = [
+        {"cells": list(map(str, values)), "css": "overdue" if overdue else ""}
+        for values, overdue in zip(shown.itertuples(index=False), table["overdue"], strict=True)
+    ]
+    return list(shown.columns), rows, _png(plot_renewal(renewal, as_of=day, lang=lang))
+
+
+def _survey_section(
+    parcels: gpd.GeoDataFrame, survey: pd.DataFrame | None, words: dict[str, Any]
+) -> tuple[list[str], list[list[str]]]:
+    from landuse.survey import survey_progress
+
+    if survey is None:
+        return [], []
+    planned = parcels if "package" in parcels.columns else survey
+    table = survey_progress(planned[planned["parcel_id"].notna()], survey)
+    parcels_total, surveyed_total = int(table["parcels"].sum()), int(table["surveyed"].sum())
+    total = pd.DataFrame(
+        {
+            "package": ["all"],
+            "parcels": [parcels_total],
+            "surveyed": [surveyed_total],
+            "share": [surveyed_total / parcels_total if parcels_total else float("nan")],
+        }
+    )
+    table = pd.concat([table, total], ignore_index=True)
+    rows = [
+        [
+            words["all"] if package == "all" else str(package),
+            f"{int(n):,}",
+            f"{int(done):,}",
+            "" if pd.isna(share) else f"{share:.0%}",
+        ]
+        for package, n, done, share in zip(
+            table["package"], table["parcels"], table["surveyed"], table["share"], strict=True
+        )
+    ]
+    header = [words["package"], words["parcels"], words["surveyed"], words["share"]]
+    return header, rows
 
 
 def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:

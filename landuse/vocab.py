@@ -10,6 +10,8 @@ from typing import Literal
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "CHECKLIST_LABELS",
+    "CURRENT_USES",
     "DISPOSAL_METHODS",
     "ENTERPRISE_LABELS",
     "FIELD_LABELS",
@@ -17,14 +19,20 @@ __all__ = [
     "IDLE_ACTION_LABELS",
     "IDLE_CAUSE_LABELS",
     "INDICATOR_LABELS",
+    "IN_PRODUCTION",
     "M2_PER_MU",
     "METHOD_LABELS",
     "PER_MU_INDICATORS",
     "ROUTE_LABELS",
+    "STAGES",
+    "STAGE_LABELS",
+    "SURVEY_COLUMNS",
+    "SURVEY_LABELS",
     "Lang",
     "category_label",
     "field_label",
     "grade_label",
+    "stage_label",
 ]
 
 Lang = Literal["zh", "en"]
@@ -281,3 +289,133 @@ def grade_label(grade: str, lang: Lang = "zh") -> str:
     if lang not in GRADE_LABELS:
         raise ValueError(f"unknown language {lang!r}")
     return GRADE_LABELS[lang].get(grade, str(grade))
+
+
+#: The blank columns of a survey checklist (现状调查表), in order.
+SURVEY_COLUMNS: tuple[str, ...] = (
+    "current_use",
+    "in_production",
+    "enterprise",
+    "floor_area",
+    "surveyed_far",
+    "note",
+    "surveyor",
+    "survey_date",
+)
+SURVEY_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "current_use": "现状用途",
+        "in_production": "是否在产",
+        "enterprise": "企业名称",
+        "floor_area": "建筑面积",
+        "surveyed_far": "实测容积率",
+        "note": "备注",
+        "surveyor": "调查人",
+        "survey_date": "调查日期",
+    },
+    "en": {
+        "current_use": "Current use",
+        "in_production": "In production",
+        "enterprise": "Enterprise",
+        "floor_area": "Floor area (m2)",
+        "surveyed_far": "Measured FAR",
+        "note": "Note",
+        "surveyor": "Surveyor",
+        "survey_date": "Survey date",
+    },
+}
+#: Headers of the ledger facts printed on a survey checklist.
+CHECKLIST_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "number": "序号",
+        "package": "工作包",
+        "parcel_id": "地块编号",
+        "name": "地块名称",
+        "category": "类别",
+        "land_use_code": "地类编码",
+        "area_mu": "面积（亩）",
+        "far": "台账容积率",
+        "building_coverage": "建筑系数",
+        "tax_per_mu": "亩均税收",
+        "output_per_mu": "亩均产值",
+        "reason": "认定依据",
+    },
+    "en": {
+        "number": "No.",
+        "package": "Package",
+        "parcel_id": "parcel_id",
+        "name": "Name",
+        "category": "Category",
+        "land_use_code": "Land-use code",
+        "area_mu": "Area (mu)",
+        "far": "Ledger FAR",
+        "building_coverage": "Coverage",
+        "tax_per_mu": "Tax per mu",
+        "output_per_mu": "Output per mu",
+        "reason": "Reason",
+    },
+}
+#: Drop-down choices of the coded survey columns (现状用途 follows GB/T 21010 first-level classes).
+CURRENT_USES: dict[str, tuple[str, ...]] = {
+    "zh": ("工业", "仓储", "商业服务", "住宅", "公共管理与公共服务", "在建", "空闲地", "其他"),
+    "en": (
+        "industrial",
+        "warehousing",
+        "commercial",
+        "residential",
+        "public services",
+        "under construction",
+        "vacant",
+        "other",
+    ),
+}
+IN_PRODUCTION: dict[str, tuple[str, ...]] = {
+    "zh": ("是", "否", "部分"),
+    "en": ("yes", "no", "partial"),
+}
+
+#: Stages of a renewal zone (城市更新片区), in order (API.md ``renewal_progress``).
+STAGES: tuple[str, ...] = (
+    "planning",
+    "acquisition",
+    "clearance",
+    "supply",
+    "construction",
+    "complete",
+)
+STAGE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "planning": "规划",
+        "acquisition": "征收",
+        "clearance": "拆迁清场",
+        "supply": "供地",
+        "construction": "建设",
+        "complete": "完成",
+        "not_started": "未启动",
+    },
+    "en": {
+        "planning": "Planning",
+        "acquisition": "Acquisition",
+        "clearance": "Clearance",
+        "supply": "Land supply",
+        "construction": "Construction",
+        "complete": "Complete",
+        "not_started": "Not started",
+    },
+}
+
+
+def stage_label(stage: str | None, lang: Lang = "zh") -> str:
+    """Display label of a renewal stage (``None``: not started yet).
+
+    Examples
+    --------
+    >>> stage_label("clearance")
+    '拆迁清场'
+    >>> stage_label(None, lang="en")
+    'Not started'
+    """
+    try:
+        return STAGE_LABELS[lang][stage or "not_started"]
+    except KeyError:
+        raise ValueError(f"unknown stage {stage!r} or language {lang!r}") from None

@@ -146,6 +146,92 @@ LEDGER = [
     ),
 ]
 
+FIELD = [
+    (
+        "md",
+        "# 现状调查与城市更新 · Field survey and renewal zones\n\nThe pilot sent 60+ staff in ~30 "
+        "paired groups to survey the land of **风河南片区** one parcel at a time. Plan 30 balanced, "
+        "compact work packages, print a map and a checklist per team, read the filled checklists "
+        "back, and follow every renewal zone's stage. (Synthetic sample data.)",
+    ),
+    (
+        "code",
+        "import tempfile\nfrom pathlib import Path\n\nimport landuse as lu\n\n"
+        'path = lu.datasets.get_path("west_coast")\n'
+        'tasks = lu.classify(lu.read_parcels(path), as_of="2021-12-31")\n'
+        'renewal = lu.read_zones(path, layer="renewal_zones")\n'
+        'pilot = renewal[renewal["name"] == "风河南片区"]\n'
+        'inside = lu.assign_zones(tasks, pilot, how="largest")\n'
+        'candidates = inside[inside["zone"].notna()].drop(columns="zone")\n'
+        "len(candidates)",
+    ),
+    ("md", "## 1 · Thirty work packages"),
+    (
+        "code",
+        "plan = lu.work_packages(candidates, 30, seed=0)\n"
+        'plan["package"].value_counts().describe()',
+    ),
+    (
+        "md",
+        "Balance and compactness next to plain k-means (compact, unbalanced) and a cut of the "
+        "Hilbert curve into equal runs (balanced, interleaved):",
+    ),
+    (
+        "code",
+        "import numpy as np\nimport pandas as pd\nfrom sklearn.cluster import KMeans\n\n"
+        "from landuse.survey import _projected_points, package_quality\n\n"
+        "xy = _projected_points(candidates)\n"
+        "kmeans = candidates.assign(package=KMeans(30, n_init=1, random_state=0).fit(xy).labels_)\n"
+        'rank = np.argsort(np.argsort(candidates.hilbert_distance().to_numpy(), kind="stable"))\n'
+        "hilbert = candidates.assign(package=rank * 30 // len(candidates))\n"
+        "pd.DataFrame({name: package_quality(frame) for name, frame in "
+        '[("work_packages", plan), ("k-means", kmeans), ("Hilbert cut", hilbert)]}).T.round(3)',
+    ),
+    (
+        "code",
+        'lu.parcel_map(plan, renewal=renewal, packages=True, as_of="2022-06-30", tiles=None, '
+        "offline=True)",
+    ),
+    ("md", "## 2 · A map and a checklist per team (two packages here)"),
+    (
+        "code",
+        "folder = Path(tempfile.mkdtemp())\n"
+        "files = lu.survey_sheets(plan, folder, context=tasks, packages=[1, 2])\n"
+        "[f.name for f in files]",
+    ),
+    (
+        "md",
+        "A team fills in package 1: one parcel measured at FAR 0.45 and not in production, "
+        "one in use as industry.",
+    ),
+    (
+        "code",
+        "import openpyxl\n\n"
+        'book = openpyxl.load_workbook(folder / "package_01.xlsx")\nsheet = book.active\n'
+        "header = [cell.value for cell in sheet[1]]\n"
+        "def put(row, column, value):\n"
+        "    sheet.cell(row, header.index(column) + 1).value = value\n\n"
+        'put(2, "实测容积率", 0.45); put(2, "是否在产", "否"); put(2, "调查人", "张三")\n'
+        'put(3, "现状用途", "工业"); put(3, "是否在产", "是"); put(3, "建筑面积", 18000)\n'
+        'book.save(folder / "package_01.xlsx")',
+    ),
+    ("md", "## 3 · Results back"),
+    (
+        "code",
+        'survey = lu.read_survey(folder)\nsurvey[survey["surveyed"]]',
+    ),
+    ("code", "lu.survey_progress(plan, survey).head()"),
+    (
+        "code",
+        "updated = lu.apply_survey(plan, survey)\n"
+        'again = lu.classify(updated, as_of="2021-12-31")\n'
+        'again.loc[updated["surveyed"], ["parcel_id", "far", "category", "reason"]]',
+    ),
+    ("md", "## 4 · Renewal zones by stage"),
+    ("code", 'lu.renewal_progress(renewal, tasks, as_of="2022-06-30")'),
+    ("code", 'lu.plot_renewal(renewal, as_of="2022-06-30");'),
+]
+
 
 def write(name: str, cells: list[tuple[str, str]]) -> None:
     notebook = new_notebook(
@@ -165,6 +251,7 @@ def main() -> None:
     write("02_marine_hightech_pilot.ipynb", PILOT)
     write("03_bring_your_own_ledger.ipynb", LEDGER)
     write("04_parks_and_per_mu.ipynb", PARKS_AND_PER_MU)
+    write("05_field_survey_and_renewal.ipynb", FIELD)
     print(f"wrote 4 notebooks to {OUT}")
 
 

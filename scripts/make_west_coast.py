@@ -31,6 +31,8 @@ from shapely.ops import split
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _sample_renewal import place_seed_plots, renewal_zones  # noqa: E402
+
 import landuse as lu  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -563,11 +565,7 @@ def main() -> None:
     order = np.lexsort((gdf.geometry.centroid.x.round(-1), gdf["street"].to_numpy()))
     gdf = gdf.iloc[order].reset_index(drop=True)
     gdf["parcel_id"] = [f"370211{i:06d}" for i in range(1, len(gdf) + 1)]
-    seed_plots = gdf.index[(gdf["status"] == "low_efficiency") & gdf["street"].eq("王台镇")][:2]
-    for row, name in zip(
-        seed_plots, ("阳煤集团恒源化工有限公司", "明天澳普兰（青岛）有限公司"), strict=False
-    ):
-        gdf.at[row, "name"] = name
+    place_seed_plots(gdf, fab.renewal, {s for s, v in STREETS.items() if v[2] == MARINE})
 
     gdf = gdf.to_crs(STORE_CRS)
     gdf["geometry"] = rounded(gdf.geometry.array)
@@ -589,7 +587,7 @@ def main() -> None:
         layer.set_geometry(layer.geometry.segmentize(10.0))
         .to_crs(STORE_CRS)
         .pipe(lambda g: g.set_geometry(rounded(g.geometry.array)))
-        for layer in (fab.zones, fab.renewal)
+        for layer in (fab.zones, renewal_zones(fab.renewal, district_land(), rotated_rect, to_work))
     )
     columns = [
         "parcel_id",

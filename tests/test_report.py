@@ -37,7 +37,8 @@ def test_report_page_and_workbook(browser, tmp_path, ledger, zones, renewal):
     assert page.locator("#rates tbody tr").count() == len(zones) * 4
     assert page.locator("#rates tr.missed").count() > 0
     widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(widths) == 2 and min(widths) > 300
+    assert len(widths) == 3 and min(widths) > 300  # rates, progress, renewal stages
+    assert page.locator("#renewal tbody tr").count() == len(renewal)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     assert blocked == [] and errors == []
