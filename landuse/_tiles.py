@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     import folium
 
 __all__ = ["TILES", "add_tiles"]
+
+_PLACEHOLDERS = {"s", "z", "x", "y", "-y", "r"}
 
 TILES: dict[str, dict[str, Any]] = {
     "osm": {
@@ -92,6 +95,12 @@ def add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
     if not isinstance(tiles, str):
         raise InputError(f"tiles must be a name, a URL template or a TileProvider, not {tiles!r}")
     if all(key in tiles for key in ("{z}", "{x}", "{y}")):
+        unknown = sorted(set(re.findall(r"\{([^}]*)\}", tiles)) - _PLACEHOLDERS)
+        if unknown:
+            raise InputError(
+                f"tile URL has placeholders Leaflet cannot fill: {', '.join(unknown)} "
+                "(it knows {s}, {z}, {x}, {y}, {-y}, {r}; put keys in the URL itself)"
+            )
         TileLayer(tiles, attribution="custom tiles", name="basemap").add_to(m)
         return False
     if tiles not in TILES:

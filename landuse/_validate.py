@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from landuse._cache import fingerprint, lookup, remember
 from landuse._dates import parse_dates, two_digit_year
@@ -37,8 +38,10 @@ __all__ = [
     "UndatedDisposalWarning",
     "as_date",
     "nonfinite_rows",
+    "off_earth_rows",
     "require_columns",
     "require_crs",
+    "require_finite",
     "validate_parcels",
     "validate_polygons",
     "validate_zones",
@@ -83,7 +86,14 @@ _DATE_ORDER: tuple[tuple[str, str], ...] = (
 
 def as_date(value: object, name: str = "as_of") -> pd.Timestamp:
     """Parse a date argument, or raise an :class:`InputError` naming it."""
-    problem = InputError(f"{name} must be a date such as '2021-12-31', not {value!r}")
+    hint = " (write the year in full)" if two_digit_year(value) else ""
+    problem = InputError(f"{name} must be a date such as '2021-12-31', not {value!r}{hint}")
+    if isinstance(value, str):
+        # the ledger's rules: 2022年6月30日 and 2022.6.30 are dates, 22-6-30 is not
+        parsed, bad = parse_dates(pd.Series([value], dtype=object))
+        if bool(bad.iloc[0]) or pd.isna(parsed.iloc[0]):
+            raise problem
+        return pd.Timestamp(parsed.iloc[0])
     try:
         day = pd.Timestamp(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -128,6 +138,31 @@ def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     return mask
 
 
+def off_earth_rows(geoms: np.ndarray, crs: object) -> np.ndarray:
+    """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°."""
+    if crs is None or not CRS.from_user_input(crs).is_geographic:
+        return np.zeros(len(geoms), dtype=bool)
+    bounds = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        return (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (np.abs(bounds[:, [1, 3]]) > 90).any(
+            axis=1
+        )
+
+
+def require_finite(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:
+    """Refuse NaN/inf coordinates (naming the rows) where a full validation is not wanted."""
+    geoms = np.asarray(gdf.geometry.array)
+    present = ~pd.isna(geoms)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[present] = nonfinite_rows(geoms[present])
+    if bad.any():
+        id_column = "parcel_id" if "parcel_id" in gdf.columns else "name"
+        raise GeometryError(
+            f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
+            _ids(gdf, bad, id_column),
+        )
+
+
 def validate_polygons(
     gdf: gpd.GeoDataFrame, *, what: str = "parcels", id_column: str | None = "parcel_id"
 ) -> gpd.GeoDataFrame:
@@ -152,6 +187,13 @@ def validate_polygons(
         raise GeometryError(
             f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
             _ids(gdf, nonfinite, id_column),
+        )
+    outside = off_earth_rows(np.asarray(geoms), gdf.crs)
+    if outside.any():
+        raise GeometryError(
+            f"{what} with coordinates outside longitude ±180° / latitude ±90° "
+            f"(is the CRS {gdf.crs.name} right?)",
+            _ids(gdf, outside, id_column),
         )
     types = shapely.get_type_id(geoms)
     polygonal = (types == 3) | (types == 6)

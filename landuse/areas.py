@@ -13,7 +13,7 @@ from pyproj.database import query_utm_crs_info
 
 from landuse import _dask
 from landuse._cache import fingerprint, lookup, remember
-from landuse._errors import InputError
+from landuse._errors import GeometryError, InputError
 from landuse._validate import require_crs, validate_polygons
 from landuse.vocab import M2_PER_MU
 
@@ -78,9 +78,15 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     lon, lat = _centre_lonlat(gdf, crs)
     if _in_china(lon, lat):
         return gk_zone_crs(3 * _gk_zone(lon))
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise GeometryError(
+            f"the data's centre ({lon:.6g}, {lat:.6g}) is not on Earth: is the CRS right?"
+        )
     utm = query_utm_crs_info(
         datum_name="WGS 84", area_of_interest=AreaOfInterest(lon, lat, lon, lat)
     )
+    if not utm:
+        raise GeometryError(f"no UTM zone holds the data's centre ({lon:.6g}, {lat:.6g})")
     return CRS.from_epsg(int(utm[0].code))
 
 

@@ -9,14 +9,17 @@ import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
+from pyproj.exceptions import CRSError
 from tqdm.auto import tqdm
 
 import landuse as lu
+from landuse._dates import two_digit_year
 from landuse._errors import InputError
 from landuse._excel import write_csv
+from landuse._validate import as_date
 
 __all__ = ["main"]
 
@@ -422,13 +425,14 @@ def _packages(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="landuse", description=__doc__)
+    parser = _Parser(prog="landuse", description=__doc__)
     parser.add_argument("--version", action="version", version=lu.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, as_of: str | None = None) -> None:
         p.add_argument(
             "--as-of",
+            type=_day,
             default=as_of,
             help="reporting date of the disposals"
             + (f" (default {as_of})" if as_of else " (default: today)"),
@@ -471,7 +475,7 @@ def _parser() -> argparse.ArgumentParser:
     packages.add_argument("--n", type=int, default=30, help="number of packages (teams)")
     packages.add_argument("--weight", help="balance this column (e.g. area_mu) instead of counts")
     packages.add_argument("--seed", type=int, default=0)
-    packages.add_argument("--baseline", help="classify as of this date first")
+    packages.add_argument("--baseline", type=_day, help="classify as of this date first")
     packages.add_argument(
         "--all", dest="stock", action="store_false", help="every parcel, not only the stock"
     )
@@ -509,12 +513,16 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--limit", type=int, default=50, help="rows of the report to print")
             p.add_argument("--out", help="write the whole report to this CSV")
             p.add_argument(
-                "--as-of", help="date to classify at, to list undetermined parcels (default today)"
+                "--as-of",
+                type=_day,
+                help="date to classify at, to list undetermined parcels (default today)",
             )
             continue
         if name == "idle":
-            p.add_argument("--as-of", help="reporting date (default: today)")
-            p.add_argument("--baseline", help="classify as of this date first (task-list date)")
+            p.add_argument("--as-of", type=_day, help="reporting date (default: today)")
+            p.add_argument(
+                "--baseline", type=_day, help="classify as of this date first (task-list date)"
+            )
             p.add_argument("--lang", choices=("zh", "en"), default="zh")
             p.add_argument("--limit", type=int, default=50, help="rows to print")
             p.add_argument("--out", help="write the whole list to this CSV")
@@ -522,7 +530,9 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
         p.add_argument("--zones", help="zones file (default: the parcel file's zones layer)")
         p.add_argument("--zones-layer")
-        p.add_argument("--baseline", help="classify as of this date first (task-list date)")
+        p.add_argument(
+            "--baseline", type=_day, help="classify as of this date first (task-list date)"
+        )
         p.add_argument("--how", default="split", choices=("split", "largest", "centroid"))
         p.add_argument("--renewal", help="renewal zones file")
         p.add_argument("--renewal-layer")
@@ -541,6 +551,25 @@ def _parser() -> argparse.ArgumentParser:
             }.get(name, "output CSV"),
         )
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _day(text: str) -> str:
+    """A date argument, checked by the library's rules (no two-digit years)."""
+    try:
+        as_date(text)
+    except InputError:
+        hint = " (write the year in full)" if two_digit_year(text) else ""
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date such as 2021-12-31{hint}"
+        ) from None
+    return text
 
 
 def _rate(text: str) -> float:
@@ -565,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.tiles = None
     try:
         return int(args.func(args))
-    except (ValueError, OSError, ImportError) as error:
+    except (ValueError, OSError, ImportError, CRSError) as error:
         kind = type(error).__name__
         message = " ".join(str(error).split()) or kind  # one line, whatever the message
         print(f"landuse: {kind}: {message}", file=sys.stderr)

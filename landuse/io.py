@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from landuse import _dask, _shapefile
 from landuse._atomic import replacing
@@ -170,7 +171,10 @@ def _settle_crs(
 ) -> gpd.GeoDataFrame:
     """Apply ``crs=``; otherwise check the declared CRS against the coordinates, or guess."""
     if crs is not None:
-        wanted = CRS.from_user_input(crs)
+        try:
+            wanted = CRS.from_user_input(crs)
+        except CRSError as error:
+            raise InputError(f"crs={crs!r} is not a coordinate reference system: {error}") from None
         if gdf.crs is not None and not CRS.from_user_input(gdf.crs).equals(wanted):
             warnings.warn(
                 f"{path.name} declares {gdf.crs.to_string()}; using crs={wanted.to_string()} "

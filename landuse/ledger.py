@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from landuse._dates import parse_dates, two_digit_year
-from landuse._errors import DateOrderError, InputError, MissingColumnError, format_ids
+from landuse._errors import (
+    DateOrderError,
+    InputError,
+    MissingColumnError,
+    SourceError,
+    format_ids,
+)
 from landuse._fields import FieldPreset, resolve_preset
 from landuse._validate import (
     DATE_COLUMNS,
@@ -145,14 +152,23 @@ def read_ledger(
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls"}:
-        raw = pd.read_excel(
-            path, sheet_name=0 if sheet is None else sheet, dtype=object, header=None
-        )
-    elif suffix in {".csv", ".txt"}:
-        raw = _read_csv(path, encoding)
-    else:
+    if suffix not in {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}:
         raise InputError(f"cannot read a ledger from {path.name}: use .xlsx, .xls or .csv")
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path.name} is empty (0 bytes)")
+    try:
+        if suffix in {".csv", ".txt"}:
+            raw = _read_csv(path, encoding)
+        else:
+            raw = pd.read_excel(
+                path, sheet_name=0 if sheet is None else sheet, dtype=object, header=None
+            )
+    except (zipfile.BadZipFile, pd.errors.EmptyDataError, pd.errors.ParserError) as error:
+        raise SourceError(f"{path.name} cannot be read (truncated or corrupt?): {error}") from None
+    except ValueError as error:
+        if isinstance(error, InputError):
+            raise
+        raise SourceError(f"{path.name} cannot be read as a ledger: {error}") from None
     preset = resolve_preset(fields)
     frame = _with_header(raw, preset, path.name)
     if preset is not None:

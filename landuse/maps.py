@@ -26,7 +26,7 @@ from landuse._style import (
     rate_colors,
 )
 from landuse._tiles import add_tiles
-from landuse._validate import require_crs
+from landuse._validate import require_crs, require_finite
 from landuse._webmap import (
     CompactPolygons,
     LayerControl,
@@ -554,16 +554,25 @@ def parcel_map(
     if packages:
         column = "package"
     if lang not in _WORDS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if k < 1:
+        raise InputError(f"k is the number of classes, at least 1, not {k!r}")
+    bins = np.asarray(rate_bins, dtype=float)
+    if len(bins) == 0 or (np.diff(bins) <= 0).any() or bins[0] <= 0:
+        raise InputError(f"rate_bins must be increasing upper bounds above 0, not {rate_bins!r}")
+    if isinstance(tooltip, str):
+        tooltip = [tooltip]  # one column, not its letters
     require_crs(parcels)
     if len(parcels) == 0 and zones is None and renewal is None:
         raise InputError("parcels is empty and no zones are given: nothing to map")
     if column not in parcels.columns:
         hint = "; derive it with lu.classify" if column == "category" else ""
         raise MissingColumnError(f"parcels need a {column!r} column{hint}")
+    require_finite(parcels)
     for other, what in ((zones, "zones"), (renewal, "renewal"), (parks, "parks")):
         if other is not None:
             require_crs(other, what)
+            require_finite(other, what)
             if "name" not in other.columns:
                 raise MissingColumnError(f"{what} need a name column")
 

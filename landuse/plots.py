@@ -14,7 +14,7 @@ import pandas as pd
 
 from landuse._errors import InputError, MissingColumnError
 from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_colors
-from landuse._validate import require_crs
+from landuse._validate import require_crs, require_finite
 from landuse.areas import area_crs
 from landuse.stats import disposed_by
 from landuse.vocab import CATEGORIES, Lang, category_label
@@ -195,6 +195,7 @@ def plot_parcels(
     from matplotlib.patches import Patch
 
     require_crs(parcels)
+    require_finite(parcels)
     if len(parcels) == 0:
         raise InputError("parcels is empty: nothing to plot")
     if "category" not in parcels.columns:

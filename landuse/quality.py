@@ -16,7 +16,7 @@ from landuse._errors import InputError
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017, normalize_codes
 from landuse._progress import stages
 from landuse._tables import QualityReport
-from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows
+from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows, off_earth_rows
 from landuse.areas import measure_m2, project
 from landuse.rules import RuleWarning, classify
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
@@ -270,7 +270,12 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
     nonfinite = np.zeros(len(geoms), bool)
     nonfinite[present] = nonfinite_rows(geoms[present])
     report.add("error", "nonfinite_coordinates", nonfinite, "NaN or infinite coordinates")
-    usable = present & ~empty & polygonal & ~nonfinite
+    off_earth = np.zeros(len(geoms), bool)
+    off_earth[present & ~nonfinite] = off_earth_rows(geoms[present & ~nonfinite], frame.crs)
+    report.add(
+        "error", "off_earth", off_earth, "coordinates beyond longitude ±180° / latitude ±90°"
+    )
+    usable = present & ~empty & polygonal & ~nonfinite & ~off_earth
     invalid = np.zeros(len(geoms), bool)
     invalid[usable] = ~shapely.is_valid(geoms[usable])
     reasons = pd.Series("", index=frame.index, dtype=object)

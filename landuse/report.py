@@ -59,7 +59,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <tbody>{% for row in undetermined_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
 <h2>{{ words.charts }}</h2>
 {% if rates_png %}<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
-<img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% else %}<p>{{ words.no_stock }}</p>{% endif %}
+{% if progress_png %}<img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% endif %}{% else %}<p>{{ words.no_stock }}</p>{% endif %}
 {% if permu %}<h2 id="per-mu">{{ permu.words.title }}</h2>
 <p class="sub">{{ permu.subtitle }}</p>
 <div class="cards">
@@ -374,8 +374,9 @@ def report(
             rates_header=list(shown.columns),
             rates_rows=rows,
             rates_png=_png(plot_rates(rates, target=target, lang=lang)) if len(rates) else "",
+            # nothing disposed yet: no progress to chart (the rates say 0 %)
             progress_png=_png(plot_progress(progress(pieces), target=target, lang=lang))
-            if len(rates)
+            if len(rates) and rates["disposed_parcels"].sum() > 0
             else "",
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),

@@ -190,9 +190,11 @@ def disposal_rates(
     """
     by = [by] if isinstance(by, str) else list(by)
     if not by:
-        raise ValueError("by must name at least one column")
+        raise InputError("by must name at least one column")
+    if "category" in by:
+        raise InputError("by= cannot include 'category': every table is already per category")
     if target is not None and not 0 <= target <= 1:
-        raise ValueError(f"target is a rate between 0 and 1, not {target!r}")
+        raise InputError(f"target is a rate between 0 and 1, not {target!r}")
     if isinstance(parcels, str):
         from landuse import postgis
 
@@ -356,6 +358,8 @@ def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) ->
     >>> list(table.columns)
     ['片区', '类别', '宗数', '面积（亩）', '已处置（宗）', '已处置（亩）', '处置率', '处置率（宗数）']
     """
+    if lang not in ("zh", "en"):
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     headers = {
         "zh": {
             "category": "类别",
