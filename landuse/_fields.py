@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from landuse._errors import InputError
+
 __all__ = [
     "CN_ENTERPRISE_LEDGER",
     "CN_LEDGER",
@@ -254,7 +256,7 @@ def resolve_preset(fields: str | FieldPreset | Mapping[str, str] | None) -> Fiel
         try:
             return FIELD_PRESETS[fields]
         except KeyError:
-            raise ValueError(
+            raise InputError(
                 f"unknown field preset {fields!r}; known: {', '.join(FIELD_PRESETS)}"
             ) from None
     return FieldPreset(dict(fields))
@@ -330,7 +332,7 @@ def resolve_enterprise_preset(
         try:
             return ENTERPRISE_PRESETS[fields]
         except KeyError:
-            raise ValueError(
+            raise InputError(
                 f"unknown field preset {fields!r}; known: {', '.join(ENTERPRISE_PRESETS)}"
             ) from None
     return resolve_preset(fields)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from landuse._errors import InputError
+
 __all__ = [
     "CODES_2007_TO_2017",
     "CODE_SYSTEMS",
@@ -208,7 +210,7 @@ def normalize_codes(values: pd.Series, system: str = "gb21010") -> pd.Series:
     ['100101', '010101']
     """
     if system not in CODE_SYSTEMS:
-        raise ValueError(f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {system!r}")
+        raise InputError(f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {system!r}")
     objects = values.astype(object)
     uniques = pd.unique(objects.to_numpy())
     mapping = {u: _normalize_one(u, system) for u in uniques if u is not None and u == u}

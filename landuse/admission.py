@@ -191,7 +191,7 @@ def admission(
     2         P3     False  land
     """
     if lang not in _WORDS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     if not isinstance(projects, pd.DataFrame):
         raise InputError(f"projects must be a pandas.DataFrame, got {type(projects).__name__}")
     require_columns(projects, ("project_id", "land_mu", "investment", "tax_per_mu"))

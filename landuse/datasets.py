@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from landuse._errors import InputError
+
 __all__ = ["available", "get_path", "make_messy_example"]
 
 _FILES = {"west_coast": "west_coast.gpkg"}
@@ -47,7 +49,7 @@ def get_path(name: str) -> Path:
     try:
         filename = _FILES[name]
     except KeyError:
-        raise ValueError(
+        raise InputError(
             f"unknown data set {name!r}; available: {', '.join(available())}"
         ) from None
     for folder in _SEARCH:

@@ -580,7 +580,7 @@ def per_mu(
     True
     """
     if lang not in _REASONS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     chosen_weights = _check_weights(weights)
     shares = _check_grades(grades)
     limits = dict(floors or {})

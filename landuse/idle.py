@@ -155,9 +155,9 @@ def idle_actions(
     ['fee', 'negotiate', 'recover']
     """
     if lang not in _TEXT:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     if not 0 <= fee_rate <= 1:
-        raise ValueError(f"fee_rate is a share between 0 and 1, not {fee_rate!r}")
+        raise InputError(f"fee_rate is a share between 0 and 1, not {fee_rate!r}")
     if not isinstance(tasks, pd.DataFrame):
         raise InputError(f"tasks must be a (Geo)DataFrame, not {type(tasks).__name__}")
     require_columns(tasks, ("parcel_id", "category"), hint="derive category with lu.classify")

@@ -339,7 +339,7 @@ def read_parcels(
             raise InputError("backend='dask' reads canonical GeoParquet: no fields=, bbox= or crs=")
         return _dask.read_parcels(path, columns=columns)
     if backend != "pandas":
-        raise ValueError(f"backend must be 'pandas' or 'dask', not {backend!r}")
+        raise InputError(f"backend must be 'pandas' or 'dask', not {backend!r}")
     with stages("read_parcels", 2, verbose=verbose) as stage:
         stage("read")
         gdf = read_raw(

@@ -75,7 +75,7 @@ def cjk_font() -> str | None:
 
 def _language(lang: Lang) -> tuple[Lang, str | None]:
     if lang not in _WORDS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     font = cjk_font()
     if lang == "zh" and font is None:
         warnings.warn(

@@ -354,7 +354,7 @@ def write_table(
         _check_name(str(column), "column name")
 
     if mode not in ("create", "replace", "append", "upsert"):
-        raise ValueError(f"mode must be create, replace, append or upsert, not {mode!r}")
+        raise InputError(f"mode must be create, replace, append or upsert, not {mode!r}")
     data = (
         gdf.to_crs(STORE_SRID) if gdf.crs is not None and gdf.crs.to_epsg() != STORE_SRID else gdf
     )

@@ -340,7 +340,7 @@ def _check_areas(
 
     if "stated_area" in frame.columns:
         if stated_area_unit not in _AREA_UNITS:
-            raise ValueError(f"stated_area_unit must be one of {', '.join(_AREA_UNITS)}")
+            raise InputError(f"stated_area_unit must be one of {', '.join(_AREA_UNITS)}")
         stated = (
             pd.to_numeric(frame["stated_area"], errors="coerce").to_numpy()
             * _AREA_UNITS[stated_area_unit]

@@ -27,6 +27,7 @@ import pandas as pd
 
 from landuse import _dask
 from landuse._disposal import NON_FINAL, lapse_dates
+from landuse._errors import InputError
 from landuse._landuse_codes import CODE_SYSTEMS, is_industrial, normalize_codes
 from landuse._permu import parcel_grade
 from landuse._validate import as_date, validate_parcels
@@ -336,11 +337,11 @@ def classify(
     True
     """
     if lang not in _TEXT:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     if _dask.is_dask(parcels) and per_mu is not None:
-        raise ValueError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
+        raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if code_system not in CODE_SYSTEMS:
-        raise ValueError(
+        raise InputError(
             f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {code_system!r}"
         )
     if _dask.is_dask(parcels):

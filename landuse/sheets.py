@@ -326,7 +326,7 @@ def survey_sheets(
     if paper not in _PAPER:
         raise InputError(f"paper must be 'A4' or 'A3', not {paper!r}")
     if lang not in _WORDS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     missing = parcels[package].isna()
     if missing.any():
         raise InputError("parcels without a package", parcels.loc[missing, "parcel_id"])

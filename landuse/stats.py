@@ -457,7 +457,7 @@ def progress(
     """
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     if freq not in {"M", "Q", "Y"}:
-        raise ValueError(f"freq must be 'M', 'Q' or 'Y', not {freq!r}")
+        raise InputError(f"freq must be 'M', 'Q' or 'Y', not {freq!r}")
     require_columns(parcels, ("parcel_id", "category", *keys))
     if "area_mu" not in parcels.columns:
         parcels = add_areas(parcels)

@@ -447,7 +447,7 @@ def work_packages(
     if tolerance is None:
         tolerance = 0.08 if weight is None else 0.10
     if not 0 < tolerance < 1:
-        raise ValueError(f"tolerance is a share between 0 and 1, not {tolerance!r}")
+        raise InputError(f"tolerance is a share between 0 and 1, not {tolerance!r}")
 
     xy = _projected_points(parcels)
     label = np.zeros(len(parcels), dtype=int)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from landuse._errors import InputError
+
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
@@ -161,7 +163,7 @@ def category_label(category: str, lang: Lang = "zh") -> str:
     try:
         return CATEGORY_LABELS[lang][category]
     except KeyError:
-        raise ValueError(f"unknown category {category!r} or language {lang!r}") from None
+        raise InputError(f"unknown category {category!r} or language {lang!r}") from None
 
 
 # --- 亩均效益评价 (per-mu evaluation) and 项目准入 (project admission) -----------------------------
@@ -287,7 +289,7 @@ def grade_label(grade: str, lang: Lang = "zh") -> str:
     'D 类（倒逼整治）'
     """
     if lang not in GRADE_LABELS:
-        raise ValueError(f"unknown language {lang!r}")
+        raise InputError(f"unknown language {lang!r}")
     return GRADE_LABELS[lang].get(grade, str(grade))
 
 
@@ -418,4 +420,4 @@ def stage_label(stage: str | None, lang: Lang = "zh") -> str:
     try:
         return STAGE_LABELS[lang][stage or "not_started"]
     except KeyError:
-        raise ValueError(f"unknown stage {stage!r} or language {lang!r}") from None
+        raise InputError(f"unknown stage {stage!r} or language {lang!r}") from None

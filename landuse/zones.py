@@ -212,7 +212,7 @@ def assign_zones(
     True
     """
     if how not in ("split", "largest", "centroid"):
-        raise ValueError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
+        raise InputError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
     options: dict[str, Any] = {
         "how": how,
         "name": name,
