@@ -18,6 +18,7 @@ from landuse._errors import (
     InputError,
     MissingColumnError,
     MissingCRSError,
+    SourceError,
     UnknownCategoryError,
     ZoneError,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "MissingCRSError",
     "MissingColumnError",
     "RuleWarning",
+    "SourceError",
     "UndatedDisposalWarning",
     "UnknownCategoryError",
     "ZoneError",

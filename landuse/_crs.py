@@ -10,6 +10,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landuse._errors import MissingCRSError
+from landuse._validate import nonfinite_rows
 
 __all__ = ["CRSGuessWarning", "fits", "guess_crs"]
 
@@ -69,7 +70,9 @@ def guess_crs(
     ``central_meridian`` (EPSG:4534–4554), which must then be given. Every guess is announced
     with a :class:`CRSGuessWarning`.
     """
-    minx, miny, maxx, maxy = gdf.total_bounds
+    geoms = np.asarray(gdf.geometry.array)
+    # rows with NaN/inf coordinates say nothing about the CRS; validation rejects them by id
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms[~nonfinite_rows(geoms)])
     x, y = (minx, maxx), (miny, maxy)
     swapped = False
     kind = _kind(x, y)

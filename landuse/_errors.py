@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "MissingCRSError",
     "MissingColumnError",
+    "SourceError",
     "UnknownCategoryError",
     "ZoneError",
 ]
@@ -76,3 +77,8 @@ class DateOrderError(InputError):
 
 class ZoneError(InputError):
     """Zones are unusable: no names, duplicate names, or overlapping polygons."""
+
+
+class SourceError(InputError):
+    """A file or folder cannot be read: empty, truncated, not the format its name says, a
+    shapefile without its ``.dbf``, or a layer the file does not have."""

@@ -27,7 +27,10 @@ class RatesTable(pd.DataFrame):
 
         shown = display_rates(pd.DataFrame(self), lang=self.attrs.get("lang", "zh"))
         met_column = next((c for c in shown.columns if c in ("达标", "Met")), None)
-        styler = shown.style.hide(axis="index")
+        # escape: zone names and user column names are data, never markup
+        styler = (
+            shown.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+        )
         if met_column is not None:
             met = pd.DataFrame(self)["meets_target"].to_numpy()
             styles = pd.DataFrame("", index=shown.index, columns=shown.columns)

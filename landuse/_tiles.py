@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from landuse._errors import InputError
+from landuse._webmap import TileLayer
 
 if TYPE_CHECKING:
     import folium
@@ -76,23 +77,22 @@ TILES: dict[str, dict[str, Any]] = {
 
 def add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
     """Add the basemap to ``m``; return whether vector layers must be drawn in GCJ-02."""
-    import folium
     import xyzservices
 
     if tiles is None:
         return False
     if isinstance(tiles, xyzservices.TileProvider):
-        folium.TileLayer(
-            tiles=tiles.build_url(),
-            attr=tiles.html_attribution,
+        TileLayer(
+            tiles.build_url(),
+            attribution=tiles.html_attribution,
             name=tiles.name,
-            max_zoom=tiles.get("max_zoom", 19),
+            maxZoom=tiles.get("max_zoom", 19),
         ).add_to(m)
         return False
     if not isinstance(tiles, str):
         raise InputError(f"tiles must be a name, a URL template or a TileProvider, not {tiles!r}")
     if all(key in tiles for key in ("{z}", "{x}", "{y}")):
-        folium.TileLayer(tiles=tiles, attr="custom tiles", name="basemap").add_to(m)
+        TileLayer(tiles, attribution="custom tiles", name="basemap").add_to(m)
         return False
     if tiles not in TILES:
         raise InputError(
@@ -103,12 +103,12 @@ def add_tiles(m: folium.Map, tiles: Any, tk: str | None) -> bool:
     if spec.get("needs_key") and not tk:
         raise InputError(f"tiles={tiles!r} needs a Tianditu key: pass tk=… (天地图开发者密钥)")
     for i, (url, name) in enumerate(spec["layers"]):
-        folium.TileLayer(
-            tiles=url.replace("{tk}", html.escape(tk or "", quote=True)),
-            attr=spec["attr"],
+        TileLayer(
+            url.replace("{tk}", urllib.parse.quote(tk or "", safe="")),
+            attribution=spec["attr"],
             name=name,
             subdomains=spec["subdomains"],
-            max_zoom=spec["max_zoom"],
+            maxZoom=spec["max_zoom"],
             overlay=i > 0,
         ).add_to(m)
     return bool(spec.get("gcj02"))

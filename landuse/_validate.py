@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from landuse._cache import fingerprint, lookup, remember
-from landuse._dates import parse_dates
+from landuse._dates import parse_dates, two_digit_year
 from landuse._errors import (
     DateOrderError,
     DisposalMethodError,
@@ -25,6 +25,7 @@ from landuse._errors import (
     MissingColumnError,
     MissingCRSError,
     UnknownCategoryError,
+    ZoneError,
     format_ids,
 )
 from landuse.vocab import CATEGORIES
@@ -35,6 +36,7 @@ __all__ = [
     "RATIO_COLUMNS",
     "UndatedDisposalWarning",
     "as_date",
+    "nonfinite_rows",
     "require_columns",
     "require_crs",
     "validate_parcels",
@@ -117,6 +119,15 @@ def _ids(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, id_column: str | None)
     return [f"row {i}" for i in np.flatnonzero(mask)]
 
 
+def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
+    """Mask of geometries with a NaN or infinite x or y coordinate."""
+    coords, row = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    mask = np.zeros(len(geoms), dtype=bool)
+    mask[row[bad]] = True
+    return mask
+
+
 def validate_polygons(
     gdf: gpd.GeoDataFrame, *, what: str = "parcels", id_column: str | None = "parcel_id"
 ) -> gpd.GeoDataFrame:
@@ -136,6 +147,12 @@ def validate_polygons(
     empty = shapely.is_empty(geoms)
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
+    nonfinite = nonfinite_rows(np.asarray(geoms))
+    if nonfinite.any():
+        raise GeometryError(
+            f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
+            _ids(gdf, nonfinite, id_column),
+        )
     types = shapely.get_type_id(geoms)
     polygonal = (types == 3) | (types == 6)
     if not polygonal.all():
@@ -189,8 +206,10 @@ def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
 def _to_datetime(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
     parsed, bad = parse_dates(df[column])
     if bad.any():
+        example = df[column][bad].iloc[0]
+        hint = " (write the year in full, e.g. 2022-06-30)" if two_digit_year(example) else ""
         raise DateOrderError(
-            f"column {column!r} has values that are not dates (e.g. {df[column][bad].iloc[0]!r})",
+            f"column {column!r} has values that are not dates (e.g. {example!r}){hint}",
             _ids(df, bad, id_column),
         )
     return parsed
@@ -301,4 +320,11 @@ def validate_zones(zones: gpd.GeoDataFrame, *, name: str = "name") -> gpd.GeoDat
     unnamed = out[name].isna() | (out[name].astype(str).str.strip() == "")
     if unnamed.any():
         raise InputError("zones with no name", [f"row {i}" for i in np.flatnonzero(unnamed)])
+    repeated = out[name].duplicated(keep=False)
+    if repeated.any():
+        raise ZoneError(
+            "zone names must be unique (rates are keyed by name); merge the zones with "
+            "dissolve(by=name) or rename them",
+            sorted(set(out.loc[repeated, name].astype(str))),
+        )
     return out

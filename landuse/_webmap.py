@@ -1,4 +1,11 @@
-"""Compact polygon layers for Leaflet: 100k parcels in a few MB of HTML, drawn on one canvas.
+"""Leaflet layers whose text is data: compact parcels, zone polygons, labels, legend, layers.
+
+Why not folium's own elements for anything that carries user text: branca renders the output of
+every ``MacroElement`` a second time as Jinja template *source* (``Element(script(...))``), so a
+zone named ``{{ 7*7 }}`` would print 49, and worse would run Python. Every element here builds
+its script in Python from JSON literals and hands it to the page as it is (:class:`RawElement`).
+
+Compact parcels: 100k parcels in a few MB of HTML, drawn on one canvas.
 
 folium's ``GeoJson`` writes every coordinate as decimal text, twice, and styles features one by
 one. Here coordinates are quantised (1e-6° ≈ 0.1 m), delta-encoded and deflated; styles are
@@ -10,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib.resources
 import json
 import zlib
 from collections.abc import Sequence
@@ -19,61 +27,31 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
 
 if TYPE_CHECKING:
     import folium
 
-__all__ = ["CompactPolygons", "RawElement", "encode_geometries", "encode_text", "escape_text"]
+__all__ = [
+    "CompactPolygons",
+    "LayerControl",
+    "Legend",
+    "PolygonLayer",
+    "RawElement",
+    "ScriptElement",
+    "TileLayer",
+    "encode_geometries",
+    "encode_text",
+    "escape_text",
+    "js_literal",
+]
 
-RUNTIME_JS = """
-window.landuse = window.landuse || {pending: 0, ready: 0, errors: []};
-landuse.decode = function (b64) {
-  var bin = atob(b64), bytes = new Uint8Array(bin.length);
-  for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Response(stream).json();
-};
-landuse.text = function (column, i) { return column.k ? column.k[column.i[i]] : column.v[i]; };
-landuse.draw = function (d, groups, styles, fields) {
-  var g = d.geom, s = Math.pow(10, -g.p), c = g.c, x = g.o[0], y = g.o[1];
-  var p = 0, r = 0, part = 0;
-  for (var k = 0; k < g.f.length; k++) {
-    var polygons = [];
-    for (var a = 0; a < g.f[k]; a++, part++) {
-      var rings = [];
-      for (var b = 0; b < g.g[part]; b++) {
-        var n = g.r[r++], ring = new Array(n);
-        for (var j = 0; j < n; j++) { x += c[p++]; y += c[p++]; ring[j] = [y * s, x * s]; }
-        rings.push(ring);
-      }
-      polygons.push(rings);
-    }
-    var layer = L.polygon(polygons.length === 1 ? polygons[0] : polygons, styles[d.style[k]]);
-    layer.landuseIndex = k;
-    groups[d.group[k]].addLayer(layer);
-  }
-  if (!fields.length) return;
-  var tip = function (layer) {
-    var rows = "";
-    for (var f = 0; f < fields.length; f++) {
-      rows += "<tr><th>" + fields[f] + "</th><td>" + landuse.text(d.tips[f], layer.landuseIndex) + "</td></tr>";
-    }
-    return '<table class="landuse-tip">' + rows + "</table>";
-  };
-  groups.forEach(function (group) { group.bindTooltip(tip, {sticky: true}); });
-};
-landuse.done = function () {
-  landuse.pending -= 1;
-  if (landuse.pending === 0) requestAnimationFrame(function () { landuse.ready = performance.now(); });
-};
-"""
 
-RUNTIME_CSS = """
-.landuse-tip { border-collapse: collapse; font: 12px/1.4 sans-serif; }
-.landuse-tip th { text-align: left; padding-right: 8px; color: #555; font-weight: normal; }
-.landuse-tip td { font-weight: bold; }
-"""
+def _static(name: str) -> str:
+    return importlib.resources.files("landuse").joinpath("static", name).read_text(encoding="utf-8")
+
+
+RUNTIME_JS = _static("webmap.js")
+RUNTIME_CSS = _static("webmap.css")
 
 
 _HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
@@ -142,7 +120,45 @@ class RawElement(Element):
         return self.markup
 
 
-class CompactPolygons(MacroElement):
+def js_literal(value: Any) -> str:
+    """A JSON value as a JavaScript literal that is safe inside ``<script>``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes (as Jinja's ``tojson`` does), so no
+    string can close the script or open a comment; the value the script sees is unchanged.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class ScriptElement(MacroElement):
+    """A map element whose script is built in Python and inserted as it is, never as a template.
+
+    Subclasses implement :meth:`script`; the landuse runtime (``static/webmap.js`` and
+    ``webmap.css``) goes into the page header once.
+    """
+
+    def script(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def parent(self) -> Element:
+        if self._parent is None:
+            raise TypeError(f"{type(self).__name__} must be added to a map or layer first")
+        return self._parent
+
+    def render(self, **kwargs: Any) -> str:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{type(self).__name__} must be added to a map before rendering")
+        figure.header.add_child(RawElement(f"<script>{RUNTIME_JS}</script>"), name="landuse_js")
+        figure.header.add_child(RawElement(f"<style>{RUNTIME_CSS}</style>"), name="landuse_css")
+        figure.script.add_child(RawElement(self.script()), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+
+class CompactPolygons(ScriptElement):
     """Polygons packed into the page and added to existing ``folium.FeatureGroup``s.
 
     Parameters
@@ -159,21 +175,6 @@ class CompactPolygons(MacroElement):
         ``{label: escaped values}`` shown in a hover tooltip; empty for none.
     """
 
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-landuse.pending += 1;
-landuse.decode("{{ this.payload }}").then(function (d) {
-  landuse.draw(d, [{{ this.group_names }}], {{ this.styles_json }}, {{ this.fields_json }});
-  landuse.done();
-}).catch(function (error) {
-  landuse.errors.push(String(error));
-  console.error("landuse: cannot draw the parcels", error);
-});
-{% endmacro %}
-"""
-    )
-
     def __init__(
         self,
         geoms: np.ndarray,
@@ -188,8 +189,8 @@ landuse.decode("{{ this.payload }}").then(function (d) {
         super().__init__()
         self._name = "CompactPolygons"
         self.group_names = ", ".join(group.get_name() for group in groups)
-        self.styles_json = json.dumps(list(styles))
-        self.fields_json = json.dumps([html.escape(label) for label in tips])
+        self.styles_json = js_literal(list(styles))
+        self.fields_json = js_literal([html.escape(label) for label in tips])
         self.payload = pack(
             {
                 "geom": encode_geometries(geoms, precision),
@@ -199,9 +200,124 @@ landuse.decode("{{ this.payload }}").then(function (d) {
             }
         )
 
-    def render(self, **kwargs: Any) -> Any:
-        figure = self.get_root()
-        if isinstance(figure, Figure):
-            figure.header.add_child(RawElement(f"<script>{RUNTIME_JS}</script>"), name="landuse_js")
-            figure.header.add_child(RawElement(f"<style>{RUNTIME_CSS}</style>"), name="landuse_css")
-        return super().render(**kwargs)
+    def script(self) -> str:
+        return f"""
+landuse.pending += 1;
+landuse.decode("{self.payload}").then(function (d) {{
+  landuse.draw(d, [{self.group_names}], {self.styles_json}, {self.fields_json});
+  landuse.done();
+}}).catch(function (error) {{
+  landuse.errors.push(String(error));
+  console.error("landuse: cannot draw the parcels", error);
+}});
+"""
+
+
+class PolygonLayer(ScriptElement):
+    """Polygons (zones, renewal zones) with a per-feature style and an HTML tooltip.
+
+    ``tips`` must already be HTML-escaped; ``labels`` (escaped too) are drawn at a point
+    inside each polygon. The layer is added to its parent (the map or a feature group).
+    """
+
+    def __init__(
+        self,
+        geoms: np.ndarray,
+        *,
+        tips: Sequence[str],
+        styles: Sequence[dict[str, Any] | None],
+        default_style: dict[str, Any],
+        labels: Sequence[str] | None = None,
+        label_css: str = "",
+        name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "PolygonLayer"
+        self.layer_name = name
+        features = [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(geom),
+                "properties": {"tip": tip, "style": style},
+            }
+            for geom, tip, style in zip(geoms, tips, styles, strict=True)
+        ]
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.default_style = default_style
+        self.labels: list[list[Any]] = []
+        if labels is not None:
+            points = shapely.point_on_surface(geoms)
+            self.labels = [
+                [round(p.y, 6), round(p.x, 6), text] for p, text in zip(points, labels, strict=True)
+            ]
+        self.label_css = label_css
+
+    def script(self) -> str:
+        name, parent = self.get_name(), self.parent.get_name()
+        out = (
+            f"var {name} = landuse.polygons({js_literal(self.data)}, "
+            f"{js_literal(self.default_style)}).addTo({parent});\n"
+        )
+        if self.labels:
+            out += f"landuse.labels({parent}, {js_literal(self.labels)}, {js_literal(self.label_css)});\n"
+        return out
+
+
+class TileLayer(ScriptElement):
+    """A Leaflet tile layer whose URL, attribution and name are data (a key or an intranet URL
+    may hold anything), listed in the layer control as a base layer or an overlay."""
+
+    def __init__(self, url: str, *, name: str, overlay: bool = False, **options: Any) -> None:
+        super().__init__()
+        self._name = "TileLayer"
+        self.url = url
+        self.layer_name = name
+        self.overlay = overlay
+        self.control = True
+        self.options = {k: v for k, v in options.items() if v is not None}
+
+    def script(self) -> str:
+        return (
+            f"var {self.get_name()} = L.tileLayer({js_literal(self.url)}, "
+            f"{js_literal(self.options)}).addTo({self.parent.get_name()});\n"
+        )
+
+
+class Legend(ScriptElement):
+    """A legend as a Leaflet control (so it stacks with the scale bar); ``markup`` escaped."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.markup = markup
+
+    def script(self) -> str:
+        return f"landuse.legend({self.parent.get_name()}, {js_literal(self.markup)});\n"
+
+
+class LayerControl(ScriptElement):
+    """Leaflet's layer control over the map's tile layers and overlays.
+
+    folium's ``LayerControl`` would put layer names (legend labels from the data) into template
+    source; here they are JSON keys, HTML-escaped because Leaflet shows them as markup.
+    """
+
+    def __init__(self, *, collapsed: bool = False) -> None:
+        super().__init__()
+        self._name = "LayerControl"
+        self.collapsed = collapsed
+
+    def script(self) -> str:
+        base: list[str] = []
+        overlays: list[str] = []
+        for item in self.parent._children.values():
+            label = getattr(item, "layer_name", None)
+            if label is None or not getattr(item, "control", True):
+                continue
+            entry = f"{js_literal(html.escape(str(label)))}: {item.get_name()}"
+            (overlays if getattr(item, "overlay", True) else base).append(entry)
+        options = js_literal({"collapsed": self.collapsed})
+        return (
+            f"L.control.layers({{{', '.join(base)}}}, {{{', '.join(overlays)}}}, {options})"
+            f".addTo({self.parent.get_name()});\n"
+        )

@@ -357,7 +357,9 @@ def _parser() -> argparse.ArgumentParser:
             help="reporting date of the disposals"
             + (f" (default {as_of})" if as_of else " (default: today)"),
         )
-        p.add_argument("--target", type=float, default=0.6, help="target rate (default 0.6)")
+        p.add_argument(
+            "--target", type=_rate, default=0.6, help="target rate, 0.6 or 60%% (default 0.6)"
+        )
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
         p.add_argument("--tiles", default="osm", help="osm, tianditu, gaode, none or a URL")
 
@@ -427,15 +429,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _rate(text: str) -> float:
+    """A target rate from ``0.6`` or ``60%``, between 0 and 1."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate (e.g. 0.6 or 60%)") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate between 0 and 1 (or 0%–100%)")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``landuse`` console script."""
+    """Entry point of the ``landuse`` console script.
+
+    Every error the user can cause (bad input, a missing or unreadable file, a missing extra)
+    is one line on stderr and exit code 2; a traceback means a bug in landuse.
+    """
     args = _parser().parse_args(argv)
     if getattr(args, "tiles", None) == "none":
         args.tiles = None
     try:
         return int(args.func(args))
-    except (InputError, FileNotFoundError) as error:
-        print(f"landuse: {type(error).__name__}: {error}", file=sys.stderr)
+    except (ValueError, OSError, ImportError) as error:
+        kind = type(error).__name__
+        message = " ".join(str(error).split()) or kind  # one line, whatever the message
+        print(f"landuse: {kind}: {message}", file=sys.stderr)
         return 2
 
 

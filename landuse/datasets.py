@@ -71,6 +71,7 @@ def make_messy_example(folder: str | os.PathLike[str]) -> tuple[Path, Path]:
     import pandas as pd
     import pyogrio
 
+    from landuse._excel import write_workbook
     from landuse.io import read_parcels
     from landuse.stats import method_label
 
@@ -115,5 +116,5 @@ def make_messy_example(folder: str | os.PathLike[str]) -> tuple[Path, Path]:
     extra = table.iloc[[0]].assign(地块编号="370211999999", 地块名称="台账有、图上无")
     table = pd.concat([table, table.iloc[[5]], extra], ignore_index=True)  # a repeat, a stray
     xlsx = folder / "台账.xlsx"
-    table.to_excel(xlsx, index=False)
+    write_workbook(xlsx, {"Sheet1": table})
     return shp, xlsx

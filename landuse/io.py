@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import uuid
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,10 +15,12 @@ import pyarrow as pa
 import pyogrio
 from pyproj import CRS
 
-from landuse import _dask
+from landuse import _dask, _shapefile
+from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
-from landuse._errors import InputError, MissingColumnError
+from landuse._errors import InputError, MissingColumnError, SourceError
+from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
 from landuse._validate import require_crs, validate_parcels, validate_zones
@@ -30,6 +29,7 @@ __all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_p
 
 PathLike = str | os.PathLike[str]
 Fields = str | FieldPreset | Mapping[str, str] | None
+_SHAPEFILE_SUFFIXES = {".shp", ".shx", ".dbf"}
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _ZONE_NAME_GUESSES = ("name", "NAME", "Name", "名称", "zone", "ZONE", "zone_name", "MC")
 
@@ -63,19 +63,33 @@ def _read_frame(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
+    if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+        # first finish a shapefile write that was killed after its commit (landuse._shapefile)
+        _shapefile.settle(path.with_suffix(".shp"), writer=False)
+    _check_source(path)
     if path.suffix.lower() in _PARQUET_SUFFIXES or path.is_dir():
         # GeoParquet 1.1 files written with a bbox covering let pyarrow skip row groups
-        return gpd.read_parquet(path, columns=_with_geometry(columns), bbox=bbox)
-    if layer is None:
+        try:
+            return gpd.read_parquet(path, columns=_with_geometry(columns), bbox=bbox)
+        except (pa.ArrowException, OSError) as error:
+            raise SourceError(
+                f"{path} is not a readable GeoParquet file or dataset: {error}"
+            ) from None
+    try:
         names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except pyogrio.errors.DataSourceError as error:
+        raise SourceError(
+            f"{path.name} cannot be read (truncated, corrupt or not a GIS file): {error}"
+        ) from None
+    if layer is None:
         if preferred_layer in names:
             layer = preferred_layer
         elif len(names) > 1:
             raise InputError(
                 f"{path.name} has {len(names)} layers ({', '.join(names)}); pass layer= to choose"
             )
+    elif isinstance(layer, str) and layer not in names:
+        raise SourceError(f"{path.name} has no layer {layer!r}; its layers: {', '.join(names)}")
     options: dict[str, Any] = {"layer": layer, "engine": "pyogrio", "use_arrow": True}
     if columns is not None:
         options["columns"] = [c for c in columns if c != "geometry"]
@@ -87,7 +101,57 @@ def _read_frame(
     with warnings.catch_warnings():
         # GDAL's own note on a missing .prj; we say more below
         warnings.filterwarnings("ignore", message=".*has no CRS.*")
-        return gpd.read_file(path, **options)
+        try:
+            if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
+                # never the .shp of one write with the .dbf of another (landuse._shapefile)
+                gdf = _shapefile.read_consistent(
+                    path.with_suffix(".shp"), lambda: gpd.read_file(path, **options)
+                )
+            else:
+                gdf = gpd.read_file(path, **options)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise SourceError(
+                f"{path.name} cannot be read (truncated or corrupt?): {error}"
+            ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SourceError(
+            f"{path.name} has no geometries (columns: {', '.join(map(str, gdf.columns))}); "
+            "read a table without shapes with lu.read_ledger and join it with lu.join_ledger"
+        )
+    return gdf
+
+
+def _check_source(path: Path) -> None:
+    """Say plainly what is wrong with a path before a driver says it cryptically."""
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        others = sorted(
+            p.name
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() not in _PARQUET_SUFFIXES
+        )
+        parquet = [p for p in path.rglob("*") if p.suffix.lower() in _PARQUET_SUFFIXES]
+        if not parquet:
+            shown = ", ".join(others[:5]) or "nothing"
+            raise SourceError(
+                f"{path} is a folder, read as a partitioned GeoParquet dataset, but it holds "
+                f"no .parquet files ({shown}); pass one file instead"
+            )
+        return
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path.name} is empty (0 bytes)")
+    if path.suffix.lower() == ".shp":
+        lost = [
+            suffix
+            for suffix in (".shx", ".dbf")
+            if not any(path.with_suffix(s).exists() for s in (suffix, suffix.upper()))
+        ]
+        if lost:
+            raise SourceError(
+                f"{path.name} is missing its {' and '.join(lost)} file(s): a shapefile is "
+                ".shp + .shx + .dbf (+ .prj, .cpg); copy them all"
+            )
 
 
 def _postgis_url(path: object) -> bool:
@@ -144,6 +208,13 @@ def read_raw(
 
     Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
     """
+    if _postgis_url(path):
+        from landuse.postgis import safe_url
+
+        raise InputError(
+            f"{safe_url(path)} is a database, not a file: read its parcels with "
+            "read_parcels(url, table=...)"
+        )
     path = Path(path)
     gdf = _read_frame(
         path,
@@ -389,10 +460,6 @@ def _shapefile_names(columns: list[str]) -> dict[str, str]:
     return out
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-
-
 def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     from landuse.areas import add_areas
     from landuse.stats import method_label
@@ -413,22 +480,15 @@ def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     )
     sheets = [(category_label(c, "zh"), category == c) for c in CATEGORIES]
     sheets.append(("其他", category.isna()))
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet, rows in sheets:
-            part = table[rows.to_numpy()].copy()
-            if "category" in part.columns:
-                part["category"] = part["category"].map(
-                    lambda c: category_label(c, "zh"), na_action="ignore"
-                )
-            part = part.rename(columns=headers)
-            part.to_excel(writer, sheet_name=sheet, index=False)
-            worksheet = writer.sheets[sheet]
-            worksheet.freeze_panes = "A2"
-            for i, column in enumerate(part.columns, start=1):
-                width = max([len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))])
-                worksheet.column_dimensions[worksheet.cell(1, i).column_letter].width = min(
-                    width + 2, 60
-                )
+    parts = {}
+    for sheet, rows in sheets:
+        part = table[rows.to_numpy()].copy()
+        if "category" in part.columns:
+            part["category"] = part["category"].map(
+                lambda c: category_label(c, "zh"), na_action="ignore"
+            )
+        parts[sheet] = part.rename(columns=headers)
+    write_workbook(target, parts, freeze_header=True, fit_widths=True)
 
 
 def write_parcels(
@@ -444,20 +504,29 @@ def write_parcels(
     """Write parcels to GeoPackage, GeoParquet, Shapefile, Excel or PostGIS, atomically.
 
     The file is first written next to its destination under a temporary name and then renamed
-    into place, so a failure never leaves a half-written file (nor a damaged GeoPackage: other
-    layers of an existing one are kept).
+    into place, so a failure — or the process killed at any moment — never leaves a
+    half-written file (nor a damaged GeoPackage: other layers of an existing one are kept).
+    Writers of one file take turns (a lock per file, :mod:`landuse._atomic`): two processes
+    writing different layers of one GeoPackage both land. The temporary files of a killed
+    write are removed by the next write of the same file.
 
-    - ``.gpkg``: layer ``layer`` (default ``parcels``).
+    - ``.gpkg``: layer ``layer`` (default ``parcels``), with a default QGIS style in the
+      ``layer_styles`` table: parcels by category with the legend in ``lang``, disposed ones
+      hatched; zones (a ``rate`` column) as the rate choropleth, labelled by name.
     - ``.parquet``: GeoParquet 1.1 with a bbox covering, rows in Hilbert order (fast bbox reads
       with ``read_parcels(..., bbox=)``).
     - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
-      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …).
+      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …). Its parts are staged in a
+      hidden folder, committed, then swapped in with the ``.shp`` last; a read or the next
+      write finishes a swap that was cut short, so a read never pairs the geometry of one
+      write with the attributes of another (:mod:`landuse._shapefile`).
     - ``postgresql://…`` with ``table=``: one transaction; ``mode`` ``"create"`` (canonical
       schema, SRID 4490, GiST index, primary key ``parcel_id``), ``"replace"``, ``"append"``
       or ``"upsert"`` (update disposal and ledger fields by ``parcel_id``, insert new ones). A
       failure leaves the table exactly as it was.
     - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
-      and labels, areas in m², 亩 and 公顷; no geometry.
+      and labels, areas in m², 亩 and 公顷; no geometry. Text is stored as text: a name
+      ``=1+1`` is a string cell, never a formula.
 
     Examples
     --------
@@ -481,22 +550,29 @@ def write_parcels(
     if suffix == ".shp":
         _write_shapefile(gdf, path)
         return path
-    temp = _temporary(path)
-    try:
+    if suffix == ".xlsx":
+        _write_excel(gdf, path, lang)  # atomic, text cells as strings (landuse._excel)
+        return path
+    if suffix not in {".gpkg", *_PARQUET_SUFFIXES}:
+        raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
+    # copy-modify-rename under the file's lock: a second writer (another layer of the same
+    # GeoPackage) waits and then starts from this one's result, so no update is lost
+    with replacing(path, keep=suffix == ".gpkg") as temp:
         if suffix == ".gpkg":
-            if path.exists():
-                shutil.copy2(path, temp)  # keep the other layers
             pyogrio.write_dataframe(gdf, temp, layer=layer or "parcels", driver="GPKG")
-        elif suffix in _PARQUET_SUFFIXES:
-            _write_geoparquet(gdf, temp)
-        elif suffix == ".xlsx":
-            _write_excel(gdf, temp, lang)
+            _add_qgis_style(gdf, temp, layer or "parcels", lang)
         else:
-            raise InputError(f"cannot write {path.name}: use .gpkg, .parquet, .shp or .xlsx")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+            _write_geoparquet(gdf, temp)
     return path
+
+
+def _add_qgis_style(gdf: gpd.GeoDataFrame, gpkg: Path, layer: str, lang: str) -> None:
+    """Parcels open in QGIS by category (hatched when disposed); zones by rate."""
+    from landuse._qgis import add_default_style, style_for
+
+    style = style_for(gdf, "en" if lang == "en" else "zh")
+    if style is not None:
+        add_default_style(gpkg, layer, *style)
 
 
 def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int = 65_536) -> None:
@@ -516,21 +592,19 @@ def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int =
 def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     names = _shapefile_names([str(c) for c in gdf.columns if c != gdf.geometry.name])
     renamed = {c: n for c, n in names.items() if c != n}
-    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
-    try:
-        staged = folder / path.name
-        data = gdf.rename(columns=names)
-        for column in data.columns:
-            if pd.api.types.is_datetime64_any_dtype(data[column]):
-                # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
-                data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+    data = gdf.rename(columns=names)
+    for column in data.columns:
+        if pd.api.types.is_datetime64_any_dtype(data[column]):
+            # shapefiles hold dates, not date-times: Arrow's date32 becomes a Date field
+            data[column] = data[column].astype(pd.ArrowDtype(pa.date32()))
+
+    def write(staged: Path) -> None:
         pyogrio.write_dataframe(
             data, staged, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True
         )
-        for part in sorted(folder.iterdir()):
-            os.replace(part, path.with_suffix(part.suffix))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+    # staged, committed, then swapped part by part; a reader rolls a cut-short swap forward
+    _shapefile.write_atomic(path, write)
     if renamed:
         warnings.warn(
             f"shapefile field names are 10 characters at most; renamed "

@@ -11,10 +11,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse._dates import parse_dates
+from landuse._dates import parse_dates, two_digit_year
 from landuse._errors import DateOrderError, InputError, MissingColumnError, format_ids
 from landuse._fields import FieldPreset, resolve_preset
-from landuse._validate import DATE_COLUMNS, UndatedDisposalWarning, validate_parcels
+from landuse._validate import (
+    DATE_COLUMNS,
+    NUMERIC_COLUMNS,
+    UndatedDisposalWarning,
+    validate_parcels,
+)
 from landuse.io import EncodingWarning
 
 __all__ = ["join_ledger", "read_ledger"]
@@ -22,11 +27,72 @@ __all__ = ["join_ledger", "read_ledger"]
 PathLike = str | os.PathLike[str]
 
 
+_HEADER_SCAN = 10  # rows searched for the header: titles and merged group headers come first
+_CANONICAL = frozenset(
+    (
+        *DATE_COLUMNS,
+        *NUMERIC_COLUMNS,
+        "parcel_id",
+        "name",
+        "category",
+        "disposal_method",
+        "batch_id",
+        "land_use_code",
+    )
+)
+
+
+def _known(cell: str, preset: FieldPreset | None) -> bool:
+    return cell in _CANONICAL or (preset is not None and bool(preset.renames([cell])))
+
+
+def _text(value: Any) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and np.isnan(value))
+        else str(value).strip()
+    )
+
+
+def _with_header(raw: pd.DataFrame, preset: FieldPreset | None, name: str) -> pd.DataFrame:
+    """Find the header in the first rows (titles, two-row merged headers) and name the columns.
+
+    The header is the row naming the most known fields; where its cell is blank (merged from
+    above) or unknown, a known name from the rows above it is used. Columns that no preset
+    name matches are kept under their own header and named in a warning.
+    """
+    scan = raw.head(_HEADER_SCAN).map(_text)
+    scores = [sum(_known(c, preset) for c in row if c) for row in scan.to_numpy().tolist()]
+    best = int(np.argmax(scores)) if scores and max(scores) > 0 else 0
+    names: list[str] = []
+    for column in range(raw.shape[1]):
+        cells = [str(scan.iat[row, column]) for row in range(best, -1, -1)]
+        known = [c for c in cells if c and _known(c, preset)]
+        given = next((c for c in cells if c), "")
+        names.append(known[0] if known else given or f"column {column + 1}")
+    frame = raw.iloc[best + 1 :].reset_index(drop=True)
+    frame.columns = names
+    blank = (frame.map(_text) == "").all(axis=1)
+    frame = frame[~blank.to_numpy()].reset_index(drop=True)  # blank lines field teams leave
+    if preset is not None:
+        unknown = [n for n in names if not _known(n, preset)]
+        if unknown:
+            shown = ", ".join(unknown[:12]) + (" …" if len(unknown) > 12 else "")
+            header = f"row {best + 1}" + (" (with the rows above it)" if best else "")
+            warnings.warn(
+                f"{name}: header found in {header}; columns not recognised, kept as they are: "
+                f"{shown} (map them with fields=)",
+                UserWarning,
+                stacklevel=4,
+            )
+    return frame
+
+
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     if encoding is not None:
-        return pd.read_csv(path, dtype=object, encoding=encoding)
+        return pd.read_csv(path, dtype=object, encoding=encoding, header=None)
     try:
-        return pd.read_csv(path, dtype=object, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=object, encoding="utf-8-sig", header=None)
     except UnicodeDecodeError:
         warnings.warn(
             f"{path.name} is not UTF-8; reading it as GB18030 (GBK), as Excel on Chinese Windows "
@@ -34,7 +100,7 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
             EncodingWarning,
             stacklevel=4,
         )
-        return pd.read_csv(path, dtype=object, encoding="gb18030")
+        return pd.read_csv(path, dtype=object, encoding="gb18030", header=None)
 
 
 def _clean_id(value: Any) -> Any:
@@ -80,13 +146,15 @@ def read_ledger(
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+        raw = pd.read_excel(
+            path, sheet_name=0 if sheet is None else sheet, dtype=object, header=None
+        )
     elif suffix in {".csv", ".txt"}:
-        frame = _read_csv(path, encoding)
+        raw = _read_csv(path, encoding)
     else:
         raise InputError(f"cannot read a ledger from {path.name}: use .xlsx, .xls or .csv")
-    frame.columns = [str(c).strip() for c in frame.columns]
     preset = resolve_preset(fields)
+    frame = _with_header(raw, preset, path.name)
     if preset is not None:
         frame = preset.translate_values(frame.rename(columns=preset.renames(list(frame.columns))))
     if "parcel_id" not in frame.columns:
@@ -99,9 +167,13 @@ def read_ledger(
         if column in frame.columns:
             parsed, bad = parse_dates(frame[column])
             if bad.any():
+                example = frame.loc[bad, column].iloc[0]
+                hint = (
+                    " (write the year in full, e.g. 2022-06-30)" if two_digit_year(example) else ""
+                )
                 raise DateOrderError(
                     f"{path.name}: column {column!r} has values that are not dates "
-                    f"(e.g. {frame.loc[bad, column].iloc[0]!r})",
+                    f"(e.g. {example!r}){hint}",
                     frame.loc[bad, "parcel_id"],
                 )
             frame[column] = parsed

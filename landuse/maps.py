@@ -6,7 +6,6 @@ folium is imported inside the functions, so ``import landuse`` stays light.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,14 +14,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
+from branca.element import Figure
 
 from landuse._errors import InputError, MissingColumnError
 from landuse._style import CATEGORY_COLORS, RATE_BINS, RATE_COLORS, RENEWAL_COLOR, rate_colors
 from landuse._tiles import add_tiles
 from landuse._validate import require_crs
-from landuse._webmap import CompactPolygons, RawElement, escape_text
+from landuse._webmap import (
+    CompactPolygons,
+    LayerControl,
+    Legend,
+    PolygonLayer,
+    RawElement,
+    escape_text,
+)
 from landuse.coords import to_gcj02
 from landuse.stats import disposed_by, method_label
 from landuse.vocab import CATEGORIES, Lang, category_label
@@ -214,51 +219,11 @@ def _legend(title: str, entries: list[tuple[str, str, str]]) -> str:
     return f'<div style="margin-bottom:6px"><b>{html.escape(title)}</b>{rows}</div>'
 
 
-class _Legend(MacroElement):
-    """A legend as a Leaflet control, so it stacks with the scale bar instead of covering it."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "landuse-legend");
-    div.innerHTML = {{ this.html_json }};
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  legend.addTo({{ this._parent.get_name() }});
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, blocks: list[str]) -> None:
-        super().__init__()
-        self._name = "Legend"
-        # json.dumps keeps quotes safe; "</" is split so the HTML cannot end the script
-        self.html_json = json.dumps("".join(blocks)).replace("</", "<\\/")
-
-    def render(self, **kwargs: Any) -> Any:
-        figure = self.get_root()
-        if isinstance(figure, Figure):
-            figure.header.add_child(
-                Element(f"<style>{_LEGEND_CSS}</style>"), name="landuse_legend_css"
-            )
-        return super().render(**kwargs)
-
-
-_LEGEND_CSS = """
-.landuse-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 4px;
-  font: 13px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 260px; }
-.landuse-legend b { display: block; margin-bottom: 3px; }
-"""
-
-
 def _zone_rates(zones: gpd.GeoDataFrame, rates: pd.DataFrame, category: str) -> pd.DataFrame:
     if "category" not in rates.index.names or rates.index.nlevels != 2:
         raise InputError("rates must be a disposal_rates(..., by='zone') table (one area level)")
+    if category not in rates.index.get_level_values("category"):  # no stock: no rate
+        return pd.DataFrame({"rate": np.nan}, index=zones["name"].to_numpy())
     per_zone = pd.DataFrame(rates.xs(category, level="category"))
     return per_zone.reindex(zones["name"].to_numpy())
 
@@ -273,7 +238,6 @@ def _add_zones(
     lang: Lang,
 ) -> str | None:
     """Zones as outlines, or as a rate choropleth; return the rate legend HTML if any."""
-    import folium
     import mapclassify
 
     words = _WORDS[lang]
@@ -307,25 +271,10 @@ def _add_zones(
         entries.append((words["no_data"], "#ffffff", ""))
         label = f"{words['rate']}（{category_label(rate_category, lang)}）"
         legend = _legend(label, entries)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(g),
-            "properties": {"tip": t, "fill": f},
-        }
-        for g, t, f in zip(geoms, tip, fill, strict=True)
-    ]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=words["zones"],
-        style_function=lambda f: {
-            "color": "#333",
-            "weight": 2,
-            "fillColor": f["properties"]["fill"] or "#ffffff",
-            "fillOpacity": 0.55 if f["properties"]["fill"] else 0.0,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(m)
+    outline = {"color": "#333", "weight": 2, "fillOpacity": 0.0}
+    styles = [None if f is None else {**outline, "fillColor": f, "fillOpacity": 0.55} for f in fill]
+    layer = PolygonLayer(geoms, tips=tip, styles=styles, default_style=outline, name=words["zones"])
+    layer.add_to(m)
     return legend
 
 
@@ -335,35 +284,15 @@ def _add_renewal(m: folium.Map, renewal: gpd.GeoDataFrame, geoms: np.ndarray, la
     group = folium.FeatureGroup(name=_WORDS[lang]["renewal"])
     names = escape_text(renewal["name"])
     status = escape_text(renewal["status"]) if "status" in renewal.columns else [""] * len(names)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(g),
-            "properties": {"tip": f"{n}（{s}）" if s else n},
-        }
-        for g, n, s in zip(geoms, names, status, strict=True)
-    ]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {
-            "color": RENEWAL_COLOR,
-            "weight": 3,
-            "fill": False,
-            "dashArray": "8 5",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    PolygonLayer(
+        geoms,
+        tips=[f"{n}（{s}）" if s else n for n, s in zip(names, status, strict=True)],
+        styles=[None] * len(names),
+        default_style={"color": RENEWAL_COLOR, "weight": 3, "fill": False, "dashArray": "8 5"},
+        labels=names,
+        label_css="font:bold 13px sans-serif;color:#4a2475;white-space:nowrap;"
+        "transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff",
     ).add_to(group)
-    points = shapely.point_on_surface(geoms)
-    for name, point in zip(names, points, strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                icon_size=(0, 0),
-                html='<div class="landuse-label" style="font:bold 13px sans-serif;color:#4a2475;'
-                "white-space:nowrap;transform:translate(-50%,-50%);"
-                f'text-shadow:0 0 3px #fff,0 0 3px #fff">{name}</div>',
-            ),
-        ).add_to(group)
     group.add_to(m)
 
 
@@ -491,8 +420,8 @@ def parcel_map(
     if lang not in _WORDS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     require_crs(parcels)
-    if len(parcels) == 0:
-        raise InputError("parcels is empty: nothing to map")
+    if len(parcels) == 0 and zones is None and renewal is None:
+        raise InputError("parcels is empty and no zones are given: nothing to map")
     if column not in parcels.columns:
         hint = "; derive it with lu.classify" if column == "category" else ""
         raise MissingColumnError(f"parcels need a {column!r} column{hint}")
@@ -510,20 +439,21 @@ def parcel_map(
     words = _WORDS[lang]
     blocks: list[str] = []
 
+    extents: list[np.ndarray] = []
     if zones is not None:
-        rate_legend = _add_zones(
-            m, zones, _lonlat(zones, gcj02, precision), rates, rate_category, rate_bins, lang
-        )
+        zone_geoms = _lonlat(zones, gcj02, precision)
+        extents.append(zone_geoms)
+        rate_legend = _add_zones(m, zones, zone_geoms, rates, rate_category, rate_bins, lang)
         if rate_legend:
             blocks.append(rate_legend)
 
-    if column == "category":
+    if column == "category" or len(parcels) == 0:
         classes = _category_classes(parcels, context, lang, cmap)
     else:
         classes = _column_classes(parcels[column], cmap, scheme, k)
     drawn = classes.of_row >= 0
     rows = parcels[drawn]
-    if rows.empty:
+    if rows.empty and not extents and renewal is None:
         raise InputError(f"no parcel has a {column!r} to draw")
     if "area_mu" not in rows.columns and (tooltip is None or tooltip is True):
         from landuse.areas import add_areas
@@ -532,12 +462,13 @@ def parcel_map(
     disposed = disposed_by(rows, as_of)
 
     present = np.unique(classes.of_row[drawn])
-    groups = [folium.FeatureGroup(name=html.escape(classes.labels[i])) for i in present]
+    groups = [folium.FeatureGroup(name=classes.labels[i]) for i in present]
     for group in groups:
         group.add_to(m)
     group_of = np.searchsorted(present, classes.of_row[drawn])
     style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
     geoms = _lonlat(rows, gcj02)
+    extents.append(geoms)
     CompactPolygons(
         geoms,
         groups=groups,
@@ -549,7 +480,9 @@ def parcel_map(
     ).add_to(m)
 
     if renewal is not None:
-        _add_renewal(m, renewal, _lonlat(renewal, gcj02, precision), lang)
+        renewal_geoms = _lonlat(renewal, gcj02, precision)
+        extents.append(renewal_geoms)
+        _add_renewal(m, renewal, renewal_geoms, lang)
 
     if legend:
         title = words["stock"] if column == "category" else str(column)
@@ -557,8 +490,8 @@ def parcel_map(
         if disposed.any():
             entries.append((words["disposed"], "rgba(120,120,120,.25)", "border-style:dashed"))
         blocks.insert(0, _legend(title, entries))
-        _Legend(blocks).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        Legend("".join(blocks)).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
+    minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m

@@ -95,7 +95,10 @@ def _figure(ax: Axes | None, figsize: tuple[float, float], font: str | None) -> 
     from matplotlib import rc_context
 
     families = [font, "sans-serif"] if font else ["sans-serif"]
-    with rc_context({"font.family": families, "axes.unicode_minus": False}):
+    # text.parse_math off: a zone named "$\\x$" is a name, not mathtext to parse
+    with rc_context(
+        {"font.family": families, "axes.unicode_minus": False, "text.parse_math": False}
+    ):
         if ax is None:
             fig, ax = plt.subplots(figsize=figsize)
         else:

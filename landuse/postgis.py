@@ -8,9 +8,13 @@ SQLAlchemy, GeoAlchemy2 and psycopg come with the ``postgis`` extra.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -18,65 +22,190 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from landuse._errors import InputError
+from landuse._errors import InputError, MissingColumnError
 
-__all__ = ["DatabaseError", "is_url", "read_table", "table_rates", "write_table"]
+__all__ = [
+    "MAX_ENGINES",
+    "MAX_IDENTIFIER_BYTES",
+    "DatabaseError",
+    "IdentifierTooLongError",
+    "UnknownColumnError",
+    "dispose_engines",
+    "is_url",
+    "read_table",
+    "safe_url",
+    "table_rates",
+    "write_table",
+]
 
 STORE_SRID = 4490  # CGCS2000
+MAX_IDENTIFIER_BYTES = 63  # PostgreSQL cuts longer names silently (NAMEDATALEN - 1)
+MAX_ENGINES = 4  # URLs whose connection pools are kept; the least recently used is closed
+POOL_SIZE = 2  # idle connections kept per URL (up to 8 more while many threads run)
 Mode = Literal["create", "replace", "append", "upsert"]
 _URL = re.compile(r"^postgres(ql)?(\+\w+)?://", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"^(password|passwd|pass|pwd|sslpassword|secret|token)$", re.IGNORECASE)
+_HIDDEN = "landuse_hidden_value"
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:/@\s]*):[^@\s]*@")
+_KEY_VALUE = re.compile(
+    r"(?P<key>\b(?:password|passwd|pass|pwd|sslpassword|secret|token)\s*=\s*)"
+    r"(?:'(?:[^'\\]|\\.)*'|\"[^\"]*\"|[^&\s;,]+)",
+    re.IGNORECASE,
+)
 
 
 class DatabaseError(InputError):
     """The database refused or failed; the message never carries credentials."""
 
 
+class UnknownColumnError(DatabaseError, MissingColumnError):
+    """``where=`` (or ``by=``) names a column the table does not have."""
+
+
+class IdentifierTooLongError(DatabaseError):
+    """A table, schema or column name is longer than PostgreSQL's 63 bytes."""
+
+
 def is_url(source: object) -> bool:
     return isinstance(source, str) and bool(_URL.match(source))
 
 
+def _redact_text(text: str) -> str:
+    """Passwords hidden by structure in free text: ``scheme://user:***@`` and ``password=***``."""
+    text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    return _KEY_VALUE.sub(lambda m: f"{m['key']}***", text)
+
+
+def safe_url(url: Any) -> str:
+    """The URL with its password hidden — in the user part and in the query string.
+
+    Redaction goes by the URL's structure, never by searching the password in the text (a
+    password ``postgres`` must not turn ``postgresql://`` into ``***ql://``).
+
+    Examples
+    --------
+    >>> safe_url("postgresql://u:postgres@db.example/land?password=S3cret&sslmode=require")
+    'postgresql://u:***@db.example/land?password=***&sslmode=require'
+    """
+    try:
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(url)
+    except Exception:  # not parseable (or no SQLAlchemy): fall back to the text's structure
+        return _redact_text(str(url))
+    query = {k: (_HIDDEN if _SECRET_KEY.match(k) else v) for k, v in parsed.query.items()}
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace(_HIDDEN, "***")
+
+
+def _secrets(url: Any) -> list[str]:
+    """Passwords of this URL (user part, query) and PGPASSWORD, except one equal to the user
+    name (shown anyway)."""
+    found = [getattr(url, "password", None), os.environ.get("PGPASSWORD")]
+    for key, value in getattr(url, "query", {}).items():
+        if _SECRET_KEY.match(key):
+            found.extend([value] if isinstance(value, str) else list(value))
+    user = getattr(url, "username", None)
+    return [str(s) for s in found if s and str(s) != user]
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    """Hide passwords in a driver's message: by structure, then any whole-word occurrence."""
+    text = _redact_text(text)
+    for secret in secrets:
+        text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", "***", text)
+    return text
+
+
+_ENGINES: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+
+
 def _engine(url: str) -> Any:
+    """A pooled engine per URL, cached: at most :data:`MAX_ENGINES` URLs, each keeping at
+    most :data:`POOL_SIZE` idle connections, so repeated reads reuse connections instead of
+    leaving new ones open. A forked child makes its own (sockets are never shared)."""
     try:
         import sqlalchemy as sa
     except ImportError:
         raise ImportError(
             "PostGIS needs the postgis extra: pip install 'landuse[postgis]'"
         ) from None
-    parsed = sa.engine.make_url(url)
-    if parsed.drivername in {"postgresql", "postgres"}:
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    with _ENGINES_LOCK:
+        cached = _ENGINES.get(url)
+        if cached is not None and cached[0] == os.getpid():
+            _ENGINES.move_to_end(url)
+            return cached[1]
+        if cached is not None:
+            cached[1].dispose(close=False)  # inherited from the parent process
+        try:
+            parsed = sa.engine.make_url(url)
+        except (sa.exc.ArgumentError, ValueError):
+            raise DatabaseError(f"not a database URL: {safe_url(url)}") from None
+        if parsed.drivername in {"postgresql", "postgres"}:
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = sa.create_engine(
+            parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=8, pool_recycle=600
+        )
+        _ENGINES[url] = (os.getpid(), engine)
+        while len(_ENGINES) > MAX_ENGINES:
+            _, (pid, old) = _ENGINES.popitem(last=False)
+            old.dispose(close=pid == os.getpid())
+    return engine
 
 
-def _secrets(engine: Any) -> list[str]:
-    found = [engine.url.password, os.environ.get("PGPASSWORD")]
-    return [s for s in found if s]
+def dispose_engines() -> None:
+    """Close every pooled database connection (also done at exit)."""
+    with _ENGINES_LOCK:
+        while _ENGINES:
+            _, (pid, engine) = _ENGINES.popitem()
+            engine.dispose(close=pid == os.getpid())
 
 
-def _redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+atexit.register(dispose_engines)
 
 
 @contextmanager
-def _guard(engine: Any, doing: str) -> Iterator[None]:
+def _guard(engine: Any, doing: str, hint: str = "") -> Iterator[None]:
     """Turn driver errors into :class:`DatabaseError` without credentials or SQL dumps."""
     import psycopg
     import sqlalchemy as sa
 
     try:
         yield
-    except (sa.exc.SQLAlchemyError, psycopg.Error) as error:
-        origin = getattr(error, "orig", None) or error
-        message = (
-            str(origin).strip().splitlines()[0] if str(origin).strip() else type(origin).__name__
-        )
-        where = engine.url.render_as_string(hide_password=True)
+    except (sa.exc.SQLAlchemyError, psycopg.Error, pd.errors.DatabaseError) as error:
+        origin: BaseException = error
+        if isinstance(error, pd.errors.DatabaseError) and error.__cause__ is not None:
+            origin = error.__cause__  # pandas wraps the driver's error with the whole SELECT
+        origin = getattr(origin, "orig", None) or origin
+        text = str(origin).strip()
+        message = text.splitlines()[0] if text else type(origin).__name__
+        secrets = _secrets(engine.url)
         raise DatabaseError(
-            f"{doing} failed on {_redact(where, _secrets(engine))}: "
-            f"{_redact(message, _secrets(engine))}"
+            f"{doing} failed on {safe_url(engine.url)}: {_redact(message, secrets)}{hint}"
         ) from None
+
+
+def _check_name(name: str | None, what: str) -> None:
+    if name is not None and len(name.encode()) > MAX_IDENTIFIER_BYTES:
+        raise IdentifierTooLongError(
+            f"{what} {name!r} is {len(name.encode())} bytes; PostgreSQL names hold at most "
+            f"{MAX_IDENTIFIER_BYTES} bytes (a longer one is cut silently): choose a shorter name"
+        )
+
+
+def _fit(name: str, limit: int = MAX_IDENTIFIER_BYTES) -> str:
+    """``name`` cut to ``limit`` UTF-8 bytes without splitting a character."""
+    return name.encode()[:limit].decode(errors="ignore")
+
+
+def _index_name(table: str) -> str:
+    """``{table}_geometry_idx``, or a cut table name with a hash when that is too long."""
+    name = f"{table}_geometry_idx"
+    if len(name.encode()) <= MAX_IDENTIFIER_BYTES:
+        return name
+    digest = hashlib.sha1(table.encode()).hexdigest()[:8]
+    return f"{_fit(table, MAX_IDENTIFIER_BYTES - 15)}_{digest}_gidx"
 
 
 def _quoted(engine: Any, table: str, schema: str | None) -> str:
@@ -85,25 +214,58 @@ def _quoted(engine: Any, table: str, schema: str | None) -> str:
     return f"{preparer.quote_identifier(schema)}.{name}" if schema else name
 
 
-def _where(where: str | Mapping[str, Any] | None, engine: Any) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause: a mapping becomes parameterised equality tests; a string is trusted SQL."""
+def _where(
+    where: str | Mapping[str, Any] | None,
+    engine: Any,
+    columns: list[str],
+    table: str,
+) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause: a mapping becomes parameterised tests (``None`` is ``IS NULL``) on
+    columns the table has; a string is trusted SQL."""
     if where is None:
         return "", {}
     if isinstance(where, str):
         return f" WHERE ({where})", {}
+    unknown = [str(c) for c in where if c not in columns]
+    if unknown:
+        raise UnknownColumnError(
+            f"where= names column(s) {', '.join(map(repr, unknown))} that table {table!r} "
+            f"lacks; its columns: {', '.join(columns)}"
+        )
+    if not where:
+        return "", {}
     preparer = engine.dialect.identifier_preparer
     parts, params = [], {}
     for i, (column, value) in enumerate(where.items()):
-        if isinstance(value, list | tuple | set):
-            names = []
-            for j, item in enumerate(value):
-                params[f"w{i}_{j}"] = item
-                names.append(f":w{i}_{j}")
-            parts.append(f"{preparer.quote_identifier(column)} IN ({', '.join(names) or 'NULL'})")
+        name = preparer.quote_identifier(column)
+        if isinstance(value, list | tuple | set | frozenset):
+            items = list(value)
+            tests = []
+            present = [item for item in items if not _missing(item)]
+            if present:
+                names = []
+                for j, item in enumerate(present):
+                    params[f"w{i}_{j}"] = item
+                    names.append(f":w{i}_{j}")
+                tests.append(f"{name} IN ({', '.join(names)})")
+            if len(present) < len(items):
+                tests.append(f"{name} IS NULL")
+            parts.append(f"({' OR '.join(tests)})" if tests else "FALSE")
+        elif _missing(value):
+            parts.append(f"{name} IS NULL")
         else:
             params[f"w{i}"] = value
-            parts.append(f"{preparer.quote_identifier(column)} = :w{i}")
+            parts.append(f"{name} = :w{i}")
     return " WHERE " + " AND ".join(parts), params
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
+
+
+_WHERE_HINT = " (in the where= condition?)"
 
 
 def read_table(
@@ -114,9 +276,17 @@ def read_table(
     where: str | Mapping[str, Any] | None = None,
     columns: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Rows of a PostGIS table as a GeoDataFrame, with the CRS of the geometry column's SRID."""
+    """Rows of a PostGIS table as a GeoDataFrame, with the CRS of the geometry column's SRID.
+
+    ``where`` is a mapping ``{column: value or list of values}`` — bound parameters, ``None``
+    meaning ``IS NULL``, a column the table lacks a :class:`UnknownColumnError` listing the
+    table's columns — or a trusted SQL condition, whose errors say what the database said
+    (never the whole SELECT, never a password).
+    """
     import sqlalchemy as sa
 
+    _check_name(table, "table name")
+    _check_name(schema, "schema name")
     engine = _engine(url)
     preparer = engine.dialect.identifier_preparer
     with _guard(engine, f"reading {table!r}"), engine.connect() as connection:
@@ -140,7 +310,7 @@ def read_table(
             raise DatabaseError(f"table {table!r} has no geometry column")
         wanted = found if columns is None else [c for c in found if c in {*columns, geometry}]
         select = ", ".join(preparer.quote_identifier(c) for c in wanted)
-        clause, params = _where(where, engine)
+        clause, params = _where(where, engine, found, table)
         sql = sa.text(f"SELECT {select} FROM {_quoted(engine, table, schema)}{clause}")
         srid = connection.execute(
             sa.text(
@@ -149,9 +319,15 @@ def read_table(
             ),
             {"t": table, "s": schema or "public", "g": geometry},
         ).scalar()
-        frame = gpd.read_postgis(
-            sql, connection, geom_col=geometry, params=params, crs=srid if srid else None
+        hint = (
+            f" (in where={where!r}; the columns of {table!r}: {', '.join(found)})"
+            if isinstance(where, str)
+            else ""
         )
+        with _guard(engine, f"reading {table!r}", hint):
+            frame = gpd.read_postgis(
+                sql, connection, geom_col=geometry, params=params, crs=srid if srid else None
+            )
     if geometry != "geometry":
         frame = frame.rename_geometry("geometry")
     return frame
@@ -166,10 +342,16 @@ def write_table(
     until the commit, then the new ones); ``append`` adds rows (a repeated ``parcel_id`` fails
     the whole write); ``upsert`` updates the rows whose ``parcel_id`` exists (disposal and
     ledger columns) and inserts the others. New tables get the canonical schema: geometry with
-    SRID 4490, a GiST index and ``parcel_id`` as primary key (``parcel_id, zone`` for the pieces
-    of :func:`landuse.assign_zones`).
+    SRID 4490, one GiST index and ``parcel_id`` as primary key (``parcel_id, zone`` for the
+    pieces of :func:`landuse.assign_zones`). Table, schema and column names longer than
+    PostgreSQL's 63 bytes are refused before anything is written.
     """
     import sqlalchemy as sa
+
+    _check_name(table, "table name")
+    _check_name(schema, "schema name")
+    for column in gdf.columns:
+        _check_name(str(column), "column name")
 
     if mode not in ("create", "replace", "append", "upsert"):
         raise ValueError(f"mode must be create, replace, append or upsert, not {mode!r}")
@@ -193,9 +375,8 @@ def write_table(
             _insert(data, connection, table, schema)
         elif mode in ("create", "replace"):
             _insert(data, connection, table, schema)
-            index = preparer.quote_identifier(f"{table}_geometry_idx"[:63])
             connection.execute(sa.text(f"ALTER TABLE {target} ADD PRIMARY KEY ({key_sql})"))
-            connection.execute(sa.text(f"CREATE INDEX {index} ON {target} USING GIST (geometry)"))
+            _one_spatial_index(connection, engine, table, schema)
         elif mode == "append":
             _insert(data, connection, table, schema)
         else:
@@ -216,6 +397,24 @@ def write_table(
             )
             connection.execute(sa.text(f"DROP TABLE {source}"))
     return len(data)
+
+
+def _one_spatial_index(connection: Any, engine: Any, table: str, schema: str | None) -> None:
+    """Exactly one GiST index on ``geometry``: GeoAlchemy2 makes one when geopandas creates
+    the table (``idx_<table>_geometry``); make it only where it did not."""
+    import sqlalchemy as sa
+
+    existing = connection.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = :s AND tablename = :t "
+            "AND indexdef ILIKE '%USING gist%'"
+        ),
+        {"s": schema or "public", "t": table},
+    ).scalar()
+    if not existing:
+        index = engine.dialect.identifier_preparer.quote_identifier(_index_name(table))
+        target = _quoted(engine, table, schema)
+        connection.execute(sa.text(f"CREATE INDEX {index} ON {target} USING GIST (geometry)"))
 
 
 def _key(data: gpd.GeoDataFrame) -> list[str]:
@@ -264,17 +463,25 @@ def table_rates(
     from landuse.stats import _OUTSIDE, counted_methods, finish_rates
     from landuse.vocab import CATEGORIES
 
+    _check_name(table, "table name")
+    _check_name(schema, "schema name")
     engine = _engine(url)
     preparer = engine.dialect.identifier_preparer
     q = preparer.quote_identifier
     source = _quoted(engine, table, schema)
-    clause, params = _where(where, engine)
-    stock = f"{clause} AND category IS NOT NULL" if clause else " WHERE category IS NOT NULL"
     with _guard(engine, f"computing rates on {table!r}"), engine.connect() as connection:
-        found = {c["name"] for c in sa.inspect(connection).get_columns(table, schema=schema)}
+        inspector = sa.inspect(connection)
+        if not inspector.has_table(table, schema=schema):
+            raise DatabaseError(f"no table {table!r} in schema {schema or 'public'!r}")
+        found = [c["name"] for c in inspector.get_columns(table, schema=schema)]
         missing = [c for c in ("parcel_id", "category", "area_mu", *by) if c not in found]
         if missing:
-            raise DatabaseError(f"table {table!r} lacks column(s) {', '.join(missing)}")
+            raise UnknownColumnError(
+                f"table {table!r} lacks column(s) {', '.join(missing)}; "
+                f"its columns: {', '.join(found)}"
+            )
+        clause, params = _where(where, engine, found, table)
+        stock = f"{clause} AND category IS NOT NULL" if clause else " WHERE category IS NOT NULL"
         pairs = connection.execute(
             sa.text(f"SELECT DISTINCT category, disposal_method FROM {source}{stock}"), params
         ).all()
@@ -309,9 +516,8 @@ def table_rates(
                 )
                 test += f" AND (:as_of < {end}{started})"
             tests.append(f"({test})")
-        disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date IS NOT NULL"
-        if as_of is not None:
-            disposed += " AND disposal_date <= :as_of"
+        # a disposal dated after the reporting date (default today) has not happened yet
+        disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date <= :as_of"
         keys = ", ".join(f"COALESCE({q(c)}::text, :outside) AS {q(c)}" for c in by)
         params["outside"] = _OUTSIDE
         group = ", ".join(str(i + 1) for i in range(len(by)))

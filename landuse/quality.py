@@ -16,7 +16,7 @@ from landuse._errors import InputError
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017, normalize_codes
 from landuse._progress import stages
 from landuse._tables import QualityReport
-from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS
+from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows
 from landuse.areas import measure_m2, project
 from landuse.rules import RuleWarning, classify
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
@@ -267,7 +267,10 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
         present & ~empty & ~polygonal,
         "geometry is not a polygon: " + names.fillna("").astype(str),
     )
-    usable = present & ~empty & polygonal
+    nonfinite = np.zeros(len(geoms), bool)
+    nonfinite[present] = nonfinite_rows(geoms[present])
+    report.add("error", "nonfinite_coordinates", nonfinite, "NaN or infinite coordinates")
+    usable = present & ~empty & polygonal & ~nonfinite
     invalid = np.zeros(len(geoms), bool)
     invalid[usable] = ~shapely.is_valid(geoms[usable])
     reasons = pd.Series("", index=frame.index, dtype=object)
@@ -298,10 +301,12 @@ def _check_areas(
 ) -> None:
     geoms = np.asarray(frame.geometry.array, dtype=object)
     good = np.flatnonzero(usable)
+    if good.size == 0:  # nothing measurable (an empty inventory, or every geometry reported)
+        return
     valid_geoms = geoms[good].copy()
     broken = ~shapely.is_valid(valid_geoms)
     valid_geoms[broken] = shapely.make_valid(valid_geoms[broken])
-    area_m2 = _area_m2_function(frame)
+    area_m2 = _area_m2_function(frame.iloc[good])
     area = np.full(len(frame), np.nan)
     area[good] = area_m2(valid_geoms)
 
@@ -378,12 +383,21 @@ def _check_areas(
 
 
 def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
+    today = pd.Timestamp.today().normalize()
     dates: dict[str, pd.Series] = {}
     for column in DATE_COLUMNS:
         if column in frame.columns:
             parsed, bad = parse_dates(frame[column])
             report.add(
                 "error", "not_a_date", bad, f"{column} is not a date: " + frame[column].astype(str)
+            )
+            future = (parsed > today).to_numpy()
+            report.add(
+                "warning",
+                "future_date",
+                future,
+                f"{column} is after today (a typo? it does not count until then): "
+                + parsed.dt.strftime("%Y-%m-%d"),
             )
             dates[column] = parsed
     for earlier, later, severity, code, words in _SEQUENCE:

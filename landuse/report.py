@@ -57,8 +57,8 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if undetermined_rows %}<table id="undetermined"><thead><tr>{% for h in undetermined_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in undetermined_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
 <h2>{{ words.charts }}</h2>
-<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
-<img alt="progress" src="data:image/png;base64,{{ progress_png }}">
+{% if rates_png %}<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
+<img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% else %}<p>{{ words.no_stock }}</p>{% endif %}
 <h2>{{ words.quality }}</h2>
 {% if quality %}<table id="quality"><thead><tr>{% for h in quality_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in quality %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
@@ -74,6 +74,7 @@ _WORDS = {
         "charts": "图表",
         "quality": "数据质量",
         "no_problems": "未发现问题。",
+        "no_stock": "没有存量地块。",
         "stock": "存量地块（宗）",
         "area": "存量面积（亩）",
         "disposed": "已处置面积（亩）",
@@ -115,6 +116,7 @@ _WORDS = {
         "charts": "Charts",
         "quality": "Data quality",
         "no_problems": "No problems found.",
+        "no_stock": "No parcel is in the stock.",
         "stock": "Parcels in stock",
         "area": "Stock area (mu)",
         "disposed": "Disposed (mu)",
@@ -227,9 +229,13 @@ def report(
     pieces = assign_zones(parcels, zones)
     rates = disposal_rates(pieces, as_of=as_of, target=target)
     totals = disposal_rates(pieces.assign(scope="all"), by="scope", as_of=as_of)
-    row = pd.DataFrame(totals).xs(("all", "all")).astype(float)
-    overall = {k: float(row[k]) for k in ("parcels", "area_mu", "disposed_area_mu", "rate")}  # type: ignore[arg-type]
-    per_zone = rates.xs("all", level="category")
+    columns = ("parcels", "area_mu", "disposed_area_mu", "rate")
+    if len(totals):
+        row = pd.DataFrame(totals).xs(("all", "all")).astype(float)
+        overall = {k: float(row[k]) for k in columns}  # type: ignore[arg-type]
+    else:  # no stock at all: an empty report, not a crash
+        overall = {k: 0.0 for k in columns} | {"rate": float("nan")}
+    per_zone = rates.xs("all", level="category") if len(rates) else rates
     met = int(per_zone["meets_target"].fillna(False).astype(bool).sum())
     cards = [
         {"value": f"{int(overall['parcels']):,}", "label": words["stock"], "css": ""},
@@ -245,7 +251,8 @@ def report(
         {"value": f"{met} / {len(per_zone)}", "label": words["met"], "css": ""},
     ]
     for category in CATEGORIES:
-        value = rates.xs(category, level="category")
+        has = len(rates) and category in rates.index.get_level_values("category")
+        value = rates.xs(category, level="category") if has else rates.iloc[:0]
         area = value["area_mu"].sum()
         share = value["disposed_area_mu"].sum() / area if area else float("nan")
         cards.append(
@@ -309,8 +316,10 @@ def report(
             map_html=the_map.get_root().render(),
             rates_header=list(shown.columns),
             rates_rows=rows,
-            rates_png=_png(plot_rates(rates, target=target, lang=lang)),
-            progress_png=_png(plot_progress(progress(pieces), target=target, lang=lang)),
+            rates_png=_png(plot_rates(rates, target=target, lang=lang)) if len(rates) else "",
+            progress_png=_png(plot_progress(progress(pieces), target=target, lang=lang))
+            if len(rates)
+            else "",
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
             idle_summary=idle_summary,
@@ -405,12 +414,7 @@ def _undetermined_section(
 
 
 def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    temp = path.with_name(f".{path.stem}.tmp.xlsx")
-    with pd.ExcelWriter(temp, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            for row in writer.sheets[name].iter_rows():
-                for cell in row:  # text from the data is text, never a formula
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
-    os.replace(temp, path)
+    from landuse._excel import write_workbook
+
+    # atomic, and text from the data (names, reasons, messages) stays text, never a formula
+    write_workbook(path, sheets)

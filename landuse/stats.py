@@ -93,10 +93,10 @@ def _disposed(
             )
         counts_pair[i] = name in counts
     counted = counts_pair[row_pair] & date.notna().to_numpy()
-    if as_of is not None:
-        counted &= (date <= as_date(as_of)).to_numpy()
+    # a disposal dated in the future has not happened: without as_of, count up to today
+    day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    counted &= (date <= day).to_numpy()
     if lapse:
-        day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
         start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
         ends = lapse_dates(method, date, start, non_final)
         counted &= (ends.isna() | (day < ends)).to_numpy()
@@ -104,8 +104,8 @@ def _disposed(
 
 
 def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
-    """Rows with a disposal recorded on or before ``as_of`` (any recorded one without a date),
-    non-final disposals only until they lapse.
+    """Rows with a disposal recorded on or before ``as_of`` (default: today), non-final
+    disposals only until they lapse.
 
     For drawing; :func:`disposal_rates` also checks that each method counts for its category.
     """
@@ -114,13 +114,11 @@ def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
     dates = pd.to_datetime(frame["disposal_date"])
     method = frame["disposal_method"].astype(object)
     recorded = method.notna() & dates.notna()
-    if as_of is not None:
-        recorded &= dates <= as_date(as_of)
-    # a non-final disposal that lapsed (extension, temporary use) is drawn as undisposed
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    # a non-final disposal that lapsed (extension, temporary use) is drawn as undisposed
     start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
     ends = lapse_dates(method, dates, start)
-    return recorded & (ends.isna() | (day < ends))
+    return recorded & (dates <= day) & (ends.isna() | (day < ends))
 
 
 def disposal_rates(
@@ -149,9 +147,10 @@ def disposal_rates(
         Rows whose ``by`` value is missing (outside every zone) form their own group.
     as_of
         Reporting date: a parcel is disposed when its method counts and
-        ``disposal_date <= as_of``. Default: every recorded disposal counts (non-final ones
-        until they lapse, as of today). A method without a date is not counted (with a
-        warning naming the parcels).
+        ``disposal_date <= as_of``. Default: today (a disposal dated in the future has not
+        happened yet, and :func:`landuse.check` reports it). Non-final disposals count until
+        they lapse (``non_final``). A method without a date is not counted (with a warning
+        naming the parcels).
     methods
         ``{category: methods that count}``; other categories keep their full canonical list.
         A method outside its category's list is an error unless named here.
@@ -266,7 +265,7 @@ def partial_sums(
             else None,
             disposal_date=frame["disposal_date"].to_numpy()
             if "disposal_date" in frame.columns
-            else np.full(len(frame), np.datetime64("NaT")),
+            else np.full(len(frame), np.datetime64("NaT", "ns")),
             **(
                 {"actual_start_date": pd.to_datetime(frame["actual_start_date"]).to_numpy()}
                 if "actual_start_date" in frame.columns

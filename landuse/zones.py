@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS
 
@@ -247,6 +248,10 @@ def _assign(
     missing = [c for c in columns if c not in zones.columns]
     if missing:
         raise InputError(f"zone column(s) not found: {', '.join(missing)}")
+    if len(out) == 0:  # empty in, empty out, with the columns a non-empty result has
+        empty = {c: pd.Series(dtype=zones[c].dtype) for c in columns}
+        zoned = out.assign(zone=pd.Series(dtype=object), **empty, zone_share=1.0)
+        return zoned.assign(**area_columns(np.zeros(0)))
     if crs is not None:
         target = CRS.from_user_input(crs)
     elif overlay_crs is not None:

@@ -2,7 +2,7 @@
 # Start a throwaway PostgreSQL + PostGIS cluster on 127.0.0.1 for the tests; print its URL.
 # Usage (sourced by scripts/test.sh): eval "$(bash scripts/postgis.sh start)"; … ; bash scripts/postgis.sh stop
 set -euo pipefail
-STATE=/tmp/landuse-pg-cluster
+STATE=${LANDUSE_PG_STATE:-/tmp/landuse-pg-cluster}  # one state file per concurrent user
 
 case "${1:-start}" in
 start)

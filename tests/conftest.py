@@ -163,3 +163,26 @@ def open_map(browser, tmp_path):
     yield opener
     for page in pages:
         page.close()
+
+
+# --- markers: select or skip the slow families (`pytest -m "not slow"` for a quick run) ------
+
+_BROWSER_FIXTURES = {"browser", "open_map"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they need, so a quick run can deselect them (markers in pyproject)."""
+    for item in items:
+        path = str(item.path)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name == "test_postgis.py" or "pg_url" in fixtures:
+            item.add_marker(pytest.mark.postgis)
+        if path.endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebook)
+        if item.path.name == "test_scale.py" and "client" in fixtures:
+            item.add_marker(pytest.mark.dask)
+        slow = ("browser", "postgis", "notebook", "dask", "qgis")
+        if any(item.get_closest_marker(m) for m in slow):
+            item.add_marker(pytest.mark.slow)

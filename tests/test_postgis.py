@@ -187,3 +187,101 @@ def test_non_final_disposals_lapse_in_the_database_too(table, ledger, zones, as_
     in_db = lu.disposal_rates(URL, table=table, as_of=as_of)
     in_memory = lu.disposal_rates(pieces, as_of=as_of)
     pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
+
+
+# --- edges (issue #10) -----------------------------------------------------------------------
+
+
+def gist_indexes(name: str) -> list[str]:
+    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        found = (
+            connection.execute(
+                sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), {"t": name}
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    return [i for i in found if "USING gist" in i]
+
+
+def test_where_none_means_is_null(table, ledger):
+    sample = ledger.head(6).assign(name=["甲", None, "乙", None, "甲", "丙"])
+    lu.write_parcels(sample, URL, table=table)
+    assert len(lu.read_parcels(URL, table=table, where={"name": None})) == 2
+    assert len(lu.read_parcels(URL, table=table, where={"name": ["甲", None]})) == 4
+    assert len(lu.read_parcels(URL, table=table, where={"name": []})) == 0
+
+
+def test_wrong_where_key_or_broken_sql_is_a_clear_error(table, ledger):
+    lu.write_parcels(lu.add_areas(ledger.head(5)), URL, table=table)
+    password = sa.engine.make_url(URL).password
+    with pytest.raises(lu.postgis.UnknownColumnError, match="zonee") as unknown:
+        lu.read_parcels(URL, table=table, where={"zonee": "王台镇"})
+    assert isinstance(unknown.value, lu.MissingColumnError)
+    assert "parcel_id" in str(unknown.value) and "SELECT" not in str(unknown.value)
+    with pytest.raises(lu.postgis.DatabaseError, match="syntax error") as broken:
+        lu.read_parcels(URL, table=table, where="category = = 'x'")
+    message = str(broken.value)
+    assert "SELECT" not in message and password not in message
+    assert "where=" in message and "parcel_id" in message  # what to fix, and the columns
+    with pytest.raises(lu.postgis.UnknownColumnError, match="lacks"):
+        lu.disposal_rates(URL, table=table, by="no_such_column")
+    with pytest.raises(lu.postgis.UnknownColumnError, match="zonee"):
+        lu.disposal_rates(URL, table=table, by="name", where={"zonee": "x"})
+
+
+def test_every_table_gets_exactly_one_gist_index(table, ledger):
+    lu.write_parcels(ledger.head(20), URL, table=table)
+    assert len(gist_indexes(table)) == 1
+    lu.write_parcels(ledger.head(30), URL, table=table, mode="replace")
+    lu.write_parcels(ledger.iloc[30:40], URL, table=table, mode="upsert")
+    assert len(gist_indexes(table)) == 1
+
+
+def test_long_table_names_fit_or_fail_early(ledger):
+    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+    longest = f"t_{uuid.uuid4().hex[:8]}_" + "地" * 17  # 11 + 51 = 62 bytes
+    longest += "x" * (63 - len(longest.encode()))
+    assert len(longest.encode()) == 63
+    try:
+        lu.write_parcels(ledger.head(5), URL, table=longest)
+        assert len(rows(longest)) == 5
+        assert len(gist_indexes(longest)) == 1
+        too_long = longest + "y"
+        with pytest.raises(lu.postgis.IdentifierTooLongError, match="63"):
+            lu.write_parcels(ledger.head(5), URL, table=too_long)
+        with pytest.raises(lu.postgis.IdentifierTooLongError, match="63"):
+            lu.read_parcels(URL, table=too_long)
+        with engine.connect() as connection:
+            tables = sa.inspect(connection).get_table_names()
+        assert too_long not in tables and too_long.encode()[:63].decode() in tables  # untouched
+        wide = ledger.head(3).assign(**{"备注" * 11: "x"})  # a 66-byte column name
+        with pytest.raises(lu.postgis.IdentifierTooLongError, match="column"):
+            lu.write_parcels(wide, URL, table=f"t_{uuid.uuid4().hex[:10]}")
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP TABLE IF EXISTS "{longest}"'))
+        engine.dispose()
+
+
+def test_reads_do_not_accumulate_connections(table, ledger):
+    lu.write_parcels(ledger.head(5), URL, table=table)
+    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+
+    def open_connections() -> int:
+        with engine.connect() as connection:
+            return connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
+
+    before = open_connections()
+    for _ in range(150):
+        lu.read_parcels(URL, table=table, columns=["parcel_id"])
+    after = open_connections()
+    engine.dispose()
+    assert after - before <= 2  # the pool keeps two idle connections (POOL_SIZE)

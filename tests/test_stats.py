@@ -246,3 +246,56 @@ def test_property_independent_of_row_order(rows, random):
     a = lu.disposal_rates(frame, as_of="2022-06-30")
     b = lu.disposal_rates(frame.iloc[order], as_of="2022-06-30")
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+
+
+# --- boundaries the mutation run found unguarded ---------------------------------------------
+
+
+def test_a_disposal_on_the_reporting_day_counts_and_the_day_after_does_not():
+    frame = table([("A", "supplied_unused", 10.0, "started", "2022-06-30")])
+    assert lu.disposal_rates(frame, as_of="2022-06-30").loc[("A", "all"), "rate"] == 1
+    assert lu.disposal_rates(frame, as_of="2022-06-29").loc[("A", "all"), "rate"] == 0
+
+
+def test_exactly_on_target_meets_it():
+    frame = table(
+        [
+            ("A", "low_efficiency", 60.0, "upgraded", "2022-01-01"),
+            ("A", "low_efficiency", 40.0, None, None),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30", target=0.6)
+    assert rates.loc[("A", "all"), "rate"] == pytest.approx(0.6)
+    assert bool(rates.loc[("A", "all"), "meets_target"]) is True
+    below = lu.disposal_rates(frame, as_of="2022-06-30", target=0.6000001)
+    assert bool(below.loc[("A", "all"), "meets_target"]) is False
+
+
+def test_count_rate_counts_the_disposed_parcels():
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 90.0, "supplied", "2022-01-01"),
+            ("A", "approved_unsupplied", 5.0, None, None),
+            ("A", "approved_unsupplied", 5.0, None, None),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "all"), "count_rate"] == pytest.approx(1 / 3)
+    assert rates.loc[("A", "all"), "rate"] == pytest.approx(0.9)
+    assert rates.loc[("A", "all"), "disposed_parcels"] == 1
+
+
+def test_a_disposed_parcel_split_across_zones_counts_once_in_a_roll_up():
+    frame = table(
+        [
+            ("A", "low_efficiency", 6.0, "upgraded", "2022-01-01"),
+            ("B", "low_efficiency", 4.0, "upgraded", "2022-01-01"),
+            ("B", "low_efficiency", 5.0, None, None),
+        ]
+    )
+    frame.loc[:1, "parcel_id"] = "split"
+    overall = lu.disposal_rates(frame.assign(city="X"), by="city", as_of="2022-06-30")
+    row = overall.loc[("X", "all")]
+    assert (row["parcels"], row["disposed_parcels"]) == (2, 1)
+    assert row["count_rate"] == pytest.approx(0.5)
+    assert row["disposed_area_mu"] == pytest.approx(10.0)

@@ -184,3 +184,38 @@ def test_progress_only_when_asked(capsys, ledger, zones):
     assert capsys.readouterr().err == ""
     lu.assign_zones(ledger, zones, verbose=True)
     assert "assign_zones" in capsys.readouterr().err
+
+
+# --- boundaries the mutation run found unguarded ---------------------------------------------
+
+
+def test_slivers_along_a_border_join_the_largest_piece():
+    x0, y0 = ORIGIN
+    # the parcel pokes 5 mm into East: a 0.5 m² sliver, below sliver_m2 = 1 m²
+    parcel = shapely.box(x0 + 900, y0, x0 + 1000.005, y0 + 100)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["West"]
+    assert out["area_m2"].iloc[0] == pytest.approx(shapely.area(parcel), rel=1e-12)
+    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=0.1)
+    assert sorted(split["zone"]) == ["East", "West"]
+
+
+def test_a_slight_zone_overlap_is_trimmed_so_nothing_counts_twice():
+    x0, y0 = ORIGIN
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 999.5, y0, x0 + 2000, y0 + 1000),  # 500 m² overlap
+        ],
+        crs=GK40,
+    )
+    parcel = shapely.box(x0 + 950, y0 + 100, x0 + 1050, y0 + 200)  # 5 000 m² in A, 5 000 in B
+    with pytest.warns(UserWarning, match="slight zone overlap"):
+        out = lu.assign_zones(
+            make_parcels([{"geometry": parcel}]), zones, overlap_tolerance_m2=1_000
+        )
+    areas = out.set_index("zone")["area_m2"]
+    assert areas["A"] == pytest.approx(5_000, rel=1e-9)
+    assert areas["B"] == pytest.approx(5_000, rel=1e-9)
+    assert areas.sum() == pytest.approx(10_000, rel=1e-12)

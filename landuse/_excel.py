@@ -1,0 +1,96 @@
+"""The one place :mod:`landuse` writes Excel workbooks: text is always text.
+
+openpyxl (and so ``DataFrame.to_excel``) stores a string that starts with ``=`` as a live
+formula: a parcel named ``=HYPERLINK("http://…","点击")`` would become a link, ``=1+1`` a 2.
+:func:`write_workbook` stores every text cell — values and headers — as a string cell
+(``data_type == "s"``), so Excel shows ``=1+1`` as those four characters, whatever it starts
+with (``=``, ``+``, ``-``, ``@``). Control characters, which the file format cannot hold raw,
+are written in its escaped form (``_x0007_``), which Excel shows as the character. The
+workbook is written atomically (see :mod:`landuse._atomic`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landuse._atomic import replacing
+
+__all__ = ["text_cells", "write_workbook"]
+
+
+def _escape_controls(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def text_cells(worksheet: Any) -> None:
+    """Make every formula or text cell of an openpyxl worksheet a plain string cell."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = _escape_controls(cell.value)
+                cell.data_type = "s"  # openpyxl guessed "f" for text starting with "="
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters escaped in text values and headers (openpyxl refuses them raw)."""
+    out = frame.rename(columns=lambda c: _escape_controls(c) if isinstance(c, str) else c)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: _escape_controls(v) if isinstance(v, str) else v
+            )
+    return out
+
+
+def write_workbook(
+    path: Path,
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    freeze_header: bool = False,
+    fit_widths: bool = False,
+) -> Path:
+    """Write ``{sheet name: table}`` to ``path`` atomically, every text cell a string.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file; replaced in one rename, so readers see the old or the new workbook.
+    sheets
+        Sheet name → table (written without its index, headers in the first row).
+    freeze_header
+        Keep the header row visible while scrolling.
+    fit_widths
+        Size the columns to their text (at most 60 characters).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, openpyxl, pandas as pd
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> _ = write_workbook(path, {"地块": pd.DataFrame({"name": ["=1+1", "东区"]})})
+    >>> cell = openpyxl.load_workbook(path)["地块"]["A2"]
+    >>> cell.value, cell.data_type
+    ('=1+1', 's')
+    """
+    path = Path(path)
+    with replacing(path) as temp, pd.ExcelWriter(temp, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            part = _safe_frame(pd.DataFrame(frame))
+            part.to_excel(writer, sheet_name=name, index=False)
+            worksheet = writer.sheets[name]
+            text_cells(worksheet)
+            if freeze_header:
+                worksheet.freeze_panes = "A2"
+            if fit_widths:
+                for i, column in enumerate(part.columns, start=1):
+                    width = max(
+                        [len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))]
+                    )
+                    letter = worksheet.cell(1, i).column_letter
+                    worksheet.column_dimensions[letter].width = min(width + 2, 60)
+    return path
