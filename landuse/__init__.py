@@ -22,9 +22,18 @@ from landuse._errors import (
     UnknownCategoryError,
     ZoneError,
 )
-from landuse._fields import CN_LEDGER, FieldPreset
+from landuse._fields import CN_ENTERPRISE_LEDGER, CN_LEDGER, FieldPreset
 from landuse._validate import UndatedDisposalWarning
+from landuse.admission import AdmissionRules, admission
 from landuse.areas import add_areas, area_crs
+from landuse.enterprises import (
+    DEFAULT_GRADE_SHARES,
+    DEFAULT_WEIGHTS,
+    UnmatchedParcelWarning,
+    per_mu,
+    per_mu_by,
+    read_enterprises,
+)
 from landuse.idle import idle_actions
 from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
 from landuse.ledger import join_ledger, read_ledger
@@ -34,16 +43,20 @@ from landuse.quality import check
 from landuse.report import report
 from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning, classify
 from landuse.stats import display_rates, disposal_rates, progress
-from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label
+from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label, grade_label
 from landuse.zones import assign_zones
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CATEGORIES",
+    "CN_ENTERPRISE_LEDGER",
     "CN_LEDGER",
+    "DEFAULT_GRADE_SHARES",
+    "DEFAULT_WEIGHTS",
     "DISPOSAL_METHODS",
     "M2_PER_MU",
+    "AdmissionRules",
     "CRSGuessWarning",
     "DateOrderError",
     "DisposalMethodError",
@@ -60,9 +73,11 @@ __all__ = [
     "SourceError",
     "UndatedDisposalWarning",
     "UnknownCategoryError",
+    "UnmatchedParcelWarning",
     "ZoneError",
     "__version__",
     "add_areas",
+    "admission",
     "area_crs",
     "assign_zones",
     "category_label",
@@ -72,13 +87,17 @@ __all__ = [
     "datasets",
     "display_rates",
     "disposal_rates",
+    "grade_label",
     "idle_actions",
     "join_ledger",
     "parcel_map",
+    "per_mu",
+    "per_mu_by",
     "plot_parcels",
     "plot_progress",
     "plot_rates",
     "progress",
+    "read_enterprises",
     "read_ledger",
     "read_parcels",
     "read_raw",

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["CN_LEDGER", "FIELD_PRESETS", "FieldPreset", "resolve_preset"]
+__all__ = [
+    "CN_ENTERPRISE_LEDGER",
+    "CN_LEDGER",
+    "ENTERPRISE_PRESETS",
+    "FIELD_PRESETS",
+    "FieldPreset",
+    "resolve_enterprise_preset",
+    "resolve_preset",
+]
 
 _COLUMNS: dict[str, str] = {
     # pinyin initials used by Chinese land-management systems (DOMAIN.md)
@@ -250,3 +258,79 @@ def resolve_preset(fields: str | FieldPreset | Mapping[str, str] | None) -> Fiel
                 f"unknown field preset {fields!r}; known: {', '.join(FIELD_PRESETS)}"
             ) from None
     return FieldPreset(dict(fields))
+
+
+# --- enterprise ledgers (企业台账 of the 亩均效益评价) ---------------------------------------------
+_ENTERPRISE_COLUMNS: dict[str, str] = {
+    "TYSHXYDM": "enterprise_id",
+    "QYMC": "name",
+    "DKBH": "parcel_id",
+    "YDMJ": "land_area_mu",
+    "ND": "year",
+    "统一社会信用代码": "enterprise_id",
+    "社会信用代码": "enterprise_id",
+    "纳税人识别号": "enterprise_id",
+    "企业代码": "enterprise_id",
+    "企业名称": "name",
+    "单位名称": "name",
+    "纳税人名称": "name",
+    "地块编号": "parcel_id",
+    "宗地编号": "parcel_id",
+    "用地面积": "land_area_mu",
+    "用地面积（亩）": "land_area_mu",
+    "用地面积(亩)": "land_area_mu",
+    "占地面积（亩）": "land_area_mu",
+    "占地面积(亩)": "land_area_mu",
+    "用地面积（平方米）": "land_area_m2",
+    "用地面积(平方米)": "land_area_m2",
+    "年度": "year",
+    "年份": "year",
+    "评价年度": "year",
+    "实缴税金": "tax",
+    "实缴税收": "tax",
+    "税收实际贡献": "tax",
+    "税收": "tax",
+    "营业收入": "revenue",
+    "主营业务收入": "revenue",
+    "工业总产值": "output",
+    "产值": "output",
+    "工业增加值": "value_added",
+    "增加值": "value_added",
+    "利润总额": "profit",
+    "利润": "profit",
+    "综合能耗": "energy_tce",
+    "能耗": "energy_tce",
+    "研发经费": "rd_spend",
+    "研发经费支出": "rd_spend",
+    "R&D经费支出": "rd_spend",
+    "从业人员": "employees",
+    "从业人员数": "employees",
+    "年平均职工人数": "employees",
+    "职工人数": "employees",
+    "所属行业": "industry",
+    "行业代码": "industry_code",
+    "园区": "park",
+    "所在园区": "park",
+}
+
+#: Enterprise ledgers with Chinese headers (企业名称, 统一社会信用代码, 地块编号, 用地面积, 实缴税金,
+#: 营业收入, 工业增加值, 综合能耗, 研发经费, 从业人员, …); units in brackets after a header
+#: (``实缴税金（万元）``) are allowed. Used by ``read_enterprises(fields="cn-ledger")``.
+CN_ENTERPRISE_LEDGER = FieldPreset(_ENTERPRISE_COLUMNS)
+
+#: Named presets accepted by ``read_enterprises(fields=...)``.
+ENTERPRISE_PRESETS: dict[str, FieldPreset] = {"cn-ledger": CN_ENTERPRISE_LEDGER}
+
+
+def resolve_enterprise_preset(
+    fields: str | FieldPreset | Mapping[str, str] | None,
+) -> FieldPreset | None:
+    """An enterprise-ledger preset from a name, a preset or a mapping."""
+    if isinstance(fields, str):
+        try:
+            return ENTERPRISE_PRESETS[fields]
+        except KeyError:
+            raise ValueError(
+                f"unknown field preset {fields!r}; known: {', '.join(ENTERPRISE_PRESETS)}"
+            ) from None
+    return resolve_preset(fields)

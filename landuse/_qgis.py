@@ -227,8 +227,8 @@ CREATE TABLE IF NOT EXISTS layer_styles (
 def add_default_style(gpkg: str | Path, layer: str, name: str, qml: str) -> None:
     """Make ``qml`` the default QGIS style of ``layer`` in ``gpkg`` (replacing ours, not others').
 
-    Registered in ``gpkg_contents`` as an attributes table, as QGIS itself does, so that GDAL
-    and QGIS both see a valid GeoPackage.
+    The table is not registered in ``gpkg_contents``: QGIS finds it by name, and readers that
+    list a GeoPackage's layers (GDAL, ``read_parcels``) see only the data.
     """
     with sqlite3.connect(gpkg) as db:
         found = db.execute(
@@ -236,10 +236,6 @@ def add_default_style(gpkg: str | Path, layer: str, name: str, qml: str) -> None
         ).fetchone()
         geometry_column = found[0] if found else "geom"
         db.execute(_CREATE)
-        db.execute(
-            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) "
-            "VALUES ('layer_styles', 'attributes', 'layer_styles')"
-        )
         db.execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (layer,))
         db.execute(
             "DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (layer, name)

@@ -1,4 +1,4 @@
-"""The ``landuse`` command line: demo, rates, map, report, check, idle."""
+"""The ``landuse`` command line: demo, rates, map, report, check, idle, permu."""
 
 from __future__ import annotations
 
@@ -345,6 +345,56 @@ def _idle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _permu(args: argparse.Namespace) -> int:
+    """亩均效益评价: grade the enterprises, print the table per park (or zone) and the grades."""
+    parcels = lu.read_parcels(args.path, layer=args.layer)
+    enterprises = lu.read_enterprises(
+        args.enterprises or args.path, layer=args.enterprises_layer, fields=args.fields
+    )
+    floors = {"tax_per_mu": args.min_tax_per_mu} if args.min_tax_per_mu is not None else None
+    graded = lu.per_mu(enterprises, parcels, year=args.year, floors=floors, lang=args.lang)
+    parks = None
+    if args.parks or (args.by == "park" and "park" not in parcels.columns):
+        parks = lu.read_zones(args.parks or args.path, layer=args.parks_layer)
+    if args.by == "zone" and "zone" not in parcels.columns:
+        zones = lu.read_zones(args.zones or args.path, layer=args.zones_layer)
+        parcels = lu.assign_zones(parcels, zones, how="largest")
+    table = lu.per_mu_by(graded, parcels, by=args.by, areas=parks)
+    labels = lu.vocab.ENTERPRISE_LABELS[args.lang]
+    outside = "（不在任何园区/片区）" if args.lang == "zh" else "(outside every area)"
+    shown = table.rename(index=lambda v: outside if v is None or v != v else v)
+    shown = shown.reset_index().rename(
+        columns=lambda c: labels.get(c, lu.grade_label(c, args.lang) if len(c) == 1 else c)
+    )
+    year = graded["year"].iloc[0] if len(graded) else ""
+    print(f"亩均效益评价 {year}: {len(graded)} enterprises")
+    with pd.option_context(
+        "display.unicode.east_asian_width", True, "display.width", 250, "display.max_columns", 30
+    ):
+        print(shown.round(1).to_string(index=False))
+        counts = graded["grade"].value_counts().reindex(graded.attrs.get("grades", None))
+        print()
+        print(counts.rename(lambda g: lu.grade_label(g, args.lang)).to_string())
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        graded.drop(columns="land_by_parcel").to_csv(
+            out / "per_mu.csv", index=False, encoding="utf-8-sig"
+        )
+        table.to_csv(out / f"per_mu_by_{args.by}.csv", encoding="utf-8-sig")
+        m = lu.parcel_map(
+            parcels,
+            grades=graded,
+            parks=parks,
+            tiles=args.tiles,
+            offline=_offline_available(),
+            lang=args.lang,
+        )
+        m.save(str(out / "per_mu_map.html"))
+        print(f"\nwrote per_mu.csv, per_mu_by_{args.by}.csv and per_mu_map.html to {out}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landuse", description=__doc__)
     parser.add_argument("--version", action="version", version=lu.__version__)
@@ -368,6 +418,24 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     common(demo, REPORT_DATE)  # the bundled sample's reporting date
     demo.set_defaults(func=_demo)
+
+    permu = sub.add_parser("permu", help="亩均效益评价: grade enterprises, totals per park")
+    permu.add_argument("path", help="parcel file (with parks/zones layers for --by)")
+    permu.add_argument("--layer", help="parcel layer")
+    permu.add_argument("--enterprises", help="enterprise ledger (.xlsx, .csv, or a layer)")
+    permu.add_argument("--enterprises-layer", help="layer of --enterprises (default enterprises)")
+    permu.add_argument("--fields", help="field preset of the ledger (cn-ledger)")
+    permu.add_argument("--year", type=int, help="year evaluated (default the latest)")
+    permu.add_argument("--by", default="park", help="parcel column to sum by (park, zone, …)")
+    permu.add_argument("--parks", help="parks file (default: the parcel file's parks layer)")
+    permu.add_argument("--parks-layer", default="parks")
+    permu.add_argument("--zones", help="zones file for --by zone")
+    permu.add_argument("--zones-layer")
+    permu.add_argument("--min-tax-per-mu", type=float, help="hard floor: below it is grade D")
+    permu.add_argument("--lang", choices=("zh", "en"), default="zh")
+    permu.add_argument("--tiles", default="osm", help="osm, tianditu, gaode, none or a URL")
+    permu.add_argument("--out", help="folder for per_mu.csv, the table and per_mu_map.html")
+    permu.set_defaults(func=_permu)
 
     for name, func, text in (
         ("rates", _rates, "disposal rates per zone"),

@@ -32,8 +32,12 @@ def get_path(name: str) -> Path:
 
     ``"west_coast"`` is a **synthetic** parcel inventory placed on the real Qingdao West Coast
     New Area (黄岛区): a GeoPackage in CGCS2000 (EPSG:4490) with layers ``parcels``
-    (the 2021-12-31 task list with its ledger through 2022), ``zones`` (streets and parks of
-    the two functional zones) and ``renewal_zones`` (城市更新片区 and the pilot area 风河南片区).
+    (the 2021-12-31 task list with its ledger through 2022, and the ``park`` each parcel lies
+    in), ``zones`` (streets of the two functional zones), ``renewal_zones`` (城市更新片区 and
+    the pilot area 风河南片区), ``parks`` (the 8 区中园 of the Marine High-tech Zone: 中电光谷 and
+    联东U谷 as the seed names them, six marked ``synthetic``) and ``enterprises`` (the 2020–2022
+    enterprise ledger for :func:`landuse.read_enterprises`: 中电光谷 hosts 1,900+ entities with
+    2021 output 100 亿元 and 利税 10 亿元).
 
     Examples
     --------

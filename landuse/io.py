@@ -76,7 +76,8 @@ def _read_frame(
                 f"{path} is not a readable GeoParquet file or dataset: {error}"
             ) from None
     try:
-        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+        # layer_styles holds QGIS styles (ours among them), not data
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0] if n != "layer_styles"]
     except pyogrio.errors.DataSourceError as error:
         raise SourceError(
             f"{path.name} cannot be read (truncated, corrupt or not a GIS file): {error}"

@@ -36,7 +36,20 @@ if TYPE_CHECKING:
     import folium
     import xyzservices
 
-__all__ = ["CATEGORY_COLORS", "RATE_BINS", "RATE_COLORS", "parcel_map"]
+__all__ = [
+    "CATEGORY_COLORS",
+    "GRADE_COLORS",
+    "PARK_TAX_BINS",
+    "RATE_BINS",
+    "RATE_COLORS",
+    "parcel_map",
+]
+
+#: Colours of the per-mu grades (ColorBrewer RdYlGn, colour-blind-safe ends): A green … D red.
+GRADE_COLORS = {"A": "#1a9850", "B": "#a6d96a", "C": "#fdae61", "D": "#d73027"}
+#: Class limits (万元/亩) of the per-park 亩均税收 choropleth; 10 is the low-efficiency line.
+PARK_TAX_BINS = (10.0, 20.0, 30.0, 50.0)
+_PARK_COLORS = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
 
 _CONTEXT_COLOR = "#9e9e9e"
 _QUALITATIVE = (
@@ -73,6 +86,11 @@ _WORDS = {
         "meets": "达标",
         "misses": "未达标",
         "target": "目标",
+        "grade": "亩均效益评价",
+        "enterprises": "企业数",
+        "parks": "园区（区中园）",
+        "park_tax": "园区亩均税收（万元/亩）",
+        "no_firms": "无参评企业",
     },
     "en": {
         "parcel_id": "Parcel",
@@ -91,6 +109,11 @@ _WORDS = {
         "meets": "met",
         "misses": "missed",
         "target": "target",
+        "grade": "Per-mu evaluation",
+        "enterprises": "Enterprises",
+        "parks": "Parks",
+        "park_tax": "Park tax per mu (10k yuan)",
+        "no_firms": "No enterprises evaluated",
     },
 }
 _DEFAULT_TOOLTIP = ("parcel_id", "name", "category", "area_mu", "disposal_method", "disposal_date")
@@ -349,6 +372,9 @@ def parcel_map(
     legend: bool = True,
     precision: int = 6,
     lang: Lang = "zh",
+    grades: pd.DataFrame | None = None,
+    parks: gpd.GeoDataFrame | None = None,
+    park_bins: Sequence[float] = PARK_TAX_BINS,
 ) -> folium.Map:
     """A Folium map of parcels, zones (as a disposal-rate choropleth) and renewal zones.
 
@@ -401,6 +427,14 @@ def parcel_map(
         Decimal places of the coordinates (6 ≈ 0.1 m).
     lang
         ``"zh"`` or ``"en"`` for legend, layer names and tooltips.
+    grades
+        A :func:`landuse.per_mu` table: parcels are coloured by the grade (A–D) holding most of
+        their enterprises' land (a tie goes to the worse grade), with the number of
+        enterprises in the tooltip; parcels without enterprises are left out (grey with
+        ``context=True``).
+    parks
+        Parks (区中园) with ``name``, outlined and labelled; with ``grades`` a choropleth of
+        each park's 亩均税收 (:func:`landuse.per_mu_by`, classes ``park_bins`` in 万元/亩).
 
     Returns
     -------
@@ -425,12 +459,14 @@ def parcel_map(
     if column not in parcels.columns:
         hint = "; derive it with lu.classify" if column == "category" else ""
         raise MissingColumnError(f"parcels need a {column!r} column{hint}")
-    for other, what in ((zones, "zones"), (renewal, "renewal")):
+    for other, what in ((zones, "zones"), (renewal, "renewal"), (parks, "parks")):
         if other is not None:
             require_crs(other, what)
             if "name" not in other.columns:
                 raise MissingColumnError(f"{what} need a name column")
 
+    if grades is not None:
+        parcels, column, cmap, tooltip = _with_grades(parcels, grades, tooltip, lang, context)
     if m is None:
         m = _new_map()
     if offline:
@@ -446,6 +482,11 @@ def parcel_map(
         rate_legend = _add_zones(m, zones, zone_geoms, rates, rate_category, rate_bins, lang)
         if rate_legend:
             blocks.append(rate_legend)
+
+    if parks is not None:
+        park_geoms = _lonlat(parks, gcj02, precision)
+        extents.append(park_geoms)
+        blocks.append(_add_parks(m, parks, park_geoms, parcels, grades, park_bins, lang))
 
     if column == "category" or len(parcels) == 0:
         classes = _category_classes(parcels, context, lang, cmap)
@@ -485,7 +526,13 @@ def parcel_map(
         _add_renewal(m, renewal, renewal_geoms, lang)
 
     if legend:
-        title = words["stock"] if column == "category" else str(column)
+        title = (
+            words["stock"]
+            if column == "category"
+            else words["grade"]
+            if grades is not None
+            else str(column)
+        )
         entries = [(classes.labels[i], classes.colors[i], "") for i in present]
         if disposed.any():
             entries.append((words["disposed"], "rgba(120,120,120,.25)", "border-style:dashed"))
@@ -495,3 +542,89 @@ def parcel_map(
     minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def _with_grades(
+    parcels: gpd.GeoDataFrame, grades: pd.DataFrame, tooltip: Any, lang: Lang, context: bool
+) -> tuple[gpd.GeoDataFrame, str, dict[str, str], Any]:
+    """Parcels with a display ``grade`` column, its colours and the tooltip fields."""
+    from landuse._permu import parcel_grade
+    from landuse.vocab import grade_label
+
+    if "parcel_id" not in parcels.columns:
+        raise MissingColumnError("parcels need a parcel_id column to show grades")
+    held = parcel_grade(grades, parcels["parcel_id"].astype(str))
+    label = held["grade"].map(lambda g: grade_label(g, lang), na_action="ignore")
+    words = _WORDS[lang]
+    colors = {grade_label(g, lang): c for g, c in GRADE_COLORS.items()}
+    if context:  # parcels without enterprises in grey
+        label = label.fillna(words["no_firms"])
+        colors[words["no_firms"]] = _CONTEXT_COLOR
+    out = parcels.assign(**{words["grade"]: label, words["enterprises"]: held["enterprises"]})
+    if tooltip is None or tooltip is True:
+        tooltip = [
+            c
+            for c in ("parcel_id", "name", words["grade"], words["enterprises"], "park", "area_mu")
+            if c in out.columns or c == "area_mu"
+        ]
+        if "area_mu" not in out.columns:
+            from landuse.areas import add_areas
+
+            out = add_areas(out)
+    return out, words["grade"], colors, tooltip
+
+
+def _add_parks(
+    m: folium.Map,
+    parks: gpd.GeoDataFrame,
+    geoms: np.ndarray,
+    parcels: gpd.GeoDataFrame,
+    grades: pd.DataFrame | None,
+    bins: Sequence[float],
+    lang: Lang,
+) -> str:
+    """Parks outlined and labelled, or filled by their 亩均税收; return the legend HTML."""
+    import folium
+
+    words = _WORDS[lang]
+    names = escape_text(parks["name"])
+    fill: list[str | None] = [None] * len(parks)
+    tips = list(names)
+    entries: list[tuple[str, str, str]] = [(words["parks"], "#ffffff", "border:2px solid #54278f")]
+    title = words["parks"]
+    if grades is not None:
+        from landuse.enterprises import per_mu_by
+
+        by = "park" if "park" in parcels.columns else "_park"
+        table = per_mu_by(grades, parcels, by=by, areas=parks)
+        tax = table["tax_per_mu"].reindex(parks["name"].to_numpy()).to_numpy(dtype=float)
+        edges = [float(b) for b in bins]
+        colors = list(_PARK_COLORS[: len(edges) + 1])
+        klass = np.searchsorted(edges, tax, side="right")
+        for i, value in enumerate(tax):
+            if not np.isnan(value):
+                fill[i] = colors[min(int(klass[i]), len(colors) - 1)]
+                count = table["enterprises"].reindex(parks["name"].to_numpy()).iloc[i]
+                tips[i] = f"{names[i]}：{value:.1f}（{int(count)} {words['enterprises']}）"
+        lower = [0.0, *edges]
+        upper = [*edges, None]
+        entries = [
+            (f"{lo:g} – {hi:g}" if hi is not None else f"≥ {lo:g}", color, "")
+            for lo, hi, color in zip(lower, upper, colors, strict=True)
+        ]
+        title = words["park_tax"]
+    outline = {"color": "#54278f", "weight": 2.5, "fillOpacity": 0.0}
+    group = folium.FeatureGroup(name=words["parks"])
+    PolygonLayer(
+        geoms,
+        tips=tips,
+        styles=[
+            None if f is None else {**outline, "fillColor": f, "fillOpacity": 0.6} for f in fill
+        ],
+        default_style=outline,
+        labels=names,
+        label_css="font:bold 12px sans-serif;color:#3f007d;white-space:nowrap;"
+        "transform:translate(-50%,-160%);text-shadow:0 0 3px #fff,0 0 3px #fff",
+    ).add_to(group)
+    group.add_to(m)
+    return _legend(title, entries)

@@ -59,6 +59,18 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>{{ words.charts }}</h2>
 {% if rates_png %}<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
 <img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% else %}<p>{{ words.no_stock }}</p>{% endif %}
+{% if permu %}<h2 id="per-mu">{{ permu.words.title }}</h2>
+<p class="sub">{{ permu.subtitle }}</p>
+<div class="cards">
+{% for card in permu.cards %}<div class="card"><div class="n">{{ card.value }}</div>
+<div class="l">{{ card.label }}</div></div>{% endfor %}
+</div>
+<iframe title="per-mu map" srcdoc="{{ permu.map_html }}"></iframe>
+{% for table in permu.tables %}<h3>{{ table.title }}</h3>
+<table id="{{ table.id }}"><thead><tr>{% for h in table.header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in table.rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% if table.note %}<p class="sub">{{ table.note }}</p>{% endif %}{% endfor %}
+{% endif %}
 <h2>{{ words.quality }}</h2>
 {% if quality %}<table id="quality"><thead><tr>{% for h in quality_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in quality %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
@@ -183,6 +195,8 @@ def report(
     tiles: Any = None,
     excel: bool = True,
     lang: Lang = "zh",
+    per_mu: pd.DataFrame | None = None,
+    parks: gpd.GeoDataFrame | None = None,
 ) -> Path:
     """Write a self-contained HTML report (and an Excel workbook of its tables).
 
@@ -203,6 +217,13 @@ def report(
         Target disposal rate (default 0.6).
     as_of
         Reporting date (default: every recorded disposal).
+    per_mu
+        A :func:`landuse.per_mu` table: adds the section "亩均效益" — headline numbers, the
+        parcels by grade on a map with each park's 亩均税收, the per-park table (by the
+        parcels' ``park`` column, or ``parks``; else per zone), the grade counts and the D list
+        — and the workbook sheets 亩均效益-园区, 亩均效益-等级, 亩均效益-企业 and 亩均效益-D类.
+    parks
+        Parks (区中园) with ``name``, drawn on the per-mu map.
 
     Examples
     --------
@@ -303,6 +324,11 @@ def report(
         as_of=as_of,
         lang=lang,
     )
+    section, permu_sheets = (
+        _per_mu_section(parcels, zones, per_mu, parks, tiles, lang)
+        if per_mu is not None
+        else (None, [])
+    )
     subtitle = f"{words['as_of']} {day:%Y-%m-%d} · {words['target']} {target:.0%}"
     page = (
         Environment(autoescape=True)
@@ -328,6 +354,7 @@ def report(
             undetermined_summary=undetermined_summary,
             undetermined_header=words["undetermined_header"],
             undetermined_rows=undetermined.values.tolist(),
+            permu=section,
         )
     )
     _atomic_write(out, page.encode("utf-8"))
@@ -345,6 +372,7 @@ def report(
                 strict=True,
             )
         )
+        sheets.update(dict(permu_sheets))
         _write_workbook(out.with_suffix(".xlsx"), sheets)
     return out
 
@@ -418,3 +446,256 @@ def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
     # atomic, and text from the data (names, reasons, messages) stays text, never a formula
     write_workbook(path, sheets)
+
+
+_PERMU_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "亩均效益",
+        "subtitle": "{year} 年度 · {n} 家企业 · A 类前 {a}、D 类后 {d}（按综合得分排名）",
+        "enterprises": "参评企业",
+        "land": "用地面积（亩）",
+        "tax_per_mu": "亩均税收（万元/亩）",
+        "revenue_per_mu": "亩均营业收入（万元/亩）",
+        "by_area": "分园区",
+        "by_zone": "分片区",
+        "grades": "评价类别",
+        "grade": "类别",
+        "count": "企业数",
+        "share": "占比",
+        "d_list": "D 类企业（倒逼整治）",
+        "first": "仅列前 {n} 家，全部见 Excel。",
+        "outside": "园区外",
+        "sheets": ("亩均效益-园区", "亩均效益-等级", "亩均效益-企业", "亩均效益-D类"),
+    },
+    "en": {
+        "title": "Per-mu evaluation",
+        "subtitle": "{year} · {n} enterprises · A the top {a}, D the bottom {d} (by score)",
+        "enterprises": "Enterprises",
+        "land": "Land (mu)",
+        "tax_per_mu": "Tax per mu (10k yuan)",
+        "revenue_per_mu": "Revenue per mu (10k yuan)",
+        "by_area": "By park",
+        "by_zone": "By zone",
+        "grades": "Grades",
+        "grade": "Grade",
+        "count": "Enterprises",
+        "share": "Share",
+        "d_list": "Grade D enterprises",
+        "first": "First {n} only; all in the Excel workbook.",
+        "outside": "outside the parks",
+        "sheets": ("Per-mu by park", "Per-mu grades", "Per-mu enterprises", "Per-mu grade D"),
+    },
+}
+_D_SHOWN = 100
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return (
+            ""
+            if pd.isna(value)
+            else f"{value:,.{digits}f}"
+            if isinstance(value, float)
+            else f"{value:,}"
+        )
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _per_mu_section(
+    parcels: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    graded: pd.DataFrame,
+    parks: gpd.GeoDataFrame | None,
+    tiles: Any,
+    lang: Lang,
+) -> tuple[dict[str, Any], list[tuple[str, pd.DataFrame]]]:
+    """The "亩均效益" section of the page and its workbook sheets."""
+    from landuse.enterprises import per_mu_by
+    from landuse.maps import parcel_map
+    from landuse.vocab import ENTERPRISE_LABELS, grade_label
+
+    words = _PERMU_WORDS[lang]
+    labels = ENTERPRISE_LABELS[lang]
+    if "park" in parcels.columns or parks is not None:
+        by, table_title, frame = "park", words["by_area"], parcels
+        table = per_mu_by(graded, parcels, by="park", areas=parks)
+    else:
+        from landuse.zones import assign_zones
+
+        by, table_title = "zone", words["by_zone"]
+        frame = assign_zones(parcels, zones, how="largest")
+        table = per_mu_by(graded, frame, by="zone")
+    order = list(graded.attrs.get("grades") or [g for g in "ABCD" if g in set(graded["grade"])])
+    shares = graded["grade"].value_counts().reindex(order).fillna(0).astype(int)
+    land = float(graded["land_mu"].sum())
+    tax = float(graded["tax"].sum())
+    known = graded["land_mu"].notna() & (graded["land_mu"] > 0)
+    tax_mu = float(graded.loc[known, "tax"].sum() / graded.loc[known, "land_mu"].sum())
+    n = len(graded)
+    year = graded["year"].dropna().iloc[0] if graded["year"].notna().any() else ""
+    cards = [
+        {"value": f"{n:,}", "label": words["enterprises"]},
+        {"value": f"{land:,.0f}", "label": words["land"]},
+        {"value": f"{tax:,.0f}", "label": labels["tax"]},
+        {"value": f"{tax_mu:,.1f}", "label": words["tax_per_mu"]},
+        *({"value": f"{int(shares[g]):,}", "label": grade_label(g, lang)} for g in order),
+    ]
+    # per area
+    area_table = table.reset_index()
+    area_table[by] = area_table[by].map(
+        lambda v: words["outside"] if v is None or pd.isna(v) else v
+    )
+    columns = [
+        c
+        for c in (
+            by,
+            "enterprises",
+            "land_mu",
+            "tax",
+            "revenue",
+            "output",
+            "profit_tax",
+            "tax_per_mu",
+            "revenue_per_mu",
+            "output_per_mu",
+            *order,
+        )
+        if c in area_table.columns
+    ]
+    area_table = area_table[columns]
+    header = [labels.get(c, grade_label(c, lang) if c in order else c) for c in columns]
+    area_rows = [
+        [
+            _fmt(v, 0 if c in ("land_mu", "tax", "revenue", "output", "profit_tax") else 1)
+            for c, v in zip(columns, row, strict=True)
+        ]
+        for row in area_table.itertuples(index=False)
+    ]
+    # grades
+    grade_rows = []
+    grade_sheet = []
+    for g in order:
+        rows = graded[graded["grade"] == g]
+        grade_rows.append(
+            [
+                grade_label(g, lang),
+                f"{len(rows):,}",
+                f"{len(rows) / n:.1%}" if n else "",
+                _fmt(float(rows["land_mu"].sum()), 0),
+                _fmt(float(rows["tax"].sum()), 0),
+            ]
+        )
+        grade_sheet.append(
+            {
+                words["grade"]: grade_label(g, lang),
+                words["count"]: len(rows),
+                words["share"]: len(rows) / n if n else None,
+                labels["land_mu"]: float(rows["land_mu"].sum()),
+                labels["tax"]: float(rows["tax"].sum()),
+            }
+        )
+    grade_header = [
+        words["grade"],
+        words["count"],
+        words["share"],
+        labels["land_mu"],
+        labels["tax"],
+    ]
+    # the D list
+    worst = order[-1] if order else "D"
+    park_of = None
+    if "park" in parcels.columns:
+        park_of = dict(zip(parcels["parcel_id"].astype(str), parcels["park"], strict=True))
+    d_list = graded[graded["grade"] == worst].copy()
+    if park_of is not None:
+        d_list["park"] = d_list["land_by_parcel"].map(
+            lambda d: (
+                next((park_of.get(p) for p in d if park_of.get(p)), None)
+                if isinstance(d, dict)
+                else None
+            )
+        )
+    d_columns = [
+        c
+        for c in (
+            "enterprise_id",
+            "name",
+            "park",
+            "land_mu",
+            "tax_per_mu",
+            "revenue_per_mu",
+            "score",
+            "rank",
+            "missing_fields",
+            "reason",
+        )
+        if c in d_list.columns
+    ]
+    d_rows = [
+        [
+            _fmt(v, 2 if c in ("land_mu", "tax_per_mu", "revenue_per_mu", "score") else 0)
+            for c, v in zip(d_columns, row, strict=True)
+        ]
+        for row in d_list[d_columns].head(_D_SHOWN).itertuples(index=False)
+    ]
+    the_map = parcel_map(
+        parcels, grades=graded, parks=parks, tiles=tiles, offline=True, lang=lang, context=True
+    )
+    if parks is not None and len(parks):  # the section is about the parks: open on them
+        minx, miny, maxx, maxy = parks.to_crs(4326).total_bounds
+        pad_x, pad_y = (maxx - minx) * 0.1, (maxy - miny) * 0.1
+        the_map.fit_bounds([[miny - pad_y, minx - pad_x], [maxy + pad_y, maxx + pad_x]])
+    scheme = graded.attrs.get("grade_shares") or {}
+    top = scheme.get(order[0]) if order else None
+    bottom = scheme.get(worst)
+    subtitle = words["subtitle"].format(
+        year=year,
+        n=f"{n:,}",
+        a=f"{top:.0%}" if top is not None else f"{shares.iloc[0] / max(n, 1):.0%}",
+        d=f"{bottom:.0%}" if bottom is not None else f"{shares.iloc[-1] / max(n, 1):.0%}",
+    )
+    section = {
+        "words": words,
+        "subtitle": subtitle,
+        "cards": cards,
+        "map_html": the_map.get_root().render(),
+        "tables": [
+            {
+                "id": "per-mu-areas",
+                "title": table_title,
+                "header": header,
+                "rows": area_rows,
+                "note": "",
+            },
+            {
+                "id": "per-mu-grades",
+                "title": words["grades"],
+                "header": grade_header,
+                "rows": grade_rows,
+                "note": "",
+            },
+            {
+                "id": "per-mu-d",
+                "title": words["d_list"],
+                "header": [labels.get(c, c) for c in d_columns],
+                "rows": d_rows,
+                "note": words["first"].format(n=_D_SHOWN) if len(d_list) > _D_SHOWN else "",
+            },
+        ],
+    }
+
+    def headed(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.drop(columns=["land_by_parcel"], errors="ignore").copy()
+        if "grade" in out.columns:
+            out["grade"] = out["grade"].map(lambda g: grade_label(g, lang), na_action="ignore")
+        return out.rename(
+            columns=lambda c: labels.get(c, grade_label(c, lang) if c in order else c)
+        )
+
+    sheets = [
+        (words["sheets"][0], headed(table.reset_index().assign(**{by: area_table[by].to_numpy()}))),
+        (words["sheets"][1], pd.DataFrame(grade_sheet)),
+        (words["sheets"][2], headed(graded)),
+        (words["sheets"][3], headed(d_list)),
+    ]
+    return section, sheets

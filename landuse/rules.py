@@ -28,6 +28,7 @@ import pandas as pd
 from landuse import _dask
 from landuse._disposal import NON_FINAL, lapse_dates
 from landuse._landuse_codes import CODE_SYSTEMS, is_industrial, normalize_codes
+from landuse._permu import parcel_grade
 from landuse._validate import as_date, validate_parcels
 from landuse.vocab import Lang, category_label, field_label
 
@@ -98,6 +99,9 @@ class LowEfficiencyRules:
     min_building_coverage: float = 0.30
     min_tax_per_mu: float = 10.0
     min_output_per_mu: float = 200.0
+    #: With ``classify(per_mu=graded)``: a parcel is 低效用地 when D-class enterprises hold
+    #: more than this share of its enterprises' land (default 0.5, a majority by area).
+    per_mu_d_share: float = 0.5
 
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -128,6 +132,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "tax": "亩均税收 {value} < {limit} 万元/亩",
         "output": "亩均产值 {value} < {limit} 万元/亩",
         "disposed": "截至 {as_of} 已处置（{method}，{date}）",
+        "per_mu_d": "亩均效益评价 D 类",
+        "per_mu_d_share": "亩均效益评价 D 类（D 类企业用地占 {share}）",
         "in_use": "已供应开发，指标达标",
         "no_record": "无批准、供地记录，指标达标",
         "not_screened": "在用土地，无适用的低效用地指标",
@@ -165,6 +171,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "tax": "tax per mu {value} < {limit} (10k yuan/mu)",
         "output": "output per mu {value} < {limit} (10k yuan/mu)",
         "disposed": "disposed by {as_of} ({method}, {date})",
+        "per_mu_d": "per-mu evaluation grade D",
+        "per_mu_d_share": "per-mu evaluation grade D ({share} of the enterprises' land)",
         "in_use": "supplied and developed; indicators met",
         "no_record": "no approval or supply record; indicators met",
         "not_screened": "land in use; no low-efficiency indicator applies",
@@ -250,6 +258,7 @@ def classify(
     low: LowEfficiencyRules = LowEfficiencyRules(),
     non_final: Mapping[str, int] = NON_FINAL,
     lang: Lang = "zh",
+    per_mu: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Derive ``category``, ``reason``, ``undetermined`` and ``idle_since`` as of a date.
 
@@ -288,6 +297,11 @@ def classify(
     A rule whose columns are absent from the inventory altogether cannot run: a
     :class:`RuleWarning` names them and the category the rule leaves empty.
 
+    With ``per_mu`` (a :func:`landuse.per_mu` table), land in use whose enterprises are graded
+    D — by area: D-class enterprises hold more than ``low.per_mu_d_share`` of the land of the
+    enterprises on the parcel — is 低效用地 too, with the reason "亩均效益评价 D 类" (added to
+    the reason of a parcel that also fails an indicator).
+
     Parameters
     ----------
     parcels
@@ -300,6 +314,8 @@ def classify(
         Rule parameters, see above.
     lang
         Language of ``reason``: ``"zh"`` (default) or ``"en"``.
+    per_mu
+        Graded enterprises (:func:`landuse.per_mu`) whose D class screens their parcels.
 
     Returns
     -------
@@ -325,6 +341,8 @@ def classify(
         raise ValueError(
             f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {code_system!r}"
         )
+    if _dask.is_dask(parcels) and per_mu is not None:
+        raise ValueError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if _dask.is_dask(parcels):
         return _dask.classify(
             parcels,
@@ -548,6 +566,8 @@ def classify(
             f"the {category_label('low_efficiency')} (low_efficiency) screen cannot run; "
             "that category stays empty",
         )
+        if per_mu is not None:
+            _screen_per_mu(out, per_mu, in_use, category, reason, low, lang)
         assign(in_use, None, _text(lang, "no_rule", columns=", ".join(missing_indicators)))
     else:
         has_code = "land_use_code" in columns
@@ -593,6 +613,8 @@ def classify(
             gap = _any(industrial_gaps, index)
             lacking = {"land_use_code": ~code_known & (would_fail | gap), **lacking}
         assign(in_use & any_failed, "low_efficiency", _text(lang, "low", which=failed_text))
+        if per_mu is not None:  # a D grade decides, as a failed indicator does
+            _screen_per_mu(out, per_mu, in_use, category, reason, low, lang)
         unsure = in_use & _any(list(lacking.values()), index)
         assign(
             unsure,
@@ -620,3 +642,28 @@ def classify(
         idle_since=idle_since.where(category == "supplied_unused"),
         approval_lapsed=lapsed.to_numpy(),
     )
+
+
+def _screen_per_mu(
+    out: pd.DataFrame,
+    graded: pd.DataFrame,
+    built: pd.Series,
+    category: pd.Series,
+    reason: pd.Series,
+    low: LowEfficiencyRules,
+    lang: str,
+) -> None:
+    """Mark built parcels held mostly by D-class enterprises as 低效用地 (in place)."""
+    d_share = parcel_grade(graded, out["parcel_id"])["d_share"]
+    screened = built & (d_share > low.per_mu_d_share)
+    share = (d_share * 100).round(0).astype(int).astype(str) + "%"
+    words = _TEXT[lang]
+    text = pd.Series(words["per_mu_d"], index=out.index, dtype=object).where(
+        d_share >= 1.0 - 1e-9,
+        share.map(lambda s: words["per_mu_d_share"].format(share=s)),
+    )
+    both = screened & (category == "low_efficiency")
+    reason[both] = reason[both] + words["sep"] + text[both]
+    fresh = screened & reason.isna()
+    category[fresh] = "low_efficiency"
+    reason[fresh] = text[fresh].map(lambda t: words["low"].format(which=t))

@@ -11,14 +11,20 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
     "DISPOSAL_METHODS",
+    "ENTERPRISE_LABELS",
     "FIELD_LABELS",
+    "GRADE_LABELS",
     "IDLE_ACTION_LABELS",
     "IDLE_CAUSE_LABELS",
+    "INDICATOR_LABELS",
     "M2_PER_MU",
     "METHOD_LABELS",
+    "PER_MU_INDICATORS",
+    "ROUTE_LABELS",
     "Lang",
     "category_label",
     "field_label",
+    "grade_label",
 ]
 
 Lang = Literal["zh", "en"]
@@ -148,3 +154,130 @@ def category_label(category: str, lang: Lang = "zh") -> str:
         return CATEGORY_LABELS[lang][category]
     except KeyError:
         raise ValueError(f"unknown category {category!r} or language {lang!r}") from None
+
+
+# --- 亩均效益评价 (per-mu evaluation) and 项目准入 (project admission) -----------------------------
+
+#: Indicators of the per-mu evaluation, in the order they are shown.
+PER_MU_INDICATORS: tuple[str, ...] = (
+    "tax_per_mu",
+    "revenue_per_mu",
+    "value_added_per_mu",
+    "value_added_per_tce",
+    "rd_intensity",
+    "labour_productivity",
+)
+
+INDICATOR_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "tax_per_mu": "亩均税收（万元/亩）",
+        "revenue_per_mu": "亩均营业收入（万元/亩）",
+        "value_added_per_mu": "亩均增加值（万元/亩）",
+        "value_added_per_tce": "单位能耗增加值（万元/吨标煤）",
+        "rd_intensity": "研发经费投入强度",
+        "labour_productivity": "全员劳动生产率（万元/人）",
+        "output_per_mu": "亩均产值（万元/亩）",
+    },
+    "en": {
+        "tax_per_mu": "Tax per mu (10k yuan)",
+        "revenue_per_mu": "Revenue per mu (10k yuan)",
+        "value_added_per_mu": "Value added per mu (10k yuan)",
+        "value_added_per_tce": "Value added per tce (10k yuan)",
+        "rd_intensity": "R&D intensity",
+        "labour_productivity": "Labour productivity (10k yuan/person)",
+        "output_per_mu": "Output per mu (10k yuan)",
+    },
+}
+
+#: Column headers of enterprise tables (the ledger fields and the evaluation's results).
+ENTERPRISE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "enterprise_id": "统一社会信用代码",
+        "name": "企业名称",
+        "year": "年度",
+        "parcels": "地块数",
+        "land_mu": "用地面积（亩）",
+        "tax": "实缴税金（万元）",
+        "revenue": "营业收入（万元）",
+        "output": "工业总产值（万元）",
+        "value_added": "工业增加值（万元）",
+        "profit": "利润总额（万元）",
+        "profit_tax": "利税（万元）",
+        "energy_tce": "综合能耗（吨标煤）",
+        "rd_spend": "研发经费（万元）",
+        "employees": "从业人员（人）",
+        "score": "综合得分",
+        "rank": "排名",
+        "grade": "评价类别",
+        "missing": "缺失指标",
+        "missing_fields": "未报送项",
+        "unmatched_parcels": "地块不在图中",
+        "reason": "说明",
+        "enterprises": "企业数",
+        "park": "园区",
+        "zone": "片区",
+        **INDICATOR_LABELS["zh"],
+    },
+    "en": {
+        "enterprise_id": "Credit code",
+        "name": "Enterprise",
+        "year": "Year",
+        "parcels": "Parcels",
+        "land_mu": "Land (mu)",
+        "tax": "Tax (10k yuan)",
+        "revenue": "Revenue (10k yuan)",
+        "output": "Output (10k yuan)",
+        "value_added": "Value added (10k yuan)",
+        "profit": "Profit (10k yuan)",
+        "profit_tax": "Profit + tax (10k yuan)",
+        "energy_tce": "Energy (tce)",
+        "rd_spend": "R&D (10k yuan)",
+        "employees": "Employees",
+        "score": "Score",
+        "rank": "Rank",
+        "grade": "Grade",
+        "missing": "Indicators missing",
+        "missing_fields": "Not reported",
+        "unmatched_parcels": "Parcels not in the inventory",
+        "reason": "Note",
+        "enterprises": "Enterprises",
+        "park": "Park",
+        "zone": "Zone",
+        **INDICATOR_LABELS["en"],
+    },
+}
+
+#: The four classes of the provincial per-mu evaluations (亩均论英雄).
+GRADE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "A": "A 类（优先发展）",
+        "B": "B 类（鼓励提升）",
+        "C": "C 类（转型升级）",
+        "D": "D 类（倒逼整治）",
+    },
+    "en": {
+        "A": "A (develop first)",
+        "B": "B (encourage)",
+        "C": "C (upgrade)",
+        "D": "D (enforce renewal)",
+    },
+}
+
+#: 项目准入 routes: 大项目供地、小项目入园.
+ROUTE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"land": "供地", "park": "入园"},
+    "en": {"land": "land supply", "park": "into a park"},
+}
+
+
+def grade_label(grade: str, lang: Lang = "zh") -> str:
+    """Display label of a grade (other grades than A–D are shown as they are).
+
+    Examples
+    --------
+    >>> grade_label("D")
+    'D 类（倒逼整治）'
+    """
+    if lang not in GRADE_LABELS:
+        raise ValueError(f"unknown language {lang!r}")
+    return GRADE_LABELS[lang].get(grade, str(grade))

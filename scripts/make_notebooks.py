@@ -5,10 +5,14 @@ Run:  python scripts/make_notebooks.py
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _notebook_per_mu import PARKS_AND_PER_MU  # issue 13
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -160,7 +164,8 @@ def main() -> None:
     write("01_quickstart.ipynb", QUICKSTART)
     write("02_marine_hightech_pilot.ipynb", PILOT)
     write("03_bring_your_own_ledger.ipynb", LEDGER)
-    print(f"wrote 3 notebooks to {OUT}")
+    write("04_parks_and_per_mu.ipynb", PARKS_AND_PER_MU)
+    print(f"wrote 4 notebooks to {OUT}")
 
 
 if __name__ == "__main__":

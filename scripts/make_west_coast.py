@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import landuse as lu  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _sample_enterprises  # noqa: E402  (parks and the enterprise ledger, issue 13)
+
 OUT = ROOT / "data" / "geo" / "west_coast.gpkg"
 SEED = 370211
 WORK_CRS, STORE_CRS = 4549, 4490  # build in CGCS2000 GK zone 40 (metres), store in CGCS2000
@@ -621,10 +624,16 @@ def main() -> None:
     gdf = gdf.set_geometry(shapely.make_valid(inside)).explode(index_parts=False)
     gdf = gdf[gdf.geom_type == "Polygon"].dissolve("parcel_id", sort=False).reset_index()[columns]
     report(gdf, zones, renewal)
+    gdf, more_layers = _sample_enterprises.add_layers(gdf, zones)
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.unlink(missing_ok=True)
-    for layer, data in (("parcels", gdf), ("zones", zones), ("renewal_zones", renewal)):
+    for layer, data in (
+        ("parcels", gdf),
+        ("zones", zones),
+        ("renewal_zones", renewal),
+        *more_layers,
+    ):
         pyogrio.write_dataframe(
             data,
             OUT,

@@ -15,6 +15,7 @@ def test_the_three_notebooks_exist():
         "01_quickstart.ipynb",
         "02_marine_hightech_pilot.ipynb",
         "03_bring_your_own_ledger.ipynb",
+        "04_parks_and_per_mu.ipynb",
     ]
 
 

@@ -185,3 +185,13 @@ def test_tile_urls_keys_and_attributions_are_data(ledger):
         attribution="© A{{ 7*7 }}Z",  # HTML by design (links): config, not ledger data
     )
     assert _leaks(_render(lu.parcel_map(stock, tiles=provider))) == []
+
+
+def test_park_names_and_grades_render_as_text(ledger, west_coast_path):
+    parks = lu.read_zones(west_coast_path, layer="parks")
+    parks = parks.assign(name=[f"{PAYLOADS[i % len(PAYLOADS)]}#{i}" for i in range(len(parks))])
+    enterprises = lu.read_enterprises(west_coast_path)
+    enterprises = enterprises.assign(name="A{{ 7*7 }}Z <script>alert(1)</script>")
+    graded = lu.per_mu(enterprises, ledger)
+    m = lu.parcel_map(ledger, grades=graded, parks=parks, context=True, tiles=None)
+    assert _leaks(_render(m)) == []
