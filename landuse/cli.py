@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 import landuse as lu
 from landuse._errors import InputError
+from landuse._excel import write_csv
 
 __all__ = ["main"]
 
@@ -56,7 +57,7 @@ def _print_rates(rates: pd.DataFrame, lang: str) -> None:
 
 def _write_rates(rates: pd.DataFrame, path: Path) -> None:
     # utf-8-sig so that Excel on Chinese Windows opens the Chinese text correctly
-    rates.reset_index().to_csv(path, index=False, encoding="utf-8-sig")
+    write_csv(rates.reset_index(), path)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -309,7 +310,7 @@ def _check(args: argparse.Namespace) -> int:
     if len(report) > args.limit:
         print(f"… {len(report) - args.limit} more (--limit, or --out for all)")
     if args.out:
-        report.to_csv(args.out, index=False, encoding="utf-8-sig")
+        write_csv(report, Path(args.out))
     return 1 if (report["severity"] == "error").any() else 0
 
 
@@ -378,10 +379,8 @@ def _permu(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        graded.drop(columns="land_by_parcel").to_csv(
-            out / "per_mu.csv", index=False, encoding="utf-8-sig"
-        )
-        table.to_csv(out / f"per_mu_by_{args.by}.csv", encoding="utf-8-sig")
+        write_csv(graded.drop(columns="land_by_parcel"), out / "per_mu.csv")
+        write_csv(table.reset_index(), out / f"per_mu_by_{args.by}.csv")
         m = lu.parcel_map(
             parcels,
             grades=graded,

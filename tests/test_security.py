@@ -195,3 +195,33 @@ def test_park_names_and_grades_render_as_text(ledger, west_coast_path):
     graded = lu.per_mu(enterprises, ledger)
     m = lu.parcel_map(ledger, grades=graded, parks=parks, context=True, tiles=None)
     assert _leaks(_render(m)) == []
+
+
+def test_csv_outputs_defuse_formulas(ledger, zones, tmp_path):
+    named = zones.assign(name=[f'=HYPERLINK("x","{i}")' for i in range(len(zones))])
+    path = tmp_path / "ledger.gpkg"
+    lu.write_parcels(ledger, path)
+    named.to_file(path, layer="zones")
+    from landuse.cli import main
+
+    out = tmp_path / "rates.csv"
+    assert (
+        main(
+            [
+                "rates",
+                str(path),
+                "--zones",
+                str(path),
+                "--zones-layer",
+                "zones",
+                "--out",
+                str(out),
+                "--as-of",
+                "2022-06-30",
+            ]
+        )
+        == 0
+    )
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert not any(line.startswith("=") or ",=" in line for line in text.splitlines())
