@@ -137,7 +137,7 @@ def _demo(args: argparse.Namespace) -> int:
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
     actions = lu.idle_actions(tasks, as_of=args.as_of, lang=args.lang)
-    actions.to_csv(out / "idle.csv", index=False, encoding="utf-8-sig")
+    write_csv(actions, out / "idle.csv")
     counts = actions["action"].value_counts()
     fees = actions.loc[actions["action"] == "fee", "fee_wan"].sum()
     undetermined = int(tasks["undetermined"].sum())
@@ -342,7 +342,7 @@ def _idle(args: argparse.Namespace) -> int:
     if len(actions) > args.limit:
         print(f"… {len(actions) - args.limit} more (--limit, or --out for all)")
     if args.out:
-        actions.to_csv(args.out, index=False, encoding="utf-8-sig")
+        write_csv(actions, Path(args.out))
     return 0
 
 
