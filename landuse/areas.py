@@ -280,5 +280,7 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
         return _dask.add_areas(gdf, crs=crs)
     id_column = "parcel_id" if "parcel_id" in gdf.columns else None
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
-    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs)  # empty in, empty out
+    if len(out) == 0:  # empty in, empty out
+        return out.assign(**area_columns(np.zeros(0)))
+    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs)
     return out.assign(**area_columns(area))

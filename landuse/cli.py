@@ -314,38 +314,6 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if (report["severity"] == "error").any() else 0
 
 
-def _idle(args: argparse.Namespace) -> int:
-    parcels, _ = _read_inputs(args)
-    actions = lu.idle_actions(parcels, as_of=args.as_of, lang=args.lang)
-    from landuse.idle import action_label
-
-    counts = actions["action"].value_counts()
-    fees = actions.loc[actions["action"] == "fee", "fee_wan"]
-    if args.lang == "zh":
-        summary = "，".join(
-            f"{action_label(a)} {int(counts.get(a, 0))} 宗" for a in ("fee", "recover", "negotiate")
-        )
-        print(f"闲置土地 {len(actions)} 宗：{summary}；应征闲置费 {fees.sum():,.1f} 万元")
-        if fees.isna().any():
-            print(f"（{int(fees.isna().sum())} 宗缺少土地价款，闲置费待核算）")
-    else:
-        summary = ", ".join(f"{a} {int(counts.get(a, 0))}" for a in ("fee", "recover", "negotiate"))
-        print(f"{len(actions)} idle parcels: {summary}; idle fees due {fees.sum():,.1f} (10k yuan)")
-        if fees.isna().any():
-            print(f"({int(fees.isna().sum())} without a land price: fee to be assessed)")
-    shown = actions.assign(idle_since=actions["idle_since"].dt.strftime("%Y-%m-%d"))
-    columns = ["parcel_id", "idle_since", "idle_days", "cause", "action", "fee_wan"]
-    with pd.option_context(
-        "display.unicode.east_asian_width", True, "display.width", 200, "display.max_rows", 500
-    ):
-        print(shown[columns].head(args.limit).to_string(index=False))
-    if len(actions) > args.limit:
-        print(f"… {len(actions) - args.limit} more (--limit, or --out for all)")
-    if args.out:
-        write_csv(actions, Path(args.out))
-    return 0
-
-
 def _permu(args: argparse.Namespace) -> int:
     """亩均效益评价: grade the enterprises, print the table per park (or zone) and the grades."""
     parcels = lu.read_parcels(args.path, layer=args.layer)
@@ -391,6 +359,38 @@ def _permu(args: argparse.Namespace) -> int:
         )
         m.save(str(out / "per_mu_map.html"))
         print(f"\nwrote per_mu.csv, per_mu_by_{args.by}.csv and per_mu_map.html to {out}")
+    return 0
+
+
+def _idle(args: argparse.Namespace) -> int:
+    parcels, _ = _read_inputs(args)
+    actions = lu.idle_actions(parcels, as_of=args.as_of, lang=args.lang)
+    from landuse.idle import action_label
+
+    counts = actions["action"].value_counts()
+    fees = actions.loc[actions["action"] == "fee", "fee_wan"]
+    if args.lang == "zh":
+        summary = "，".join(
+            f"{action_label(a)} {int(counts.get(a, 0))} 宗" for a in ("fee", "recover", "negotiate")
+        )
+        print(f"闲置土地 {len(actions)} 宗：{summary}；应征闲置费 {fees.sum():,.1f} 万元")
+        if fees.isna().any():
+            print(f"（{int(fees.isna().sum())} 宗缺少土地价款，闲置费待核算）")
+    else:
+        summary = ", ".join(f"{a} {int(counts.get(a, 0))}" for a in ("fee", "recover", "negotiate"))
+        print(f"{len(actions)} idle parcels: {summary}; idle fees due {fees.sum():,.1f} (10k yuan)")
+        if fees.isna().any():
+            print(f"({int(fees.isna().sum())} without a land price: fee to be assessed)")
+    shown = actions.assign(idle_since=actions["idle_since"].dt.strftime("%Y-%m-%d"))
+    columns = ["parcel_id", "idle_since", "idle_days", "cause", "action", "fee_wan"]
+    with pd.option_context(
+        "display.unicode.east_asian_width", True, "display.width", 200, "display.max_rows", 500
+    ):
+        print(shown[columns].head(args.limit).to_string(index=False))
+    if len(actions) > args.limit:
+        print(f"… {len(actions) - args.limit} more (--limit, or --out for all)")
+    if args.out:
+        write_csv(actions, Path(args.out))
     return 0
 
 

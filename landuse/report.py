@@ -348,13 +348,13 @@ def report(
             else "",
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
+            permu=section,
             idle_summary=idle_summary,
             idle_header=words["idle_header"],
             idle_rows=idle_table.values.tolist(),
             undetermined_summary=undetermined_summary,
             undetermined_header=words["undetermined_header"],
             undetermined_rows=undetermined.values.tolist(),
-            permu=section,
         )
     )
     _atomic_write(out, page.encode("utf-8"))
@@ -375,77 +375,6 @@ def report(
         sheets.update(dict(permu_sheets))
         _write_workbook(out.with_suffix(".xlsx"), sheets)
     return out
-
-
-def _idle_section(
-    parcels: gpd.GeoDataFrame,
-    day: date,
-    words: dict[str, Any],
-    lang: Lang,
-    idle_actions: Any,
-    action_label: Any,
-    cause_label: Any,
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The idle-land list (fees due, land to recover, land to negotiate) and its summary."""
-    idle = idle_actions(parcels, as_of=day, lang=lang)
-    fees = idle.loc[idle["action"] == "fee", "fee_wan"]
-    unpriced = int(fees.isna().sum())
-    summary = words["idle_summary"].format(
-        day=f"{day:%Y-%m-%d}",
-        n=len(idle),
-        fee=int((idle["action"] == "fee").sum()),
-        fees=f"{fees.sum():,.1f}",
-        unpriced=words["unpriced"].format(n=unpriced) if unpriced else "",
-        recover=int((idle["action"] == "recover").sum()),
-        negotiate=int((idle["action"] == "negotiate").sum()),
-    )
-    order = idle["action"].map({"recover": 0, "fee": 1, "negotiate": 2})
-    idle = idle.assign(_order=order).sort_values(["_order", "idle_since"], kind="stable")
-    table = pd.DataFrame(
-        {
-            "parcel_id": idle["parcel_id"].astype(str),
-            "name": idle["name"].astype(str) if "name" in idle.columns else "",
-            "idle_since": idle["idle_since"].dt.strftime("%Y-%m-%d").fillna("—"),
-            "idle_days": idle["idle_days"].astype(object).where(idle["idle_days"].notna(), "—"),
-            "cause": idle["cause"].map(lambda c: cause_label(c, lang)),
-            "action": idle["action"].map(lambda a: action_label(a, lang)),
-            "fee_wan": idle["fee_wan"].map(lambda v: "—" if pd.isna(v) else f"{v:,.1f}"),
-            "reason": idle["reason"].astype(str),
-        }
-    )
-    return idle.drop(columns="_order"), table, summary
-
-
-def _undetermined_section(
-    parcels: gpd.GeoDataFrame, day: date, words: dict[str, Any]
-) -> tuple[pd.DataFrame, str]:
-    """The parcels to check (undetermined: a rule applies, values it needs are missing)."""
-    import warnings
-
-    from landuse.rules import classify
-
-    classified = parcels
-    if "undetermined" not in parcels.columns:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            classified = classify(parcels, as_of=day)
-    flag = classified["undetermined"].fillna(False).astype(bool)
-    rows = classified[flag]
-    table = pd.DataFrame(
-        {
-            "parcel_id": rows["parcel_id"].astype(str),
-            "name": rows["name"].astype(str) if "name" in rows.columns else "",
-            "reason": rows["reason"].astype(str) if "reason" in rows.columns else "",
-        }
-    ).drop_duplicates("parcel_id")
-    return table, words["undetermined_summary"].format(n=len(table))
-
-
-def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    from landuse._excel import write_workbook
-
-    # atomic, and text from the data (names, reasons, messages) stays text, never a formula
-    write_workbook(path, sheets)
 
 
 _PERMU_WORDS: dict[str, dict[str, Any]] = {
@@ -699,3 +628,74 @@ def _per_mu_section(
         (words["sheets"][3], headed(d_list)),
     ]
     return section, sheets
+
+
+def _idle_section(
+    parcels: gpd.GeoDataFrame,
+    day: date,
+    words: dict[str, Any],
+    lang: Lang,
+    idle_actions: Any,
+    action_label: Any,
+    cause_label: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The idle-land list (fees due, land to recover, land to negotiate) and its summary."""
+    idle = idle_actions(parcels, as_of=day, lang=lang)
+    fees = idle.loc[idle["action"] == "fee", "fee_wan"]
+    unpriced = int(fees.isna().sum())
+    summary = words["idle_summary"].format(
+        day=f"{day:%Y-%m-%d}",
+        n=len(idle),
+        fee=int((idle["action"] == "fee").sum()),
+        fees=f"{fees.sum():,.1f}",
+        unpriced=words["unpriced"].format(n=unpriced) if unpriced else "",
+        recover=int((idle["action"] == "recover").sum()),
+        negotiate=int((idle["action"] == "negotiate").sum()),
+    )
+    order = idle["action"].map({"recover": 0, "fee": 1, "negotiate": 2})
+    idle = idle.assign(_order=order).sort_values(["_order", "idle_since"], kind="stable")
+    table = pd.DataFrame(
+        {
+            "parcel_id": idle["parcel_id"].astype(str),
+            "name": idle["name"].astype(str) if "name" in idle.columns else "",
+            "idle_since": idle["idle_since"].dt.strftime("%Y-%m-%d").fillna("—"),
+            "idle_days": idle["idle_days"].astype(object).where(idle["idle_days"].notna(), "—"),
+            "cause": idle["cause"].map(lambda c: cause_label(c, lang)),
+            "action": idle["action"].map(lambda a: action_label(a, lang)),
+            "fee_wan": idle["fee_wan"].map(lambda v: "—" if pd.isna(v) else f"{v:,.1f}"),
+            "reason": idle["reason"].astype(str),
+        }
+    )
+    return idle.drop(columns="_order"), table, summary
+
+
+def _undetermined_section(
+    parcels: gpd.GeoDataFrame, day: date, words: dict[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    """The parcels to check (undetermined: a rule applies, values it needs are missing)."""
+    import warnings
+
+    from landuse.rules import classify
+
+    classified = parcels
+    if "undetermined" not in parcels.columns:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            classified = classify(parcels, as_of=day)
+    flag = classified["undetermined"].fillna(False).astype(bool)
+    rows = classified[flag]
+    table = pd.DataFrame(
+        {
+            "parcel_id": rows["parcel_id"].astype(str),
+            "name": rows["name"].astype(str) if "name" in rows.columns else "",
+            "reason": rows["reason"].astype(str) if "reason" in rows.columns else "",
+        }
+    ).drop_duplicates("parcel_id")
+    return table, words["undetermined_summary"].format(n=len(table))
+
+
+def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    from landuse._excel import write_workbook
+
+    # atomic, and text from the data (zone names, messages) stays text, never a formula
+    write_workbook(path, sheets)

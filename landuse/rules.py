@@ -337,12 +337,12 @@ def classify(
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if _dask.is_dask(parcels) and per_mu is not None:
+        raise ValueError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if code_system not in CODE_SYSTEMS:
         raise ValueError(
             f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {code_system!r}"
         )
-    if _dask.is_dask(parcels) and per_mu is not None:
-        raise ValueError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if _dask.is_dask(parcels):
         return _dask.classify(
             parcels,
@@ -613,7 +613,7 @@ def classify(
             gap = _any(industrial_gaps, index)
             lacking = {"land_use_code": ~code_known & (would_fail | gap), **lacking}
         assign(in_use & any_failed, "low_efficiency", _text(lang, "low", which=failed_text))
-        if per_mu is not None:  # a D grade decides, as a failed indicator does
+        if per_mu is not None:  # 亩均效益评价 D 类: after the indicators, whose reasons it extends
             _screen_per_mu(out, per_mu, in_use, category, reason, low, lang)
         unsure = in_use & _any(list(lacking.values()), index)
         assign(

@@ -114,11 +114,13 @@ def disposed_by(frame: pd.DataFrame, as_of: Any = None) -> pd.Series:
     dates = pd.to_datetime(frame["disposal_date"])
     method = frame["disposal_method"].astype(object)
     recorded = method.notna() & dates.notna()
+    # a disposal dated in the future has not happened: without as_of, draw up to today
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    recorded &= dates <= day
     # a non-final disposal that lapsed (extension, temporary use) is drawn as undisposed
     start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
     ends = lapse_dates(method, dates, start)
-    return recorded & (dates <= day) & (ends.isna() | (day < ends))
+    return recorded & (ends.isna() | (day < ends))
 
 
 def disposal_rates(
@@ -148,9 +150,9 @@ def disposal_rates(
     as_of
         Reporting date: a parcel is disposed when its method counts and
         ``disposal_date <= as_of``. Default: today (a disposal dated in the future has not
-        happened yet, and :func:`landuse.check` reports it). Non-final disposals count until
-        they lapse (``non_final``). A method without a date is not counted (with a warning
-        naming the parcels).
+        happened yet, and :func:`landuse.check` reports it); non-final disposals count until
+        they lapse. A method without a date is not counted (with a warning naming the
+        parcels).
     methods
         ``{category: methods that count}``; other categories keep their full canonical list.
         A method outside its category's list is an error unless named here.

@@ -93,6 +93,29 @@ def test_bundled_areas_are_plausible(ledger):
     assert areas["area_mu"].between(0.3, 500).all()
 
 
+# --- boundaries the mutation run found unguarded ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lon", "plain", "prefixed"),
+    [(75.0, 4534, 4513), (76.4, 4534, 4513), (135.0, 4554, 4533), (133.6, 4554, 4533)],
+)
+def test_edge_gauss_kruger_zones(lon, plain, prefixed):
+    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(lon, 40.0).buffer(0.01)], crs=4490)
+    assert lu.area_crs(gdf).to_epsg() == plain
+    projected = gdf.to_crs(prefixed)
+    assert lu.area_crs(projected).to_epsg() == plain
+
+
+def test_coordinates_that_project_to_infinity_are_refused():
+    # latitudes past the pole (swapped or mistyped columns) project to inf, not to an area
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": ["far"]}, geometry=[shapely.box(120, 91, 120.01, 91.01)], crs=4490
+    )
+    with pytest.raises(lu.InputError, match="outside the area of use"):
+        lu.add_areas(gdf, crs=4549)
+
+
 # --- each parcel in its own Gauss-Krüger zone (DOMAIN.md, "Areas across zones") ------------
 
 
@@ -190,26 +213,3 @@ def test_parcels_outside_china_get_their_utm_zone():
     measured = lu.add_areas(parcels)["area_m2"]
     assert measured.iloc[0] == pytest.approx(90_000.0, rel=1e-8)
     assert measured.iloc[1] == pytest.approx(paris.to_crs(32631).area.iloc[0], rel=1e-12)
-
-
-# --- boundaries the mutation run found unguarded ---------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("lon", "plain", "prefixed"),
-    [(75.0, 4534, 4513), (76.4, 4534, 4513), (135.0, 4554, 4533), (133.6, 4554, 4533)],
-)
-def test_edge_gauss_kruger_zones(lon, plain, prefixed):
-    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(lon, 40.0).buffer(0.01)], crs=4490)
-    assert lu.area_crs(gdf).to_epsg() == plain
-    projected = gdf.to_crs(prefixed)
-    assert lu.area_crs(projected).to_epsg() == plain
-
-
-def test_coordinates_that_project_to_infinity_are_refused():
-    # latitudes past the pole (swapped or mistyped columns) project to inf, not to an area
-    gdf = gpd.GeoDataFrame(
-        {"parcel_id": ["far"]}, geometry=[shapely.box(120, 91, 120.01, 91.01)], crs=4490
-    )
-    with pytest.raises(lu.InputError, match="outside the area of use"):
-        lu.add_areas(gdf, crs=4549)

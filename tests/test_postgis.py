@@ -175,20 +175,6 @@ def test_rates_in_the_database_equal_the_in_memory_ones(table, ledger, zones):
     assert list(only.index.get_level_values("zone").unique()) == ["王台镇"]
 
 
-@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-06-30", "2023-12-31", None])
-def test_non_final_disposals_lapse_in_the_database_too(table, ledger, zones, as_of):
-    pieces = lu.assign_zones(ledger, zones)
-    lapsing = pieces["disposal_method"].isin(["extended", "temporary_use"])
-    started = pieces["parcel_id"].isin(pieces.loc[lapsing, "parcel_id"].unique()[::2])
-    pieces.loc[started, "actual_start_date"] = pieces.loc[started, "disposal_date"] + pd.Timedelta(
-        days=200
-    )  # started within the extension: stays disposed
-    lu.write_parcels(pieces, URL, table=table)
-    in_db = lu.disposal_rates(URL, table=table, as_of=as_of)
-    in_memory = lu.disposal_rates(pieces, as_of=as_of)
-    pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
-
-
 # --- edges (issue #10) -----------------------------------------------------------------------
 
 
@@ -285,3 +271,17 @@ def test_reads_do_not_accumulate_connections(table, ledger):
     after = open_connections()
     engine.dispose()
     assert after - before <= 2  # the pool keeps two idle connections (POOL_SIZE)
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-06-30", "2023-12-31", None])
+def test_non_final_disposals_lapse_in_the_database_too(table, ledger, zones, as_of):
+    pieces = lu.assign_zones(ledger, zones)
+    lapsing = pieces["disposal_method"].isin(["extended", "temporary_use"])
+    started = pieces["parcel_id"].isin(pieces.loc[lapsing, "parcel_id"].unique()[::2])
+    pieces.loc[started, "actual_start_date"] = pieces.loc[started, "disposal_date"] + pd.Timedelta(
+        days=200
+    )  # started within the extension: stays disposed
+    lu.write_parcels(pieces, URL, table=table)
+    in_db = lu.disposal_rates(URL, table=table, as_of=as_of)
+    in_memory = lu.disposal_rates(pieces, as_of=as_of)
+    pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
