@@ -6,8 +6,8 @@ Two fabrics of jittered quadrilaterals in CGCS2000 lon/lat (EPSG:4490), ~60 m pa
 (a) all in one zone (119.0–121.0°E, zone 40) and (b) spread over three zones (116.6–123.4°E,
 zones 39–41). Each is measured by
 
-* ``today``: the previous add_areas (git main): one GK zone for the whole extent, one PROJ
-  call;
+* ``today``: the previous add_areas (``--ref``, default 3054c43: main before issue #11): one
+  GK zone for the whole extent, one PROJ call;
 * ``per_parcel``: this add_areas: a parcel's own zone; data in one zone take the same single
   call after a cheap bounds check, data across zones one call per zone.
 
@@ -56,10 +56,10 @@ def fabric(n: int, west: float, east: float, seed: int = 0) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"parcel_id": i.astype(str)}, geometry=geoms, crs=4490)
 
 
-def old_add_areas() -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:
-    """The add_areas of git main (one zone for the whole extent), loaded beside this one."""
+def old_add_areas(ref: str) -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:
+    """The add_areas of git ``ref`` (one zone for the whole extent), loaded beside this one."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", "main:landuse/areas.py"],
+        ["git", "-C", str(ROOT), "show", f"{ref}:landuse/areas.py"],
         check=True,
         capture_output=True,
         text=True,
@@ -91,8 +91,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ref", default="3054c43", help="git commit of the old add_areas")
     args = parser.parse_args()
-    today = old_add_areas()
+    today = old_add_areas(args.ref)
     for label, west, east in (("one zone", 119.0, 121.0), ("three zones", 116.6, 123.4)):
         parcels = fabric(args.parcels, west, east)
         lu.add_areas(parcels.head(10))  # warm up PROJ

@@ -140,7 +140,7 @@ def _demo(args: argparse.Namespace) -> int:
     print("\n试点片区 风河南片区：")
     _print_rates(pilot, args.lang)
     actions = lu.idle_actions(tasks, as_of=args.as_of, lang=args.lang)
-    actions.to_csv(out / "idle.csv", index=False, encoding="utf-8-sig")
+    write_csv(actions, out / "idle.csv")
     counts = actions["action"].value_counts()
     fees = actions.loc[actions["action"] == "fee", "fee_wan"].sum()
     undetermined = int(tasks["undetermined"].sum())

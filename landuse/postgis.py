@@ -516,9 +516,8 @@ def table_rates(
                 )
                 test += f" AND (:as_of < {end}{started})"
             tests.append(f"({test})")
-        disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date IS NOT NULL"
-        if as_of is not None:
-            disposed += " AND disposal_date <= :as_of"
+        # a disposal dated after the reporting date (default today) has not happened yet
+        disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date <= :as_of"
         keys = ", ".join(f"COALESCE({q(c)}::text, :outside) AS {q(c)}" for c in by)
         params["outside"] = _OUTSIDE
         group = ", ".join(str(i + 1) for i in range(len(by)))

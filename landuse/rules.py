@@ -298,7 +298,7 @@ def classify(
     A rule whose columns are absent from the inventory altogether cannot run: a
     :class:`RuleWarning` names them and the category the rule leaves empty.
 
-    With ``per_mu`` (a :func:`landuse.per_mu` table), built land whose enterprises are graded
+    With ``per_mu`` (a :func:`landuse.per_mu` table), land in use whose enterprises are graded
     D — by area: D-class enterprises hold more than ``low.per_mu_d_share`` of the land of the
     enterprises on the parcel — is 低效用地 too, with the reason "亩均效益评价 D 类" (added to
     the reason of a parcel that also fails an indicator).

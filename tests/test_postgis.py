@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import warnings
 
 import pandas as pd
 import pytest
@@ -284,4 +285,16 @@ def test_non_final_disposals_lapse_in_the_database_too(table, ledger, zones, as_
     lu.write_parcels(pieces, URL, table=table)
     in_db = lu.disposal_rates(URL, table=table, as_of=as_of)
     in_memory = lu.disposal_rates(pieces, as_of=as_of)
+    pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
+
+
+def test_a_disposal_dated_in_the_future_counts_in_neither_place(table, ledger, zones):
+    pieces = lu.assign_zones(ledger, zones)
+    row = pieces.index[pieces["disposal_method"].notna()][0]
+    pieces.loc[row, "disposal_date"] = pd.Timestamp("2099-01-01")
+    lu.write_parcels(pieces, URL, table=table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        in_db = lu.disposal_rates(URL, table=table)
+        in_memory = lu.disposal_rates(pieces)
     pd.testing.assert_frame_equal(in_db, in_memory, check_exact=False, rtol=1e-9)
