@@ -112,7 +112,7 @@ def test_coordinates_that_project_to_infinity_are_refused():
     gdf = gpd.GeoDataFrame(
         {"parcel_id": ["far"]}, geometry=[shapely.box(120, 91, 120.01, 91.01)], crs=4490
     )
-    with pytest.raises(lu.InputError, match="outside the area of use"):
+    with pytest.raises(lu.InputError, match="outside longitude ±180° / latitude ±90°"):
         lu.add_areas(gdf, crs=4549)
 
 

@@ -209,3 +209,79 @@ def test_cli_refuses_a_bad_target(target, capsys):
         main(["rates", str(lu.datasets.get_path("west_coast")), "--target", target])
     assert stop.value.code == 2
     assert "not a rate" in capsys.readouterr().err
+
+
+# --- found by the review: dates given as arguments, options, files and maps ---------------------
+
+
+@pytest.mark.parametrize("day", ["22-6-30", "220630", "1-1-1"])
+def test_as_of_follows_the_readers_date_rules(ledger, day):
+    with pytest.raises(lu.InputError, match="as_of must be a date"):
+        lu.disposal_rates(ledger.assign(scope="x"), by="scope", as_of=day)
+    assert lu.classify(ledger.head(5), as_of="2022年6月30日") is not None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rates", "{sample}", "--lang", "fr"],
+        ["demo", "--as-of", "22-6-30"],
+        ["check", "{sample}", "--crs", "EPSG:99999"],
+    ],
+)
+def test_cli_argument_errors_are_one_line(argv, capsys):
+    sample = str(lu.datasets.get_path("west_coast"))
+    args = [a.format(sample=sample) for a in argv]
+    try:
+        code = main(args)
+    except SystemExit as stop:
+        code = stop.code
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+
+
+def test_report_before_any_disposal(ledger, zones, tmp_path):
+    tasks = lu.classify(ledger, as_of="2021-12-31").drop(
+        columns=["disposal_method", "disposal_date"]
+    )
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html")
+    assert page.exists() and 'alt="progress"' not in page.read_text(encoding="utf-8")
+
+
+def test_broken_ledgers_are_source_errors(tmp_path):
+    (tmp_path / "zero.xlsx").write_bytes(b"")
+    (tmp_path / "cut.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (tmp_path / "zero.csv").write_bytes(b"")
+    for name in ("zero.xlsx", "cut.xlsx", "zero.csv"):
+        with pytest.raises(lu.SourceError, match=name):
+            lu.read_ledger(tmp_path / name)
+
+
+def test_coordinates_off_the_earth_are_named(ledger):
+    far = ledger.copy()
+    far.loc[far.index[0], "geometry"] = shapely.Polygon(
+        [(120, 35.9), (1e300, 35.91), (120.01, 35.9)]
+    )
+    with pytest.raises(lu.GeometryError, match="outside longitude") as error:
+        lu.add_areas(far)
+    assert error.value.rows == [far["parcel_id"].iloc[0]]
+    assert lu.check(far)["code"].eq("off_earth").sum() == 1
+
+
+def test_maps_refuse_nan_zones_and_bad_options(ledger, zones):
+    broken = zones.copy()
+    broken.loc[broken.index[0], "geometry"] = shapely.MultiPolygon([shapely.Polygon(NAN_RING)])
+    stock = ledger[ledger["category"].notna()].head(30)
+    with pytest.raises(lu.GeometryError, match="zones with NaN"):
+        lu.parcel_map(stock, zones=broken, tiles=None)
+    with pytest.raises(lu.InputError, match="k is the number of classes"):
+        lu.parcel_map(lu.add_areas(stock), column="area_mu", k=0, tiles=None)
+    with pytest.raises(lu.InputError, match="rate_bins"):
+        lu.parcel_map(stock, rate_bins=[0.5, 0.2], tiles=None)
+    with pytest.raises(lu.InputError, match="placeholders"):
+        lu.parcel_map(stock, tiles="https://x/{z}/{x}/{y}.png?k={0}")
+    with pytest.raises(lu.InputError, match="category"):
+        lu.disposal_rates(stock, by="category")
+    with pytest.raises(lu.InputError, match="lang"):
+        lu.display_rates(lu.disposal_rates(stock.assign(s="a"), by="s"), lang="fr")

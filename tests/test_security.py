@@ -178,6 +178,9 @@ def test_tile_urls_keys_and_attributions_are_data(ledger):
     page = _render(lu.parcel_map(stock, tiles="tianditu", tk="A{{ 7*7 }}Z"))
     assert _leaks(page) == [] and "A%7B%7B%207%2A7%20%7D%7DZ" in page  # the key, URL-quoted
     intranet = "http://tiles.intranet/{z}/{x}/{y}.png?q=A{{ 7*7 }}Z"
+    with pytest.raises(lu.InputError, match="placeholders Leaflet cannot fill"):
+        lu.parcel_map(stock, tiles=intranet)  # refused before any page is made
+    intranet = "http://tiles.intranet/{z}/{x}/{y}.png?q=A%7B%7B7*7%7D%7DZ"
     assert _leaks(_render(lu.parcel_map(stock, tiles=intranet))) == []
     provider = xyzservices.TileProvider(
         name="A{{ 7*7 }}Z",
