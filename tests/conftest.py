@@ -60,6 +60,14 @@ def renewal(west_coast_path) -> gpd.GeoDataFrame:
     return lu.read_zones(west_coast_path, layer="renewal_zones")
 
 
+# --- a real PostGIS (scripts/test.sh starts a throwaway cluster) ------------------------------
+
+PG_URL = os.environ.get("LANDUSE_TEST_PG_URL")
+needs_pg = pytest.mark.skipif(
+    PG_URL is None and not os.environ.get("CI"), reason="no PostgreSQL (LANDUSE_TEST_PG_URL)"
+)
+
+
 # --- a real browser (Debian's Chromium driven by Playwright) ---------------------------------
 
 ARTIFACTS = Path(

@@ -21,6 +21,7 @@ import pytest
 import shapely
 
 import landuse as lu
+from tests.conftest import PG_URL, needs_pg
 
 FORK = multiprocessing.get_context("fork")
 ROUNDS = 20  # random kills per format: bounded, a few seconds each
@@ -200,10 +201,7 @@ def test_a_waiting_writer_starts_from_the_first_ones_result(tmp_path, versions, 
 
 # --- PostGIS: the client killed or its connection cut mid-write ------------------------------
 
-URL = os.environ.get("LANDUSE_TEST_PG_URL")
-needs_pg = pytest.mark.skipif(
-    URL is None and not os.environ.get("CI"), reason="no PostgreSQL (LANDUSE_TEST_PG_URL)"
-)
+URL = PG_URL
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import openpyxl
@@ -14,6 +13,7 @@ import pytest
 
 import landuse as lu
 from landuse import postgis
+from tests.conftest import PG_URL, needs_pg
 
 # text that a spreadsheet would run if it were stored as a formula
 FORMULAS = [
@@ -142,10 +142,7 @@ def test_pgpassword_and_driver_messages_are_redacted(monkeypatch):
 
 # --- SQL: names and values are data ---------------------------------------------------------
 
-URL = os.environ.get("LANDUSE_TEST_PG_URL")
-needs_pg = pytest.mark.skipif(
-    URL is None and not os.environ.get("CI"), reason="no PostgreSQL (LANDUSE_TEST_PG_URL)"
-)
+URL = PG_URL
 
 
 @pytest.fixture
