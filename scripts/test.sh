@@ -36,6 +36,6 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/pytest "$@"
 # the documentation site, warnings as errors (API reference, guide, notebooks executed)
 bash scripts/build_docs.sh
+.venv/bin/pytest "$@"
