@@ -38,6 +38,7 @@ __all__ = [
     "PointLabels",
     "PolygonLayer",
     "RawElement",
+    "ScaleBar",
     "ScriptElement",
     "TileLayer",
     "encode_geometries",
@@ -303,6 +304,18 @@ class PointLabels(ScriptElement):
             f"landuse.labels({self.parent.get_name()}, {js_literal(self.labels)}, "
             f"{js_literal(self.css)});\n"
         )
+
+
+class ScaleBar(ScriptElement):
+    """Leaflet's scale bar in metres only (land is measured in metres, 亩 and 公顷, not miles)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScaleBar"
+
+    def script(self) -> str:
+        options = js_literal({"metric": True, "imperial": False, "position": "bottomleft"})
+        return f"L.control.scale({options}).addTo({self.parent.get_name()});\n"
 
 
 class Legend(ScriptElement):

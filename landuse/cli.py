@@ -241,7 +241,7 @@ def _map(args: argparse.Namespace) -> int:
             tiles=args.tiles,
             tk=args.tk,
             as_of=args.as_of,
-            offline=args.offline,
+            offline=not args.cdn,
             lang=args.lang,
         )
         m.save(str(out))
@@ -540,7 +540,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--offline",
             action="store_true",
-            help="inline Leaflet: the map needs no internet but for tiles",
+            help="inline Leaflet (the default): the map needs no internet but for tiles",
+        )
+        p.add_argument(
+            "--cdn",
+            action="store_true",
+            help="load Leaflet from a CDN instead (a smaller page that needs the internet)",
         )
         p.add_argument(
             "--out",

@@ -34,6 +34,7 @@ from landuse._webmap import (
     PointLabels,
     PolygonLayer,
     RawElement,
+    ScaleBar,
     escape_text,
 )
 from landuse.coords import to_gcj02
@@ -436,7 +437,8 @@ def _new_map() -> folium.Map:
 
     from landuse._assets import LEAFLET_CDN
 
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=True)
+    ScaleBar().add_to(m)  # metres only
     # only Leaflet is needed: no jQuery, Bootstrap or icon fonts to fetch
     m.default_js = [("leaflet", LEAFLET_CDN["js"])]
     m.default_css = [("leaflet_css", LEAFLET_CDN["css"])]

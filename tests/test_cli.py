@@ -195,3 +195,24 @@ def test_idle_command(west_coast_path, tmp_path, capsys):
     written = pd.read_csv(out, encoding="utf-8-sig", dtype={"parcel_id": str})
     assert written["parcel_id"].tolist() == expected["parcel_id"].tolist()
     assert set(written["action"]) <= {"fee", "recover", "negotiate"}
+
+
+def test_map_command_is_offline_unless_cdn_is_asked_for(tmp_path, capsys):
+    import landuse as lu
+    from landuse._assets import LEAFLET_CDN
+    from landuse.cli import main
+
+    sample = str(lu.datasets.get_path("west_coast"))
+    offline, cdn = tmp_path / "offline.html", tmp_path / "cdn.html"
+    assert (
+        main(["map", sample, "--as-of", "2022-06-30", "--tiles", "none", "--out", str(offline)])
+        == 0
+    )
+    assert (
+        main(
+            ["map", sample, "--as-of", "2022-06-30", "--tiles", "none", "--cdn", "--out", str(cdn)]
+        )
+        == 0
+    )
+    assert LEAFLET_CDN["js"] not in offline.read_text(encoding="utf-8")
+    assert LEAFLET_CDN["js"] in cdn.read_text(encoding="utf-8")

@@ -200,3 +200,9 @@ def test_bad_input(tasks):
         lu.parcel_map(tasks.assign(category=None))
     with pytest.raises(ValueError, match="lang"):
         lu.parcel_map(tasks, lang="fr")
+
+
+def test_scale_bar_is_metric_only(ledger):
+    html = lu.parcel_map(ledger[ledger["category"].notna()].head(20), tiles=None)
+    rendered = html.get_root().render()
+    assert '"imperial":false' in rendered and '"metric":true' in rendered
