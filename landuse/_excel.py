@@ -54,6 +54,8 @@ def write_workbook(
     *,
     freeze_header: bool = False,
     fit_widths: bool = False,
+    autofilter: bool = False,
+    number_formats: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``{sheet name: table}`` to ``path`` atomically, every text cell a string.
 
@@ -67,6 +69,11 @@ def write_workbook(
         Keep the header row visible while scrolling.
     fit_widths
         Size the columns to their text (at most 60 characters).
+    autofilter
+        Filter buttons on the header row.
+    number_formats
+        ``{column header: Excel number format}`` (e.g. ``{"处置率": "0.0%"}``), applied on every
+        sheet that has the column; numbers stay numbers.
 
     Examples
     --------
@@ -86,6 +93,13 @@ def write_workbook(
             text_cells(worksheet)
             if freeze_header:
                 worksheet.freeze_panes = "A2"
+            if autofilter and worksheet.max_row > 1:
+                worksheet.auto_filter.ref = worksheet.dimensions
+            for i, column in enumerate(part.columns, start=1):
+                style = (number_formats or {}).get(str(column))
+                if style is not None:
+                    for (cell,) in worksheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = style
             if fit_widths:
                 for i, column in enumerate(part.columns, start=1):
                     width = max(

@@ -375,7 +375,8 @@ def report(
             rates_rows=rows,
             rates_png=_png(plot_rates(rates, target=target, lang=lang)) if len(rates) else "",
             # nothing disposed yet: no progress to chart (the rates say 0 %)
-            progress_png=_png(plot_progress(progress(pieces), target=target, lang=lang))
+            # the chart stops at the reporting day: nothing after it is shown as done
+            progress_png=_png(plot_progress(progress(pieces, end=day), target=target, lang=lang))
             if len(rates) and rates["disposed_parcels"].sum() > 0
             else "",
             quality_header=[words["severity"], words["code"], words["count"]],
@@ -400,9 +401,9 @@ def report(
             zip(
                 words["sheets"],
                 (
-                    shown,
-                    counts,
-                    pd.DataFrame(quality),
+                    display_rates(rates, lang=lang, as_numbers=True),  # numbers stay numbers
+                    counts.rename(columns=_QUALITY_HEADERS[lang]),
+                    pd.DataFrame(quality).rename(columns=_QUALITY_HEADERS[lang]),
                     idle_table.set_axis(list(words["idle_header"]), axis=1),
                     undetermined.set_axis(list(words["undetermined_header"]), axis=1),
                 ),
@@ -782,8 +783,41 @@ def _survey_section(
     return header, rows
 
 
+_QUALITY_HEADERS = {
+    "zh": {
+        "severity": "级别",
+        "code": "问题",
+        "count": "数量",
+        "parcel_id": "地块编号",
+        "message": "说明",
+        "value": "值",
+    },
+    "en": {
+        "severity": "Severity",
+        "code": "Problem",
+        "count": "Count",
+        "parcel_id": "Parcel",
+        "message": "Message",
+        "value": "Value",
+    },
+}
+#: Excel number formats by header: rates in %, areas to 0.1 亩, counts whole
+_NUMBER_FORMATS = {
+    **dict.fromkeys(("处置率", "处置率（宗数）", "目标", "Rate", "Rate (count)", "Target"), "0.0%"),
+    **dict.fromkeys(("面积（亩）", "已处置（亩）", "Area (mu)", "Disposed (mu)"), "#,##0.0"),
+    **dict.fromkeys(("宗数", "已处置（宗）", "Parcels", "Disposed (parcels)"), "#,##0"),
+}
+
+
 def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     from landuse._excel import write_workbook
 
     # atomic, and text from the data (zone names, messages) stays text, never a formula
-    write_workbook(path, sheets)
+    write_workbook(
+        path,
+        sheets,
+        freeze_header=True,
+        fit_widths=True,
+        autofilter=True,
+        number_formats=_NUMBER_FORMATS,
+    )

@@ -346,8 +346,13 @@ def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None)
     return RatesTable(result)
 
 
-def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) -> pd.DataFrame:
+def display_rates(
+    rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1, as_numbers: bool = False
+) -> pd.DataFrame:
     """A copy of a :func:`disposal_rates` table for people: labels, rounded 亩, rates in %.
+
+    With ``as_numbers=True`` rates stay fractions (0–1) and areas unrounded, for a spreadsheet
+    that formats them (the report's workbook); labels and headers are the same.
 
     Examples
     --------
@@ -391,9 +396,10 @@ def display_rates(rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1) ->
     table = rates.reset_index()
     table["category"] = table["category"].map(lambda c: category_label(c, lang))
     for column in ("area_mu", "disposed_area_mu"):
-        table[column] = table[column].round(digits)
+        if not as_numbers:
+            table[column] = table[column].round(digits)
     for column in ("rate", "count_rate", "target"):
-        if column in table.columns:
+        if column in table.columns and not as_numbers:
             table[column] = table[column].map(lambda r: "—" if pd.isna(r) else f"{r:.{digits}%}")
     if "meets_target" in table.columns:
         yes, no = ("是", "否") if lang == "zh" else ("yes", "no")

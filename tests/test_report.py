@@ -75,3 +75,36 @@ def test_report_sections_idle_land_and_parcels_to_check(tmp_path, ledger, zones)
 
     sheet = openpyxl.load_workbook(out.with_suffix(".xlsx"))["待核查"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_progress_chart_stops_at_the_reporting_day(ledger, zones, tmp_path, monkeypatch):
+    import landuse.plots
+
+    seen = []
+    real = landuse.plots.plot_progress
+
+    def spy(table, **kwargs):
+        seen.append(table)
+        return real(table, **kwargs)
+
+    monkeypatch.setattr(landuse.plots, "plot_progress", spy)
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    lu.report(tasks, zones, as_of="2022-03-31", out=tmp_path / "r.html", excel=False)
+    periods = seen[0].index.get_level_values("period").astype(str)
+    assert max(periods) == "2022-03"
+
+
+def test_workbook_keeps_numbers_as_numbers(ledger, zones, tmp_path):
+    import openpyxl
+
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html")
+    book = openpyxl.load_workbook(page.with_suffix(".xlsx"))
+    rates = book["处置率"]
+    header = [c.value for c in rates[1]]
+    rate = rates.cell(2, header.index("处置率") + 1)
+    assert isinstance(rate.value, float) and 0 <= rate.value <= 1 and rate.number_format == "0.0%"
+    area = rates.cell(2, header.index("面积（亩）") + 1)
+    assert isinstance(area.value, float) and area.number_format == "#,##0.0"
+    assert rates.freeze_panes == "A2" and rates.auto_filter.ref
+    assert [c.value for c in book["数据质量汇总"][1]] == ["级别", "问题", "数量"]
