@@ -308,10 +308,16 @@ def _check(args: argparse.Namespace) -> int:
         "display.unicode.east_asian_width", True, "display.width", 200, "display.max_colwidth", 90
     ):
         print(counts.rename("count").to_string())
-        print()
-        print(report.head(args.limit).to_string(index=False))
-    if len(report) > args.limit:
-        print(f"… {len(report) - args.limit} more (--limit, or --out for all)")
+        # info rows (late starts, 2007 codes …) are counted above; errors and warnings listed
+        listed = report if args.all else report[report["severity"] != "info"]
+        if len(listed):
+            print()
+            print(listed.head(args.limit).to_string(index=False))
+    if len(listed) > args.limit:
+        print(f"… {len(listed) - args.limit} more (--limit, or --out for all)")
+    hidden = len(report) - len(listed)
+    if hidden:
+        print(f"{hidden} info rows counted above, not listed (--all to list them)")
     if args.out:
         write_csv(report, Path(args.out))
     return 1 if (report["severity"] == "error").any() else 0
@@ -511,6 +517,9 @@ def _parser() -> argparse.ArgumentParser:
             )
             p.add_argument("--stated-area-unit", default="m2", choices=("m2", "mu", "ha"))
             p.add_argument("--limit", type=int, default=50, help="rows of the report to print")
+            p.add_argument(
+                "--all", action="store_true", help="list info rows too (default: counted only)"
+            )
             p.add_argument("--out", help="write the whole report to this CSV")
             p.add_argument(
                 "--as-of",

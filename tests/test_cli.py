@@ -216,3 +216,15 @@ def test_map_command_is_offline_unless_cdn_is_asked_for(tmp_path, capsys):
     )
     assert LEAFLET_CDN["js"] not in offline.read_text(encoding="utf-8")
     assert LEAFLET_CDN["js"] in cdn.read_text(encoding="utf-8")
+
+
+def test_check_counts_info_rows_and_lists_them_only_with_all(capsys):
+    import landuse as lu
+
+    sample = str(lu.datasets.get_path("west_coast"))
+    main(["check", sample, "--as-of", "2021-12-31", "--limit", "1000"])
+    short = capsys.readouterr().out
+    assert "info rows counted above, not listed" in short
+    assert "\n    info " not in short and " info early_start" not in short
+    main(["check", sample, "--as-of", "2021-12-31", "--limit", "1000", "--all"])
+    assert "not listed" not in capsys.readouterr().out
