@@ -11,10 +11,11 @@ __all__ = [
     "rate_colors",
 ]
 
-#: Colour-blind-safe colours (Okabe–Ito) per category.
+#: Colour-blind-safe colours (Okabe–Ito) per category: orange, reddish purple, blue stay apart
+#: for protan, deutan and tritan viewers (orange and vermilion did not).
 CATEGORY_COLORS = {
     "approved_unsupplied": "#E69F00",
-    "supplied_unused": "#D55E00",
+    "supplied_unused": "#CC79A7",
     "low_efficiency": "#0072B2",
 }
 #: Default class limits of the disposal-rate choropleth (upper bounds).

@@ -323,7 +323,16 @@ def _add_zones(
         legend = _legend(label, entries)
     outline = {"color": "#333", "weight": 2, "fillOpacity": 0.0}
     styles = [None if f is None else {**outline, "fillColor": f, "fillOpacity": 0.55} for f in fill]
-    layer = PolygonLayer(geoms, tips=tip, styles=styles, default_style=outline, name=words["zones"])
+    layer = PolygonLayer(
+        geoms,
+        tips=tip,
+        styles=styles,
+        default_style=outline,
+        name=words["zones"],
+        labels=escape_text(zones["name"]),
+        label_css="font:12px sans-serif;color:#222;white-space:nowrap;"
+        "transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff",
+    )
     layer.add_to(m)
     return legend
 
@@ -674,7 +683,12 @@ def parcel_map(
         Legend("".join(blocks)).add_to(m)
     LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    # keep the data clear of the legend (bottom left) and the layer control (top right)
+    m.fit_bounds(
+        [[miny, minx], [maxy, maxx]],
+        padding_top_left=(280 if legend else 20, 20),
+        padding_bottom_right=(200, 20),
+    )
     return m
 
 
