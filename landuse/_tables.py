@@ -29,7 +29,9 @@ class RatesTable(pd.DataFrame):
         met_column = next((c for c in shown.columns if c in ("达标", "Met")), None)
         # escape: zone names and user column names are data, never markup
         styler = (
-            shown.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+            shown.style.hide(axis="index")
+            .format(escape="html", precision=1, thousands=",")
+            .format_index(escape="html", axis=1)
         )
         if met_column is not None:
             met = pd.DataFrame(self)["meets_target"].to_numpy()

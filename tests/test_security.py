@@ -228,3 +228,9 @@ def test_csv_outputs_defuse_formulas(ledger, zones, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
     assert not any(line.startswith("=") or ",=" in line for line in text.splitlines())
+
+
+def test_rates_table_in_a_notebook_rounds_areas(ledger, zones):
+    rates = lu.disposal_rates(lu.assign_zones(ledger, zones), as_of="2022-06-30")
+    shown = rates._repr_html_()
+    assert not re.search(r">\d+\.\d{3,}<", shown)  # 1,418.7 亩, not 1418.700000
