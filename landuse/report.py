@@ -14,7 +14,7 @@ import pandas as pd
 from jinja2 import Environment
 
 from landuse._errors import InputError
-from landuse.vocab import CATEGORIES, Lang, category_label
+from landuse.vocab import CATEGORIES, SEVERITY_LABELS, Lang, category_label, check_label
 
 __all__ = ["report"]
 
@@ -342,6 +342,9 @@ def report(
     ]
     quality = check(parcels, zones=zones)
     counts = quality.groupby(["severity", "code"], sort=False).size().reset_index(name="count")
+    # the page and the workbook speak the reader's language: 错误 · 地块编号重复, not error · duplicate_id
+    counts["severity"] = counts["severity"].map(SEVERITY_LABELS[lang]).fillna(counts["severity"])
+    counts["code"] = counts["code"].map(lambda code: check_label(code, lang))
 
     the_map = parcel_map(
         parcels,
@@ -403,7 +406,12 @@ def report(
                 (
                     display_rates(rates, lang=lang, as_numbers=True),  # numbers stay numbers
                     counts.rename(columns=_QUALITY_HEADERS[lang]),
-                    pd.DataFrame(quality).rename(columns=_QUALITY_HEADERS[lang]),
+                    pd.DataFrame(quality)
+                    .assign(
+                        severity=lambda q: q["severity"].map(SEVERITY_LABELS[lang]),
+                        code=lambda q: q["code"].map(lambda code: check_label(code, lang)),
+                    )
+                    .rename(columns=_QUALITY_HEADERS[lang]),
                     idle_table.set_axis(list(words["idle_header"]), axis=1),
                     undetermined.set_axis(list(words["undetermined_header"]), axis=1),
                 ),

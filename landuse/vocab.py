@@ -13,6 +13,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
     "CHECKLIST_LABELS",
+    "CHECK_LABELS",
     "CURRENT_USES",
     "DISPOSAL_METHODS",
     "ENTERPRISE_LABELS",
@@ -26,12 +27,14 @@ __all__ = [
     "METHOD_LABELS",
     "PER_MU_INDICATORS",
     "ROUTE_LABELS",
+    "SEVERITY_LABELS",
     "STAGES",
     "STAGE_LABELS",
     "SURVEY_COLUMNS",
     "SURVEY_LABELS",
     "Lang",
     "category_label",
+    "check_label",
     "field_label",
     "grade_label",
     "stage_label",
@@ -421,3 +424,84 @@ def stage_label(stage: str | None, lang: Lang = "zh") -> str:
         return STAGE_LABELS[lang][stage or "not_started"]
     except KeyError:
         raise InputError(f"unknown stage {stage!r} or language {lang!r}") from None
+
+
+# --- data-quality report (landuse.check) -------------------------------------------------------
+
+SEVERITY_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+#: What each ``check`` code means, for people.
+CHECK_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "missing_crs": "缺少坐标系",
+        "missing_geometry": "缺少图形",
+        "empty_geometry": "空图形",
+        "not_polygon": "不是面",
+        "nonfinite_coordinates": "坐标含无效值",
+        "off_earth": "坐标超出经纬度范围",
+        "invalid_geometry": "图形无效（已自动修复）",
+        "missing_id": "缺少地块编号",
+        "duplicate_id": "地块编号重复",
+        "missing_column": "缺少字段",
+        "overlap": "地块重叠",
+        "area_mismatch": "面积与台账不符",
+        "outside_zones": "不在任何片区内",
+        "sliver": "碎小图斑",
+        "not_a_date": "日期无法识别",
+        "future_date": "日期晚于今天",
+        "date_order": "日期先后矛盾",
+        "early_start": "早于约定日期开工",
+        "undated_disposal": "有处置方式无处置时间",
+        "unknown_category": "类别无法识别",
+        "unknown_method": "处置方式与类别不符",
+        "ratio_range": "比例超出 0–1",
+        "unknown_land_use_code": "地类编码无法识别",
+        "land_use_code_2007": "2007 版地类编码",
+        "land_use_code_padded": "地类编码缺前导零",
+        "rule_cannot_run": "缺少字段，规则无法执行",
+        "undetermined": "待核查（缺少判定所需数据）",
+    },
+    "en": {
+        "missing_crs": "no CRS",
+        "missing_geometry": "no geometry",
+        "empty_geometry": "empty geometry",
+        "not_polygon": "not a polygon",
+        "nonfinite_coordinates": "NaN or infinite coordinates",
+        "off_earth": "coordinates beyond ±180°/±90°",
+        "invalid_geometry": "invalid geometry (repaired)",
+        "missing_id": "no parcel id",
+        "duplicate_id": "parcel id repeated",
+        "missing_column": "missing column",
+        "overlap": "parcels overlap",
+        "area_mismatch": "area differs from the ledger",
+        "outside_zones": "outside every zone",
+        "sliver": "sliver",
+        "not_a_date": "not a date",
+        "future_date": "date after today",
+        "date_order": "dates out of order",
+        "early_start": "started before the agreed start",
+        "undated_disposal": "disposal method without a date",
+        "unknown_category": "unknown category",
+        "unknown_method": "method not of its category",
+        "ratio_range": "ratio outside 0–1",
+        "unknown_land_use_code": "unknown land-use code",
+        "land_use_code_2007": "2007 land-use code",
+        "land_use_code_padded": "land-use code lost its leading zero",
+        "rule_cannot_run": "a rule cannot run (columns missing)",
+        "undetermined": "undetermined (values missing)",
+    },
+}
+
+
+def check_label(code: str, lang: Lang = "zh") -> str:
+    """Display label of a :func:`landuse.check` code (unknown codes are shown as they are).
+
+    Examples
+    --------
+    >>> check_label("duplicate_id")
+    '地块编号重复'
+    """
+    return CHECK_LABELS["en" if lang == "en" else "zh"].get(code, code)

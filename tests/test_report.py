@@ -108,3 +108,15 @@ def test_workbook_keeps_numbers_as_numbers(ledger, zones, tmp_path):
     assert isinstance(area.value, float) and area.number_format == "#,##0.0"
     assert rates.freeze_panes == "A2" and rates.auto_filter.ref
     assert [c.value for c in book["数据质量汇总"][1]] == ["级别", "问题", "数量"]
+
+
+def test_quality_section_speaks_chinese(ledger, zones, tmp_path):
+    import openpyxl
+
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html")
+    html = page.read_text(encoding="utf-8")
+    assert "早于约定日期开工" in html and "early_start" not in html
+    details = openpyxl.load_workbook(page.with_suffix(".xlsx"))["数据质量明细"]
+    codes = {row[1] for row in details.iter_rows(min_row=2, values_only=True)}
+    assert "早于约定日期开工" in codes and "early_start" not in codes
