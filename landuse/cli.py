@@ -19,6 +19,7 @@ import landuse as lu
 from landuse._dates import two_digit_year
 from landuse._errors import InputError
 from landuse._excel import write_csv
+from landuse._pdf import chromium
 from landuse._validate import as_date
 
 __all__ = ["main"]
@@ -275,8 +276,12 @@ def _report(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         tiles=args.tiles,
         lang=args.lang,
+        pdf=not args.no_pdf and chromium() is not None,
     )
-    print(f"wrote {page} and {page.with_suffix('.xlsx')}")
+    made = [page, page.with_suffix(".xlsx")]
+    if page.with_suffix(".pdf").exists() and not args.no_pdf:
+        made.append(page.with_suffix(".pdf"))
+    print("wrote " + ", ".join(map(str, made)))
     return 0
 
 
@@ -496,7 +501,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("rates", _rates, "disposal rates per zone"),
         ("map", _map, "an HTML map"),
-        ("report", _report, "an HTML report and Excel workbook"),
+        ("report", _report, "an HTML report, its PDF and an Excel workbook"),
         ("check", _check, "validate a parcel file"),
         ("idle", _idle, "idle land: fees due, land to recover, land to negotiate"),
     ):
@@ -505,6 +510,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--layer")
         p.add_argument("--fields", help="field preset (cn-ledger)")
         p.set_defaults(func=func)
+        if name == "report":
+            p.add_argument(
+                "--no-pdf",
+                action="store_true",
+                help="skip report.pdf (printed with headless Chromium when it is installed)",
+            )
         if name == "check":
             p.add_argument("--zones", help="zones file: report parcels outside every zone")
             p.add_argument("--zones-layer")

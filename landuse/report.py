@@ -37,6 +37,15 @@ _TEMPLATE = """<!DOCTYPE html>
  tr.overdue td { background: #fbe3e1; }
  tr.met td:last-child { background: #e3f4e1; } tr.missed td:last-child { background: #fbe3e1; }
  img { max-width: 100%; } footer { color: #888; font-size: 12px; margin-top: 30px; }
+ .print-only { display: none; }
+ @media print {
+   @page { size: A4; margin: 14mm 12mm; }
+   body { max-width: none; padding: 0; font-size: 10.5pt; }
+   iframe { display: none; } .print-only { display: block; }
+   .cards { gap: 6px; } .card { padding: 6px 8px; } .card .n { font-size: 18px; }
+   h2 { break-after: avoid; page-break-after: avoid; } tr, img { break-inside: avoid; }
+   table { font-size: 9pt; } thead { display: table-header-group; }
+ }
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class="sub">{{ subtitle }}</p>
@@ -46,6 +55,7 @@ _TEMPLATE = """<!DOCTYPE html>
 </div>
 <h2>{{ words.map }}</h2>
 <iframe title="map" srcdoc="{{ map_html }}"></iframe>
+{% if print_map_png %}<img class="print-only" alt="map" src="data:image/png;base64,{{ print_map_png }}">{% endif %}
 <h2>{{ words.rates }}</h2>
 <table id="rates"><thead><tr>{% for h in rates_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in rates_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
@@ -216,6 +226,7 @@ def report(
     title: str | None = None,
     tiles: Any = None,
     excel: bool = True,
+    pdf: bool = False,
     lang: Lang = "zh",
     per_mu: pd.DataFrame | None = None,
     parks: gpd.GeoDataFrame | None = None,
@@ -241,7 +252,10 @@ def report(
     target
         Target disposal rate (default 0.6).
     as_of
-        Reporting date (default: every recorded disposal).
+        Reporting date (default: today).
+    pdf
+        Also print the page to ``out.with_suffix(".pdf")`` (A4, a static map in place of the
+        interactive one) with headless Chromium; needs Chromium installed.
     per_mu
         A :func:`landuse.per_mu` table: adds the section "亩均效益" — headline numbers, the
         parcels by grade on a map with each park's 亩均税收, the per-park table (by the
@@ -265,7 +279,7 @@ def report(
     """
     from landuse.idle import action_label, cause_label, idle_actions
     from landuse.maps import parcel_map
-    from landuse.plots import _language, plot_progress, plot_rates
+    from landuse.plots import _language, plot_parcels, plot_progress, plot_rates
     from landuse.quality import check
     from landuse.stats import display_rates, disposal_rates, progress
     from landuse.zones import assign_zones
@@ -382,6 +396,11 @@ def report(
             progress_png=_png(plot_progress(progress(pieces, end=day), target=target, lang=lang))
             if len(rates) and rates["disposed_parcels"].sum() > 0
             else "",
+            print_map_png=_png(
+                plot_parcels(parcels, zones=zones, renewal=renewal, as_of=as_of, lang=lang)
+            )
+            if pdf and (parcels["category"].notna().any())
+            else "",
             quality_header=[words["severity"], words["code"], words["count"]],
             quality=counts.values.tolist(),
             permu=section,
@@ -399,6 +418,10 @@ def report(
         )
     )
     _atomic_write(out, page.encode("utf-8"))
+    if pdf:  # the same page through its print stylesheet (A4, static map instead of Leaflet)
+        from landuse._pdf import print_to_pdf
+
+        print_to_pdf(out, out.with_suffix(".pdf"))
     if excel:
         sheets = dict(
             zip(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pandas as pd
+import pytest
 
 import landuse as lu
 from tests.conftest import ARTIFACTS
@@ -120,3 +124,20 @@ def test_quality_section_speaks_chinese(ledger, zones, tmp_path):
     details = openpyxl.load_workbook(page.with_suffix(".xlsx"))["数据质量明细"]
     codes = {row[1] for row in details.iter_rows(min_row=2, values_only=True)}
     assert "早于约定日期开工" in codes and "early_start" not in codes
+
+
+@pytest.mark.browser
+def test_report_prints_to_an_a4_pdf(ledger, zones, tmp_path):
+    from landuse._pdf import chromium
+
+    if chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (scripts/test.sh installs it)")
+        pytest.skip("Chromium not installed")
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html", pdf=True)
+    pdf = page.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+59[45]\.\d*\s+84[12]\.\d*", pdf)  # A4 in points
+    html = page.read_text(encoding="utf-8")
+    assert "@media print" in html and 'class="print-only"' in html
