@@ -68,6 +68,28 @@ needs_pg = pytest.mark.skipif(
 )
 
 
+@pytest.fixture
+def scratch_table():
+    """A function giving fresh PostGIS table names; every table it named is dropped afterwards."""
+    if PG_URL is None:
+        pytest.fail("CI needs LANDUSE_TEST_PG_URL (scripts/test.sh starts PostGIS)")
+    import uuid
+
+    sa = pytest.importorskip("sqlalchemy")
+    names: list[str] = []
+
+    def fresh(prefix: str) -> str:
+        names.append(f"{prefix}_{uuid.uuid4().hex[:10]}")
+        return names[-1]
+
+    yield fresh
+    engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        for name in names:
+            connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
+    engine.dispose()
+
+
 # --- a real browser (Debian's Chromium driven by Playwright) ---------------------------------
 
 ARTIFACTS = Path(

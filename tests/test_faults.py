@@ -205,19 +205,12 @@ URL = PG_URL
 
 
 @pytest.fixture
-def pg_table(ledger):
-    if URL is None:
-        pytest.fail("CI needs LANDUSE_TEST_PG_URL (scripts/test.sh starts PostGIS)")
-    sa = pytest.importorskip("sqlalchemy")
-    name = f"fault_{uuid.uuid4().hex[:10]}"
+def pg_table(ledger, scratch_table):
+    name = scratch_table("fault")
     old = ledger.head(800).assign(name="旧")
     new = ledger.head(800).assign(name="新")
     lu.write_parcels(old, URL, table=name)
-    yield name, old, new
-    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
-    engine.dispose()
+    return name, old, new
 
 
 def table_state(name: str, count: int) -> str:

@@ -146,19 +146,12 @@ URL = PG_URL
 
 
 @pytest.fixture
-def pg_table(ledger):
-    if URL is None:
-        pytest.fail("CI needs LANDUSE_TEST_PG_URL (scripts/test.sh starts PostGIS)")
-    sa = pytest.importorskip("sqlalchemy")
-    name = f"sec_{uuid.uuid4().hex[:10]}"
+def pg_table(ledger, scratch_table):
+    name = scratch_table("sec")
     sample = ledger.head(6).copy()
     sample["name"] = ["x' OR '1'='1", "'; DROP TABLE x; --", "=1+1", None, "正常", 'a"b']
     lu.write_parcels(sample, URL, table=name)
-    yield name, sample
-    engine = sa.create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
-    engine.dispose()
+    return name, sample
 
 
 @needs_pg
