@@ -65,7 +65,15 @@ def _folders(path: Path) -> list[Path]:
         match = _FOLDER.match(entry.name)
         if match and match["stem"] == path.stem and entry.is_dir():
             found.append(entry)
-    return sorted(found, key=lambda p: p.stat().st_mtime if p.exists() else 0)
+    return sorted(found, key=_mtime)
+
+
+def _mtime(folder: Path) -> float:
+    """When a staging folder was made; 0 when its writer removed it meanwhile (a live race)."""
+    try:
+        return folder.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _fsync(path: Path) -> None:
