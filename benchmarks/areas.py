@@ -33,7 +33,7 @@ import numpy as np
 import shapely
 
 import landuse as lu
-from landuse import _cache
+from landuse import _cache  # noqa
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,9 +23,19 @@ from landuse._errors import (
     ZoneError,
 )
 from landuse._fields import CN_ENTERPRISE_LEDGER, CN_LEDGER, FieldPreset
+from landuse._tables import display_rates
 from landuse._validate import UndatedDisposalWarning
 from landuse.admission import AdmissionRules, admission
-from landuse.areas import add_areas, area_crs
+from landuse.areas import area_crs
+from landuse.backends import (
+    add_areas,
+    assign_zones,
+    classify,
+    disposal_rates,
+    read_parcels,
+    read_zones,
+    write_parcels,
+)
 from landuse.enterprises import (
     DEFAULT_GRADE_SHARES,
     DEFAULT_WEIGHTS,
@@ -35,16 +45,16 @@ from landuse.enterprises import (
     read_enterprises,
 )
 from landuse.idle import idle_actions
-from landuse.io import EncodingWarning, read_parcels, read_raw, read_zones, write_parcels
+from landuse.io import EncodingWarning, read_raw
 from landuse.ledger import join_ledger, read_ledger
 from landuse.maps import parcel_map
 from landuse.plots import plot_parcels, plot_progress, plot_rates, plot_renewal
 from landuse.quality import check
 from landuse.renewal import renewal_progress
 from landuse.report import report
-from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning, classify
+from landuse.rules import IdleRules, LowEfficiencyRules, RuleWarning
 from landuse.sheets import survey_sheets
-from landuse.stats import display_rates, disposal_rates, progress
+from landuse.stats import progress
 from landuse.survey import (
     SurveyError,
     apply_survey,
@@ -53,7 +63,6 @@ from landuse.survey import (
     work_packages,
 )
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU, category_label, grade_label
-from landuse.zones import assign_zones
 
 __version__ = "0.1.0"
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
 import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from landuse._errors import MissingCRSError
+from landuse._errors import MissingCRSError, warn
 from landuse._validate import nonfinite_rows
 
 __all__ = ["CRSGuessWarning", "fits", "guess_crs"]
@@ -107,7 +105,5 @@ def guess_crs(
         swap = shapely.transform(np.asarray(gdf.geometry.array), lambda xy: xy[:, ::-1])
         out = gdf.set_geometry(gpd.GeoSeries(swap, index=gdf.index), crs=None)
         why = "x and y were swapped (fixed); " + why
-    warnings.warn(
-        f"{source}: CRS guessed from the coordinates — {why}", CRSGuessWarning, stacklevel=3
-    )
+    warn(f"{source}: CRS guessed from the coordinates — {why}", CRSGuessWarning)
     return out.set_crs(crs, allow_override=True)

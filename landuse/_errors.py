@@ -6,7 +6,10 @@ where rows are at fault, up to a few of their ``parcel_id`` values.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Iterable
+from pathlib import Path
 
 __all__ = [
     "DateOrderError",
@@ -19,9 +22,23 @@ __all__ = [
     "SourceError",
     "UnknownCategoryError",
     "ZoneError",
+    "warn",
 ]
 
 MAX_IDS_SHOWN = 5
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """Warn, attributed to the first caller outside ``landuse``: the user's line.
+
+    However deep the call (a public function, its backend, a rule), the warning points at the
+    notebook cell or script that made the call, and Python's default filter shows it once there.
+    """
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    warnings.warn(message, category, stacklevel=level)
 
 
 def format_ids(ids: Iterable[object], limit: int = MAX_IDS_SHOWN) -> str:

@@ -10,7 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["QualityReport", "RatesTable"]
+from landuse._errors import InputError
+from landuse.vocab import RATE_HEADERS, Lang, category_label
+
+__all__ = ["QualityReport", "RatesTable", "as_rates", "display_rates"]
 
 _MET, _MISSED = "background-color:#e3f4e1", "background-color:#fbe3e1"
 
@@ -23,8 +26,6 @@ class RatesTable(pd.DataFrame):
         return pd.DataFrame
 
     def _repr_html_(self) -> str:
-        from landuse.stats import display_rates
-
         shown = display_rates(pd.DataFrame(self), lang=self.attrs.get("lang", "zh"))
         met_column = next((c for c in shown.columns if c in ("达标", "Met")), None)
         # escape: zone names and user column names are data, never markup
@@ -70,3 +71,41 @@ def as_rates(frame: pd.DataFrame, **attrs: Any) -> RatesTable:
     table = RatesTable(frame)
     table.attrs.update(attrs)
     return table
+
+
+def display_rates(
+    rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1, as_numbers: bool = False
+) -> pd.DataFrame:
+    """A copy of a :func:`disposal_rates` table for people: labels, rounded 亩, rates in %.
+
+    With ``as_numbers=True`` rates stay fractions (0–1) and areas unrounded, for a spreadsheet
+    that formats them (the report's workbook); labels and headers are the same.
+
+    Examples
+    --------
+    >>> import landuse as lu
+    >>> path = lu.datasets.get_path("west_coast")
+    >>> pieces = lu.assign_zones(lu.read_parcels(path), lu.read_zones(path))
+    >>> table = lu.display_rates(lu.disposal_rates(pieces, as_of="2022-06-30"))
+    >>> list(table.columns)
+    ['片区', '类别', '宗数', '面积（亩）', '已处置（宗）', '已处置（亩）', '处置率', '处置率（宗数）']
+    """
+    if lang not in ("zh", "en"):
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+    headers = RATE_HEADERS[lang]
+    table = rates.reset_index()
+    table["category"] = table["category"].map(lambda c: category_label(c, lang))
+    for column in ("area_mu", "disposed_area_mu"):
+        if not as_numbers:
+            table[column] = table[column].round(digits)
+    for column in ("rate", "count_rate", "target"):
+        if column in table.columns and not as_numbers:
+            table[column] = table[column].map(lambda r: "—" if pd.isna(r) else f"{r:.{digits}%}")
+    if "meets_target" in table.columns:
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        table["meets_target"] = table["meets_target"].map(
+            lambda m: "—" if pd.isna(m) else (yes if m else no)
+        )
+    for column in [str(c) for c in rates.index.names if c != "category"]:
+        table[column] = table[column].fillna("（区外）" if lang == "zh" else "(outside)")
+    return table.rename(columns=headers)

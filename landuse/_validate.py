@@ -6,7 +6,6 @@ naming the rows at fault. Nothing here mutates the caller's frame.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -28,6 +27,7 @@ from landuse._errors import (
     UnknownCategoryError,
     ZoneError,
     format_ids,
+    warn,
 )
 from landuse.vocab import CATEGORIES
 
@@ -220,12 +220,11 @@ def validate_polygons(
         values = out.geometry.array.copy()
         values[invalid] = repaired
         out[out.geometry.name] = values
-        warnings.warn(
+        warn(
             f"repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
             f"of {what} with make_valid (polygonal part kept): "
             f"{format_ids(_ids(gdf, invalid, id_column))}",
             UserWarning,
-            stacklevel=3,
         )
         final = np.asarray(out.geometry.array)
         key = fingerprint(final)
@@ -339,12 +338,11 @@ def validate_parcels(
         undated = method.notna() & date.isna()
         if undated.any():
             # read what can be read: the row stays, its disposal does not count (API.md)
-            warnings.warn(
+            warn(
                 f"{int(undated.sum())} parcel(s) have a disposal_method but no disposal_date; "
                 "they are kept and not counted as disposed: "
                 f"{format_ids(_ids(out, undated, 'parcel_id'))}",
                 UndatedDisposalWarning,
-                stacklevel=3,
             )
         orphan = date.notna() & method.isna()
         if orphan.any():

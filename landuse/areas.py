@@ -11,7 +11,6 @@ from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
-from landuse import _dask
 from landuse._cache import fingerprint, lookup, remember
 from landuse._errors import GeometryError, InputError
 from landuse._validate import require_crs, validate_polygons
@@ -260,30 +259,7 @@ def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
-    """Return a copy with ``area_m2``, ``area_mu`` and ``area_ha``.
-
-    Parameters
-    ----------
-    gdf
-        Polygons with a CRS. Geometries stay in their CRS; only the measurement is projected.
-    crs
-        One projected CRS to measure every parcel in. Default: each parcel in the CGCS2000
-        3-degree Gauss-Krüger zone (EPSG:4534–4554) that holds the longitude of its
-        representative point, whatever CRS the data arrive in (a UTM zone outside China): a
-        province spans several zones, and one zone for all misstates areas by up to ~0.2 %
-        three degrees away. A geographic CRS is refused: areas are never measured in
-        degrees.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> parcels = lu.add_areas(lu.read_parcels(lu.datasets.get_path("west_coast")))
-    >>> row = parcels.iloc[0]
-    >>> float(row.area_mu / row.area_m2 * 10_000), float(row.area_ha * 15 / row.area_mu)
-    (15.0, 1.0)
-    """
-    if _dask.is_dask(gdf):
-        return _dask.add_areas(gdf, crs=crs)
+    """The in-memory step of :func:`landuse.add_areas` (documented there)."""
     id_column = "parcel_id" if "parcel_id" in gdf.columns else None
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
     if len(out) == 0:  # empty in, empty out

@@ -79,7 +79,7 @@ def make_messy_example(folder: str | os.PathLike[str]) -> tuple[Path, Path]:
 
     from landuse._excel import write_workbook
     from landuse.io import read_parcels
-    from landuse.stats import method_label
+    from landuse.vocab import method_label
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

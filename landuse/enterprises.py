@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse._errors import DuplicateIdError, InputError, MissingColumnError, format_ids
+from landuse._errors import DuplicateIdError, InputError, MissingColumnError, format_ids, warn
 from landuse._fields import FieldPreset, resolve_enterprise_preset
 from landuse._permu import DEFAULT_GRADES, land_table
 from landuse._validate import require_columns, require_crs
@@ -322,11 +321,10 @@ def validate_enterprises(enterprises: pd.DataFrame) -> pd.DataFrame:
         out["land_area_mu"].isna() if "land_area_mu" in out.columns else True
     )
     if np.asarray(no_land).any():
-        warnings.warn(
+        warn(
             "enterprise rows with neither a parcel_id nor a land_area_mu (kept; their land and "
             f"per-mu indicators are unknown): {format_ids(_rows(out, no_land))}",
             UnmatchedParcelWarning,
-            stacklevel=3,
         )
     key = ["enterprise_id", "parcel_id", *(["year"] if "year" in out.columns else [])]
     repeated = out.duplicated(key, keep=False) & out["parcel_id"].notna()
@@ -374,11 +372,10 @@ def _report_unmatched(enterprises: pd.DataFrame, areas: pd.Series) -> pd.Series:
                 strict=True,
             )
         ]
-        warnings.warn(
+        warn(
             f"{int(rows.sum())} enterprise row(s) name a parcel that is not in the inventory "
             "(kept; their land is the stated land_area_mu, else unknown): " + format_ids(pairs),
             UnmatchedParcelWarning,
-            stacklevel=3,
         )
     return rows
 
@@ -404,12 +401,11 @@ def land_shares(enterprises: pd.DataFrame, areas: pd.Series) -> pd.Series:
     share = left / n_open.where(n_open > 0)
     over = stated_sum > area * (1 + 1e-6)
     if (over & open_rows).any():
-        warnings.warn(
+        warn(
             "stated land_area_mu exceeds the area of parcel(s) "
             f"{format_ids(sorted(set(parcel[over & open_rows])))}: the other enterprises on "
             "them get no land",
             UserWarning,
-            stacklevel=3,
         )
     return stated.where(stated.notna(), share.where(open_rows))
 

@@ -16,17 +16,26 @@ import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from landuse import _dask, _shapefile
+from landuse import _shapefile
 from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
-from landuse._errors import InputError, MissingColumnError, SourceError
+from landuse._errors import InputError, MissingColumnError, SourceError, warn
 from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
+from landuse._urls import is_url, safe_url
 from landuse._validate import require_crs, validate_parcels, validate_zones
 
-__all__ = ["EncodingWarning", "read_parcels", "read_raw", "read_zones", "write_parcels"]
+__all__ = [
+    "EncodingWarning",
+    "apply_fields",
+    "name_zones",
+    "read_parcels",
+    "read_raw",
+    "read_zones",
+    "write_parcels",
+]
 
 PathLike = str | os.PathLike[str]
 Fields = str | FieldPreset | Mapping[str, str] | None
@@ -45,11 +54,10 @@ def _shapefile_encoding(path: Path, encoding: str | None) -> str | None:
     if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
         return None
     guessed, reason = detect_dbf_encoding(path)
-    warnings.warn(
+    warn(
         f"{path.name} has no .cpg file; reading its text as {guessed.upper()} because {reason} "
         "(pass encoding= to choose)",
         EncodingWarning,
-        stacklevel=4,
     )
     return guessed
 
@@ -156,12 +164,6 @@ def _check_source(path: Path) -> None:
             )
 
 
-def _postgis_url(path: object) -> bool:
-    from landuse.postgis import is_url
-
-    return is_url(path)
-
-
 def _with_geometry(columns: list[str] | None) -> list[str] | None:
     return None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
 
@@ -176,11 +178,10 @@ def _settle_crs(
         except CRSError as error:
             raise InputError(f"crs={crs!r} is not a coordinate reference system: {error}") from None
         if gdf.crs is not None and not CRS.from_user_input(gdf.crs).equals(wanted):
-            warnings.warn(
+            warn(
                 f"{path.name} declares {gdf.crs.to_string()}; using crs={wanted.to_string()} "
                 "as you asked (coordinates are not transformed)",
                 CRSGuessWarning,
-                stacklevel=3,
             )
         return gdf.set_crs(wanted, allow_override=True)
     if len(gdf) == 0 or gdf.geometry.isna().all():
@@ -213,9 +214,7 @@ def read_raw(
 
     Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
     """
-    if _postgis_url(path):
-        from landuse.postgis import safe_url
-
+    if is_url(path):
         raise InputError(
             f"{safe_url(path)} is a database, not a file: read its parcels with "
             "read_parcels(url, table=...)"
@@ -229,10 +228,10 @@ def read_raw(
         columns=columns,
         bbox=bbox,
     )
-    return _settle_crs(_apply_fields(gdf, fields), crs, central_meridian, path)
+    return _settle_crs(apply_fields(gdf, fields), crs, central_meridian, path)
 
 
-def _apply_fields(gdf: gpd.GeoDataFrame, fields: Fields) -> gpd.GeoDataFrame:
+def apply_fields(gdf: gpd.GeoDataFrame, fields: Fields) -> gpd.GeoDataFrame:
     """Rename source columns and translate values by a preset (or mapping)."""
     preset = resolve_preset(fields)
     if preset is None:
@@ -257,89 +256,9 @@ def read_parcels(
     central_meridian: float | None = None,
     columns: list[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
-    backend: str = "pandas",
     verbose: bool = False,
-    table: str | None = None,
-    schema: str | None = None,
-    where: str | Mapping[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read and validate a parcel inventory.
-
-    Parameters
-    ----------
-    path
-        Any file OGR reads (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, …), a GeoParquet
-        file (``.parquet``), or a PostGIS URL (``postgresql://user@host/db``; credentials may
-        come from the ``PG*`` environment variables) with ``table=``.
-    layer
-        Layer to read from a multi-layer source. Default: the layer named ``parcels`` when
-        there is one, else the only layer.
-    table, schema, where
-        For PostGIS: the table, its schema, and a filter — ``{"zone": ["甲", "乙"]}``
-        (parameterised) or a trusted SQL condition. The CRS comes from the column's SRID.
-    fields
-        How the source names things: a preset name — ``"cn-ledger"`` maps pinyin initials
-        (DKBH, PZSJ, GDSJ, …, any case), Chinese headers (地块编号, 批准时间, …) and Chinese
-        values (批而未供, 出让, 收回, …) — a :class:`landuse.FieldPreset` (e.g.
-        ``lu.CN_LEDGER.extend(columns={"ZDBH": "parcel_id"})``), or a plain
-        ``{source column: canonical column}`` mapping.
-    encoding
-        Text encoding of the source. A shapefile without ``.cpg`` is read as UTF-8 when its
-        text is valid UTF-8, else as GB18030 (GBK), with a warning saying which.
-    crs
-        CRS of the coordinates. Without it a missing or impossible CRS is guessed from the
-        coordinates, with a warning: lon/lat in China → EPSG:4490; eastings with a zone prefix
-        → EPSG:4513–4533; swapped axes are put right.
-    central_meridian
-        For Gauss-Krüger coordinates without zone prefix and without ``.prj``: the zone's
-        central meridian (e.g. 120 → EPSG:4549).
-    columns
-        Read only these source columns (the geometry always comes along): GeoParquet and
-        GeoPackage read just those.
-    bbox
-        ``(minx, miny, maxx, maxy)`` in the file's CRS: read only the parcels that intersect
-        it. GeoParquet files written by :func:`write_parcels` carry a bbox covering and
-        Hilbert-sorted rows, so whole row groups are skipped.
-    backend
-        ``"pandas"`` (default), or ``"dask"`` for a (partitioned) GeoParquet dataset bigger
-        than memory: a lazy ``dask_geopandas.GeoDataFrame`` that :func:`add_areas`,
-        :func:`classify`, :func:`assign_zones` and :func:`disposal_rates` accept as they accept
-        a GeoDataFrame (extra ``scale``).
-    verbose
-        Show a progress bar of the stages (read, validate).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per parcel, canonical columns, dates as ``datetime64``, CRS set.
-
-    Raises
-    ------
-    landuse.InputError
-        A ``ValueError`` subclass naming the problem and the offending ``parcel_id`` values.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> parcels = lu.read_parcels(lu.datasets.get_path("west_coast"))
-    >>> parcels.crs.to_epsg(), parcels["parcel_id"].is_unique
-    (4490, True)
-    """
-    if _postgis_url(path):
-        from landuse import postgis
-
-        if table is None:
-            raise InputError("reading from PostGIS needs table=")
-        gdf = postgis.read_table(
-            str(path), table=table, schema=schema, where=where, columns=columns
-        )
-        return validate_parcels(_apply_fields(gdf, fields))
-    if backend == "dask":
-        if fields is not None or bbox is not None or crs is not None:
-            raise InputError("backend='dask' reads canonical GeoParquet: no fields=, bbox= or crs=")
-        return _dask.read_parcels(path, columns=columns)
-    if backend != "pandas":
-        raise InputError(f"backend must be 'pandas' or 'dask', not {backend!r}")
+    """The in-memory step of :func:`landuse.read_parcels` (documented there)."""
     with stages("read_parcels", 2, verbose=verbose) as stage:
         stage("read")
         gdf = read_raw(
@@ -365,30 +284,7 @@ def read_zones(
     encoding: str | None = None,
     central_meridian: float | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read zones (functional zones, streets, renewal areas) with a ``name`` column.
-
-    Parameters
-    ----------
-    path
-        Any OGR-readable file or GeoParquet.
-    layer
-        Layer to read; default the layer named ``zones`` when there is one.
-    name
-        Column holding the zone names; it is copied to ``name``. Default: ``name`` or a common
-        alternative (``NAME``, ``名称``, ``zone``, ``MC``).
-    crs, encoding, central_meridian
-        As in :func:`read_parcels`.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> zones = lu.read_zones(lu.datasets.get_path("west_coast"))
-    >>> "灵山卫街道" in set(zones["name"])
-    True
-    >>> renewal = lu.read_zones(lu.datasets.get_path("west_coast"), layer="renewal_zones")
-    >>> "风河南片区" in set(renewal["name"])
-    True
-    """
+    """The in-memory step of :func:`landuse.read_zones` (documented there)."""
     gdf = read_raw(
         path,
         layer=layer,
@@ -397,6 +293,11 @@ def read_zones(
         central_meridian=central_meridian,
         preferred_layer="zones",
     )
+    return validate_zones(name_zones(gdf, name))
+
+
+def name_zones(gdf: gpd.GeoDataFrame, name: str | None) -> gpd.GeoDataFrame:
+    """The zones with their names in ``name`` (from ``name=`` or a common name column)."""
     if name is None:
         name = next((c for c in _ZONE_NAME_GUESSES if c in gdf.columns), None)
         if name is None:
@@ -407,7 +308,7 @@ def read_zones(
         raise MissingColumnError(f"zone name column {name!r} not found")
     if name != "name":
         gdf = gdf.assign(name=gdf[name])
-    return validate_zones(gdf)
+    return gdf
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -467,8 +368,7 @@ def _shapefile_names(columns: list[str]) -> dict[str, str]:
 
 def _write_excel(gdf: gpd.GeoDataFrame, target: Path, lang: str) -> None:
     from landuse.areas import add_areas
-    from landuse.stats import method_label
-    from landuse.vocab import CATEGORIES, category_label
+    from landuse.vocab import CATEGORIES, category_label, method_label
 
     frame = gdf if "area_mu" in gdf.columns else add_areas(gdf)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
@@ -502,53 +402,9 @@ def write_parcels(
     *,
     layer: str | None = None,
     lang: str = "zh",
-    table: str | None = None,
-    schema: str | None = None,
-    mode: str = "create",
-) -> Path | str:
-    """Write parcels to GeoPackage, GeoParquet, Shapefile, Excel or PostGIS, atomically.
-
-    The file is first written next to its destination under a temporary name and then renamed
-    into place, so a failure — or the process killed at any moment — never leaves a
-    half-written file (nor a damaged GeoPackage: other layers of an existing one are kept).
-    Writers of one file take turns (a lock per file, :mod:`landuse._atomic`): two processes
-    writing different layers of one GeoPackage both land. The temporary files of a killed
-    write are removed by the next write of the same file.
-
-    - ``.gpkg``: layer ``layer`` (default ``parcels``), with a default QGIS style in the
-      ``layer_styles`` table: parcels by category with the legend in ``lang``, disposed ones
-      hatched; zones (a ``rate`` column) as the rate choropleth, labelled by name.
-    - ``.parquet``: GeoParquet 1.1 with a bbox covering, rows in Hilbert order (fast bbox reads
-      with ``read_parcels(..., bbox=)``).
-    - ``.shp``: UTF-8 with a ``.cpg``; columns renamed to at most 10 characters (the pinyin
-      initials of the ledger fields: ``parcel_id`` → ``DKBH``, …). Its parts are staged in a
-      hidden folder, committed, then swapped in with the ``.shp`` last; a read or the next
-      write finishes a swap that was cut short, so a read never pairs the geometry of one
-      write with the attributes of another (:mod:`landuse._shapefile`).
-    - ``postgresql://…`` with ``table=``: one transaction; ``mode`` ``"create"`` (canonical
-      schema, SRID 4490, GiST index, primary key ``parcel_id``), ``"replace"``, ``"append"``
-      or ``"upsert"`` (update disposal and ledger fields by ``parcel_id``, insert new ones). A
-      failure leaves the table exactly as it was.
-    - ``.xlsx``: one sheet per category (批而未供, 供而未用, 低效用地, 其他), Chinese headers
-      and labels, areas in m², 亩 and 公顷; no geometry. Text is stored as text: a name
-      ``=1+1`` is a string cell, never a formula.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, landuse as lu
-    >>> parcels = lu.read_parcels(lu.datasets.get_path("west_coast"))
-    >>> out = lu.write_parcels(parcels.head(5), pathlib.Path(tempfile.mkdtemp()) / "p.gpkg")
-    >>> len(lu.read_parcels(out))
-    5
-    """
+) -> Path:
+    """The in-memory step of :func:`landuse.write_parcels` (documented there)."""
     require_crs(gdf)
-    if _postgis_url(path):
-        from landuse import postgis
-
-        if table is None:
-            raise InputError("writing to PostGIS needs table=")
-        postgis.write_table(gdf, str(path), table=table, schema=schema, mode=mode)  # type: ignore[arg-type]
-        return str(path)
     path = Path(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -611,9 +467,8 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     # staged, committed, then swapped part by part; a reader rolls a cut-short swap forward
     _shapefile.write_atomic(path, write)
     if renamed:
-        warnings.warn(
+        warn(
             f"shapefile field names are 10 characters at most; renamed "
             f"{', '.join(f'{c} → {n}' for c, n in renamed.items())}",
             UserWarning,
-            stacklevel=3,
         )

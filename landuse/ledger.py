@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from landuse._errors import (
     MissingColumnError,
     SourceError,
     format_ids,
+    warn,
 )
 from landuse._fields import FieldPreset, resolve_preset
 from landuse._validate import (
@@ -86,11 +86,10 @@ def _with_header(raw: pd.DataFrame, preset: FieldPreset | None, name: str) -> pd
         if unknown:
             shown = ", ".join(unknown[:12]) + (" …" if len(unknown) > 12 else "")
             header = f"row {best + 1}" + (" (with the rows above it)" if best else "")
-            warnings.warn(
+            warn(
                 f"{name}: header found in {header}; columns not recognised, kept as they are: "
                 f"{shown} (map them with fields=)",
                 UserWarning,
-                stacklevel=4,
             )
     return frame
 
@@ -101,11 +100,10 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=object, encoding="utf-8-sig", header=None)
     except UnicodeDecodeError:
-        warnings.warn(
+        warn(
             f"{path.name} is not UTF-8; reading it as GB18030 (GBK), as Excel on Chinese Windows "
             "saves CSV (pass encoding= to choose)",
             EncodingWarning,
-            stacklevel=4,
         )
         return pd.read_csv(path, dtype=object, encoding="gb18030", header=None)
 
@@ -203,12 +201,11 @@ def read_ledger(
         )
         undated = given & date.isna()
         if undated.any():
-            warnings.warn(
+            warn(
                 f"{path.name}: {int(undated.sum())} row(s) have a disposal method (处置方式) but "
                 "no disposal date (处置时间); they are read, and not counted as disposed: "
                 f"{format_ids(frame.loc[undated, 'parcel_id'])}",
                 UndatedDisposalWarning,
-                stacklevel=2,
             )
     return frame
 

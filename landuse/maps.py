@@ -38,8 +38,8 @@ from landuse._webmap import (
     escape_text,
 )
 from landuse.coords import to_gcj02
-from landuse.stats import disposed_by, method_label
-from landuse.vocab import CATEGORIES, STAGES, Lang, category_label, stage_label
+from landuse.stats import disposed_by
+from landuse.vocab import CATEGORIES, STAGES, Lang, category_label, method_label, stage_label
 
 if TYPE_CHECKING:
     import folium

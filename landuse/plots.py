@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
@@ -12,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse._errors import InputError, MissingColumnError
+from landuse._errors import InputError, MissingColumnError, warn
 from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_colors
 from landuse._validate import require_crs, require_finite
 from landuse.areas import area_crs
@@ -78,11 +77,10 @@ def _language(lang: Lang) -> tuple[Lang, str | None]:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     font = cjk_font()
     if lang == "zh" and font is None:
-        warnings.warn(
+        warn(
             "no font with Chinese glyphs is installed (e.g. Debian's fonts-noto-cjk): "
             "labels fall back to English",
             UserWarning,
-            stacklevel=3,
         )
         return "en", None
     return lang, font

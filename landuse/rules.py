@@ -16,7 +16,6 @@ category empty.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +24,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse import _dask
 from landuse._disposal import NON_FINAL, lapse_dates
-from landuse._errors import InputError
+from landuse._errors import InputError, warn
 from landuse._landuse_codes import CODE_SYSTEMS, is_industrial, normalize_codes
 from landuse._permu import parcel_grade
 from landuse._validate import as_date, validate_parcels
@@ -241,11 +239,7 @@ def _any(flags: list[pd.Series], index: pd.Index) -> pd.Series:
 
 
 def _warn_absent(columns: list[str], what: str) -> None:
-    warnings.warn(
-        f"classify: no {', '.join(columns)} column(s) in the inventory: {what}",
-        RuleWarning,
-        stacklevel=3,
-    )
+    warn(f"classify: no {', '.join(columns)} column(s) in the inventory: {what}", RuleWarning)
 
 
 def classify(
@@ -261,100 +255,12 @@ def classify(
     lang: Lang = "zh",
     per_mu: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Derive ``category``, ``reason``, ``undetermined`` and ``idle_since`` as of a date.
-
-    Rules, in order (the first that applies wins):
-
-    0. A parcel whose disposal counts on ``as_of`` has left the stock: no category.
-       Non-final disposals lapse (53号令 Art. 12): ``extended`` (延长动工期限) counts for
-       one year from its date and ``temporary_use`` (临时使用) for two (``non_final``),
-       after that only if construction started by then; a lapsed parcel is classified
-       again. Land not yet approved (``approval_date`` after ``as_of``) has no category,
-       whatever its indicators say.
-    1. **批而未供** ``approved_unsupplied`` — ``approval_date <= as_of`` and no supply by then.
-       ``window_years`` keeps only approvals of the last N years (the ministry often looks back
-       5; default: no window). Approvals ``lapse_years`` (2) or more old are flagged in
-       ``approval_lapsed`` and in the reason (国发〔2004〕28号) but stay in the stock until
-       withdrawn.
-    2. **闲置土地** ``supplied_unused`` — supplied, not completed, and either not started
-       (``actual_start_date``: foundations above ±0.00) ``idle.not_started_years`` full years
-       after the due start (53号令 Art. 2): ``agreed_start_date``, or where none was agreed
-       ``idle.deemed_start_years`` after delivery (``delivery_date``, else ``supply_date``;
-       Art. 28), so two years after delivery; or started with ``developed_ratio < 1/3`` or
-       ``invested_ratio < 0.25`` and stopped (``stopped_date``) for a full year. On the
-       anniversary itself the parcel is idle; ``idle_since`` is that day. A parcel past its
-       due start but inside the year is a late start (逾期未动工): no category, said so in
-       ``reason``. A stopped site whose ratios are missing is ``undetermined``.
-    3. **低效用地** ``low_efficiency`` — land in use (completed on or before ``as_of``, or with
-       no approval/supply record at all; a site under construction is not screened) below
-       any control value of ``low``: plot ratio and building coverage on industrial land, tax
-       and output per mu. Land-use codes are read in ``code_system``: ``"gb21010"`` (GB/T
-       21010-2017, default: ``0601`` is industrial, ``1001`` railway; integer codes get their
-       leading zero back, 2007 three-digit codes are mapped) or ``"ydyh"`` (用地用海分类:
-       ``1001``, ``100101``–``100103`` industrial). A parcel that fails an indicator it has
-       is low-efficiency; one that passes those it has but lacks others it needs is
-       ``undetermined`` (待核查), never compliant.
-
-    A rule whose columns are absent from the inventory altogether cannot run: a
-    :class:`RuleWarning` names them and the category the rule leaves empty.
-
-    With ``per_mu`` (a :func:`landuse.per_mu` table), land in use whose enterprises are graded
-    D — by area: D-class enterprises hold more than ``low.per_mu_d_share`` of the land of the
-    enterprises on the parcel — is 低效用地 too, with the reason "亩均效益评价 D 类" (added to
-    the reason of a parcel that also fails an indicator).
-
-    Parameters
-    ----------
-    parcels
-        Parcel inventory with the ledger columns the rules read.
-    as_of
-        The date of the task list (a baseline), e.g. ``"2021-12-31"``.
-    code_system
-        ``"gb21010"`` (default) or ``"ydyh"``, see above.
-    window_years, lapse_years, idle, low, non_final
-        Rule parameters, see above.
-    lang
-        Language of ``reason``: ``"zh"`` (default) or ``"en"``.
-    per_mu
-        Graded enterprises (:func:`landuse.per_mu`) whose D class screens their parcels.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A copy with ``category`` (missing when none applies), ``reason``, ``undetermined``
-        (bool), ``idle_since`` (the day idle land became idle) and ``approval_lapsed``.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> ledger = lu.read_parcels(lu.datasets.get_path("west_coast"))
-    >>> task_list = lu.classify(ledger, as_of="2021-12-31")
-    >>> task_list["category"].value_counts().sort_index().index.tolist()
-    ['approved_unsupplied', 'low_efficiency', 'supplied_unused']
-    >>> bool((task_list["category"].fillna("-") == ledger["category"].fillna("-")).all())
-    True
-    >>> int(task_list["undetermined"].sum()) > 0
-    True
-    """
+    """The in-memory step of :func:`landuse.classify` (documented there)."""
     if lang not in _TEXT:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
-    if _dask.is_dask(parcels) and per_mu is not None:
-        raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     if code_system not in CODE_SYSTEMS:
         raise InputError(
             f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {code_system!r}"
-        )
-    if _dask.is_dask(parcels):
-        return _dask.classify(
-            parcels,
-            as_of=as_of,
-            code_system=code_system,
-            window_years=window_years,
-            lapse_years=lapse_years,
-            idle=idle,
-            low=low,
-            non_final=non_final,
-            lang=lang,
         )
     out = validate_parcels(parcels)
     day = as_date(as_of)

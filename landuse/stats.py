@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -10,19 +9,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landuse import _dask
 from landuse._disposal import NON_FINAL, lapse_dates
-from landuse._errors import DisposalMethodError, DuplicateIdError, InputError, format_ids
-from landuse._tables import RatesTable
+from landuse._errors import DisposalMethodError, DuplicateIdError, InputError, format_ids, warn
+from landuse._tables import RatesTable, display_rates
 from landuse._validate import UndatedDisposalWarning, as_date, require_columns
 from landuse.areas import add_areas
-from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, METHOD_LABELS, Lang, category_label
+from landuse.vocab import CATEGORIES, DISPOSAL_METHODS
 
-__all__ = ["RATE_COLUMNS", "counted_methods", "display_rates", "disposal_rates"]
+__all__ = [
+    "OUTSIDE",
+    "RATE_COLUMNS",
+    "counted_methods",
+    "display_rates",
+    "disposal_rates",
+    "finish_rates",
+    "partial_sums",
+    "rate_options",
+]
 
 RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
 _ALL = "all"
-_OUTSIDE = "⟂outside⟂"  # stands for a missing area while grouping (NUL-free: databases too)
+OUTSIDE = "⟂outside⟂"  # stands for a missing area while grouping (NUL-free: databases too)
 
 
 def counted_methods(
@@ -65,11 +72,10 @@ def _disposed(
     date = pd.to_datetime(frame["disposal_date"], errors="coerce")
     undated = method.notna() & date.isna()
     if undated.any():
-        warnings.warn(
+        warn(
             f"{int(undated.sum())} disposal(s) without a valid disposal_date are not counted: "
             f"{format_ids(frame.loc[undated, 'parcel_id'])}",
             UndatedDisposalWarning,
-            stacklevel=4,
         )
     # decide once per distinct (category, method) pair, then spread to the rows
     rules = counted_methods(methods)
@@ -130,64 +136,21 @@ def disposal_rates(
     as_of: Any = None,
     methods: Mapping[str, str | Iterable[str]] | None = None,
     target: float | None = None,
-    table: str | None = None,
-    schema: str | None = None,
-    where: str | Mapping[str, Any] | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
-) -> pd.DataFrame:
-    """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
+) -> RatesTable:
+    """The in-memory step of :func:`landuse.disposal_rates` (documented there)."""
+    if not isinstance(parcels, pd.DataFrame):
+        raise InputError(
+            f"disposal_rates needs a (Geo)DataFrame, a dask frame or a postgresql:// URL with "
+            f"table=, not {type(parcels).__name__}"
+        )
+    by, target = rate_options(by, target)
+    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
+    return finish_rates(partials, by=by, target=target)
 
-    Parameters
-    ----------
-    parcels
-        The task list: parcels (or the pieces from :func:`landuse.assign_zones`) with
-        ``category``, ``parcel_id``, the ``by`` columns, ``disposal_method``/``disposal_date``
-        and ``area_mu`` (measured with :func:`landuse.add_areas` when absent). Rows without a
-        category are not in the stock and are not counted.
-    by
-        Column, or list of columns for a roll-up (e.g. ``["functional_zone", "zone"]``).
-        Rows whose ``by`` value is missing (outside every zone) form their own group.
-    as_of
-        Reporting date: a parcel is disposed when its method counts and
-        ``disposal_date <= as_of``. Default: today (a disposal dated in the future has not
-        happened yet, and :func:`landuse.check` reports it); non-final disposals count until
-        they lapse. A method without a date is not counted (with a warning naming the
-        parcels).
-    methods
-        ``{category: methods that count}``; other categories keep their full canonical list.
-        A method outside its category's list is an error unless named here.
-    non_final
-        Non-final disposals and the years they count (闲置土地处置办法 Art. 12; default
-        ``{"extended": 1, "temporary_use": 2}``): after that the parcel is back in the stock,
-        undisposed, unless construction started (``actual_start_date``) by then.
-    target
-        Target rate (e.g. ``0.6``): adds ``target`` and ``meets_target`` (``rate >= target``).
-    table, schema, where
-        When ``parcels`` is a PostGIS URL: the table of pieces (with ``area_mu`` and the ``by``
-        columns) and an optional filter (``{"zone": [...]}`` or trusted SQL). The database
-        does the grouping; only the sums are fetched. Results equal the in-memory ones.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (``by``…, ``category``): one row per area and category, plus category
-        ``"all"``; columns ``parcels``, ``area_mu``, ``disposed_parcels``,
-        ``disposed_area_mu``, ``rate`` (by area, 0–1; NaN where the stock is empty) and
-        ``count_rate``. A parcel split between zones counts once in each zone and once in
-        ``"all"``. ``rates.xs("all", level="category")`` is keyed by zone, ready to join.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> path = lu.datasets.get_path("west_coast")
-    >>> parcels = lu.read_parcels(path)
-    >>> pilot = lu.read_zones(path, layer="renewal_zones")
-    >>> pilot = pilot[pilot["name"] == "风河南片区"]
-    >>> pieces = lu.assign_zones(parcels, pilot)
-    >>> rates = lu.disposal_rates(pieces, as_of="2022-06-30", target=0.6)
-    >>> rates.loc["风河南片区", "meets_target"].tolist()
-    [True, True, True, True]
-    """
+def rate_options(by: str | Sequence[str], target: float | None) -> tuple[list[str], float | None]:
+    """``by`` as a list and ``target`` checked: the same rules whichever backend computes."""
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise InputError("by must name at least one column")
@@ -195,28 +158,7 @@ def disposal_rates(
         raise InputError("by= cannot include 'category': every table is already per category")
     if target is not None and not 0 <= target <= 1:
         raise InputError(f"target is a rate between 0 and 1, not {target!r}")
-    if isinstance(parcels, str):
-        from landuse import postgis
-
-        if not postgis.is_url(parcels) or table is None:
-            raise InputError("pass a (Geo)DataFrame, or a postgresql:// URL with table=")
-        return postgis.table_rates(
-            parcels,
-            table=table,
-            schema=schema,
-            by=by,
-            as_of=as_of,
-            methods=methods,
-            target=target,
-            where=where,
-            non_final=non_final,
-        )
-    if _dask.is_dask(parcels):
-        return _dask.disposal_rates(
-            parcels, by=by, as_of=as_of, methods=methods, target=target, non_final=non_final
-        )
-    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
-    return finish_rates(partials, by=by, target=target)
+    return by, target
 
 
 def partial_sums(
@@ -253,7 +195,7 @@ def partial_sums(
         {c: frame[c].to_numpy() for c in piece_key}, index=pd.RangeIndex(len(frame))
     )
     for column in by:  # group parcels outside every zone too (restored to NaN below)
-        stock[column] = stock[column].astype(object).where(stock[column].notna(), _OUTSIDE)
+        stock[column] = stock[column].astype(object).where(stock[column].notna(), OUTSIDE)
     stock["category"] = category.to_numpy()[in_stock]
     twice = stock.duplicated(piece_key, keep=False)  # missing zones compare equal here
     if twice.any():
@@ -312,7 +254,7 @@ def partial_sums(
     return pd.concat([per_category, overall]).reset_index()
 
 
-def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None) -> pd.DataFrame:
+def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None) -> RatesTable:
     """Rates from the (summed) output of :func:`partial_sums`: complete grid, rates, target."""
     sums = ["parcels", "area_mu", "disposed_parcels", "disposed_area_mu"]
     combined = partials.groupby([*by, "category"], sort=False, dropna=False)[sums].sum()
@@ -336,7 +278,7 @@ def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None)
     result = result.sort_index(level=list(range(len(by))), sort_remaining=False)
     levels = [
         pd.Index(result.index.get_level_values(i).to_numpy(dtype=object)).where(
-            result.index.get_level_values(i) != _OUTSIDE, None
+            result.index.get_level_values(i) != OUTSIDE, None
         )
         for i in range(len(by))
     ]
@@ -344,76 +286,6 @@ def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None)
         [*levels, result.index.get_level_values("category")], names=[*by, "category"]
     )
     return RatesTable(result)
-
-
-def display_rates(
-    rates: pd.DataFrame, *, lang: Lang = "zh", digits: int = 1, as_numbers: bool = False
-) -> pd.DataFrame:
-    """A copy of a :func:`disposal_rates` table for people: labels, rounded 亩, rates in %.
-
-    With ``as_numbers=True`` rates stay fractions (0–1) and areas unrounded, for a spreadsheet
-    that formats them (the report's workbook); labels and headers are the same.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> path = lu.datasets.get_path("west_coast")
-    >>> pieces = lu.assign_zones(lu.read_parcels(path), lu.read_zones(path))
-    >>> table = lu.display_rates(lu.disposal_rates(pieces, as_of="2022-06-30"))
-    >>> list(table.columns)
-    ['片区', '类别', '宗数', '面积（亩）', '已处置（宗）', '已处置（亩）', '处置率', '处置率（宗数）']
-    """
-    if lang not in ("zh", "en"):
-        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
-    headers = {
-        "zh": {
-            "category": "类别",
-            "zone": "片区",
-            "parcels": "宗数",
-            "area_mu": "面积（亩）",
-            "disposed_parcels": "已处置（宗）",
-            "disposed_area_mu": "已处置（亩）",
-            "rate": "处置率",
-            "count_rate": "处置率（宗数）",
-            "target": "目标",
-            "meets_target": "达标",
-            "functional_zone": "功能区",
-        },
-        "en": {
-            "category": "Category",
-            "zone": "Zone",
-            "parcels": "Parcels",
-            "area_mu": "Area (mu)",
-            "disposed_parcels": "Disposed (parcels)",
-            "disposed_area_mu": "Disposed (mu)",
-            "rate": "Rate",
-            "count_rate": "Rate (count)",
-            "target": "Target",
-            "meets_target": "Met",
-            "functional_zone": "Functional zone",
-        },
-    }[lang]
-    table = rates.reset_index()
-    table["category"] = table["category"].map(lambda c: category_label(c, lang))
-    for column in ("area_mu", "disposed_area_mu"):
-        if not as_numbers:
-            table[column] = table[column].round(digits)
-    for column in ("rate", "count_rate", "target"):
-        if column in table.columns and not as_numbers:
-            table[column] = table[column].map(lambda r: "—" if pd.isna(r) else f"{r:.{digits}%}")
-    if "meets_target" in table.columns:
-        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
-        table["meets_target"] = table["meets_target"].map(
-            lambda m: "—" if pd.isna(m) else (yes if m else no)
-        )
-    for column in [str(c) for c in rates.index.names if c != "category"]:
-        table[column] = table[column].fillna("（区外）" if lang == "zh" else "(outside)")
-    return table.rename(columns=headers)
-
-
-def method_label(method: str, lang: Lang = "zh") -> str:
-    """Display label of a disposal method id (unknown ids are shown as they are)."""
-    return METHOD_LABELS[lang].get(method, method)
 
 
 def progress(
@@ -501,8 +373,7 @@ def progress(
     table = pd.DataFrame(
         {
             **{
-                k: dated[k].astype(object).where(dated[k].notna(), _OUTSIDE).to_numpy()
-                for k in keys
+                k: dated[k].astype(object).where(dated[k].notna(), OUTSIDE).to_numpy() for k in keys
             },
             "category": dated["category"].to_numpy(),
             "area_mu": pd.to_numeric(dated["area_mu"]).to_numpy(dtype=float),

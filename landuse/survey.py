@@ -40,6 +40,7 @@ from landuse._errors import (
     InputError,
     MissingColumnError,
     format_ids,
+    warn,
 )
 from landuse._validate import require_crs
 from landuse.vocab import CHECKLIST_LABELS, SURVEY_COLUMNS, SURVEY_LABELS
@@ -496,11 +497,10 @@ def work_packages(
             lo, hi = mean * (1 - tolerance), mean * (1 + tolerance)
         off = loads[(loads < lo - 1e-9) | (loads > hi + 1e-9)]
         if len(off):
-            warnings.warn(
+            warn(
                 f"packages {format_ids(off.index)} miss the ±{tolerance:.0%} band of "
                 f"{mean:,.1f} (single parcels heavier than the band?)",
                 UserWarning,
-                stacklevel=2,
             )
     return out
 

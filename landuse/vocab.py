@@ -26,6 +26,7 @@ __all__ = [
     "M2_PER_MU",
     "METHOD_LABELS",
     "PER_MU_INDICATORS",
+    "RATE_HEADERS",
     "ROUTE_LABELS",
     "SEVERITY_LABELS",
     "STAGES",
@@ -37,6 +38,7 @@ __all__ = [
     "check_label",
     "field_label",
     "grade_label",
+    "method_label",
     "stage_label",
 ]
 
@@ -505,3 +507,39 @@ def check_label(code: str, lang: Lang = "zh") -> str:
     '地块编号重复'
     """
     return CHECK_LABELS["en" if lang == "en" else "zh"].get(code, code)
+
+
+#: Column headers of a disposal-rate table (:func:`landuse.display_rates`, CSV, Excel).
+RATE_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "category": "类别",
+        "zone": "片区",
+        "parcels": "宗数",
+        "area_mu": "面积（亩）",
+        "disposed_parcels": "已处置（宗）",
+        "disposed_area_mu": "已处置（亩）",
+        "rate": "处置率",
+        "count_rate": "处置率（宗数）",
+        "target": "目标",
+        "meets_target": "达标",
+        "functional_zone": "功能区",
+    },
+    "en": {
+        "category": "Category",
+        "zone": "Zone",
+        "parcels": "Parcels",
+        "area_mu": "Area (mu)",
+        "disposed_parcels": "Disposed (parcels)",
+        "disposed_area_mu": "Disposed (mu)",
+        "rate": "Rate",
+        "count_rate": "Rate (count)",
+        "target": "Target",
+        "meets_target": "Met",
+        "functional_zone": "Functional zone",
+    },
+}
+
+
+def method_label(method: str, lang: Lang = "zh") -> str:
+    """Display label of a disposal method id (unknown ids are shown as they are)."""
+    return METHOD_LABELS[lang].get(method, method)

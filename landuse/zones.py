@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -13,8 +12,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landuse import _dask
-from landuse._errors import InputError, ZoneError, format_ids
+from landuse._errors import InputError, ZoneError, format_ids, warn
 from landuse._progress import stages
 from landuse._validate import require_columns, validate_polygons, validate_zones
 from landuse.areas import area_columns, area_crs, measure_m2, project, project_cached
@@ -51,11 +49,10 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     for later in np.unique(right[slight]):
         earlier = left[slight & (right == later)]
         out[later] = shapely.difference(out[later], shapely.union_all(zones[earlier]))
-    warnings.warn(
+    warn(
         f"{int(slight.sum())} slight zone overlap(s) given to the zone listed first: "
         f"{format_ids(f'{names[a]} & {names[b]}' for a, b in zip(left[slight], right[slight], strict=True))}",
         UserWarning,
-        stacklevel=3,
     )
     return out
 
@@ -155,62 +152,7 @@ def assign_zones(
     verbose: bool = False,
     overlay_crs: Any = None,
 ) -> gpd.GeoDataFrame:
-    """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
-
-    Parameters
-    ----------
-    parcels
-        Parcel inventory.
-    zones
-        Zones with a name column; any CRS (they are compared in the area CRS).
-    how
-        ``"split"`` (default): a parcel crossing zones becomes one row per piece, with the same
-        ``parcel_id`` and the piece's geometry and areas; pieces add up to the parcel.
-        ``"largest"``: the whole parcel goes to the zone holding most of it.
-        ``"centroid"``: the zone holding the parcel's representative point.
-        A parcel outside every zone keeps ``zone`` missing; none is ever dropped.
-    name
-        Column of ``zones`` holding the names copied to ``zone``.
-    columns
-        More zone columns to copy (e.g. ``["functional_zone"]`` for a roll-up).
-    crs
-        One projected CRS for the overlay and every area. Default: the overlay runs in
-        :func:`landuse.area_crs` of the parcels (or ``overlay_crs``) and each parcel is
-        measured in its own Gauss-Krüger zone, as :func:`landuse.add_areas` does; its pieces
-        share that area in proportion to their overlay areas.
-    overlap_tolerance_m2
-        Zones overlapping by more than this are refused (the land would count twice); smaller
-        overlaps go to the zone listed first, with a warning.
-    verbose
-        Show a progress bar of the stages (useful from a million parcels up).
-    sliver_m2
-        Pieces smaller than this (coordinate noise along shared edges) join the parcel's
-        largest piece.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Rows in input order with the input index (repeated for pieces), the zone columns,
-        ``zone_share`` (piece area ÷ parcel area) and fresh ``area_m2``/``area_mu``/``area_ha``.
-
-    Notes
-    -----
-    Only parcels that cross a zone boundary are intersected: a single STRtree query of the
-    zones against the parcels finds the candidates, and a prepared ``covers`` test settles
-    every parcel that lies wholly inside one zone.
-
-    Examples
-    --------
-    >>> import landuse as lu
-    >>> path = lu.datasets.get_path("west_coast")
-    >>> parcels, zones = lu.read_parcels(path), lu.read_zones(path)
-    >>> pieces = lu.assign_zones(parcels, zones, columns=["functional_zone"])
-    >>> bool(pieces["parcel_id"].isin(parcels["parcel_id"]).all())
-    True
-    >>> whole = lu.add_areas(parcels)
-    >>> bool(abs(pieces["area_m2"].sum() / whole["area_m2"].sum() - 1) < 1e-9)
-    True
-    """
+    """The in-memory step of :func:`landuse.assign_zones` (documented there)."""
     if how not in ("split", "largest", "centroid"):
         raise InputError(f"how must be 'split', 'largest' or 'centroid', not {how!r}")
     options: dict[str, Any] = {
@@ -222,8 +164,6 @@ def assign_zones(
         "sliver_m2": sliver_m2,
         "overlay_crs": overlay_crs,
     }
-    if _dask.is_dask(parcels):
-        return _dask.assign_zones(parcels, zones, **options)
     with stages("assign_zones", 4, verbose=verbose) as stage:
         stage("validate")
         return _assign(parcels, zones, **options, stage=stage)

@@ -251,7 +251,7 @@ def test_postgis_connection_cut_mid_write_leaves_the_table_unchanged(pg_table):
         def write(failure=failure):
             try:
                 lu.write_parcels(new, url, table=name, mode="replace")
-            except lu.postgis.DatabaseError as error:
+            except lu.backends.postgis.DatabaseError as error:
                 failure.append(error)
 
         thread = threading.Thread(target=write)

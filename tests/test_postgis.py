@@ -95,17 +95,17 @@ def test_a_failed_write_leaves_the_table_as_it_was(table, ledger, monkeypatch):
     before = rows(table)
     # a bad row halfway: a parcel_id that already exists
     clash = pd.concat([ledger.iloc[100:150], ledger.iloc[[0]], ledger.iloc[150:200]])
-    with pytest.raises(lu.postgis.DatabaseError, match="duplicate key"):
+    with pytest.raises(lu.backends.postgis.DatabaseError, match="duplicate key"):
         lu.write_parcels(clash, URL, table=table, mode="append")
     pd.testing.assert_frame_equal(rows(table), before)
     # a connection that dies during the replace
-    from landuse import postgis
+    from landuse.backends import postgis
 
     def dying(data, connection, name, schema):
         connection.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
 
     monkeypatch.setattr(postgis, "_insert", dying)
-    with pytest.raises(lu.postgis.DatabaseError):
+    with pytest.raises(lu.backends.postgis.DatabaseError):
         lu.write_parcels(ledger, URL, table=table, mode="replace")
     pd.testing.assert_frame_equal(rows(table), before)
 
@@ -153,11 +153,11 @@ def test_injection_shaped_names_are_just_names(table, ledger):
 
 def test_credentials_never_appear_in_errors():
     password = sa.engine.make_url(URL).password
-    with pytest.raises(lu.postgis.DatabaseError) as missing:
+    with pytest.raises(lu.backends.postgis.DatabaseError) as missing:
         lu.read_parcels(URL, table="no_such_table")
     assert password not in str(missing.value)
     wrong = URL.replace(password, "wrong-secret-123")
-    with pytest.raises(lu.postgis.DatabaseError) as refused:
+    with pytest.raises(lu.backends.postgis.DatabaseError) as refused:
         lu.read_parcels(wrong, table="x")
     assert "wrong-secret-123" not in str(refused.value) and password not in str(refused.value)
     assert "***" in str(refused.value)
@@ -204,18 +204,18 @@ def test_where_none_means_is_null(table, ledger):
 def test_wrong_where_key_or_broken_sql_is_a_clear_error(table, ledger):
     lu.write_parcels(lu.add_areas(ledger.head(5)), URL, table=table)
     password = sa.engine.make_url(URL).password
-    with pytest.raises(lu.postgis.UnknownColumnError, match="zonee") as unknown:
+    with pytest.raises(lu.backends.postgis.UnknownColumnError, match="zonee") as unknown:
         lu.read_parcels(URL, table=table, where={"zonee": "王台镇"})
     assert isinstance(unknown.value, lu.MissingColumnError)
     assert "parcel_id" in str(unknown.value) and "SELECT" not in str(unknown.value)
-    with pytest.raises(lu.postgis.DatabaseError, match="syntax error") as broken:
+    with pytest.raises(lu.backends.postgis.DatabaseError, match="syntax error") as broken:
         lu.read_parcels(URL, table=table, where="category = = 'x'")
     message = str(broken.value)
     assert "SELECT" not in message and password not in message
     assert "where=" in message and "parcel_id" in message  # what to fix, and the columns
-    with pytest.raises(lu.postgis.UnknownColumnError, match="lacks"):
+    with pytest.raises(lu.backends.postgis.UnknownColumnError, match="lacks"):
         lu.disposal_rates(URL, table=table, by="no_such_column")
-    with pytest.raises(lu.postgis.UnknownColumnError, match="zonee"):
+    with pytest.raises(lu.backends.postgis.UnknownColumnError, match="zonee"):
         lu.disposal_rates(URL, table=table, by="name", where={"zonee": "x"})
 
 
@@ -237,15 +237,15 @@ def test_long_table_names_fit_or_fail_early(ledger):
         assert len(rows(longest)) == 5
         assert len(gist_indexes(longest)) == 1
         too_long = longest + "y"
-        with pytest.raises(lu.postgis.IdentifierTooLongError, match="63"):
+        with pytest.raises(lu.backends.postgis.IdentifierTooLongError, match="63"):
             lu.write_parcels(ledger.head(5), URL, table=too_long)
-        with pytest.raises(lu.postgis.IdentifierTooLongError, match="63"):
+        with pytest.raises(lu.backends.postgis.IdentifierTooLongError, match="63"):
             lu.read_parcels(URL, table=too_long)
         with engine.connect() as connection:
             tables = sa.inspect(connection).get_table_names()
         assert too_long not in tables and too_long.encode()[:63].decode() in tables  # untouched
         wide = ledger.head(3).assign(**{"备注" * 11: "x"})  # a 66-byte column name
-        with pytest.raises(lu.postgis.IdentifierTooLongError, match="column"):
+        with pytest.raises(lu.backends.postgis.IdentifierTooLongError, match="column"):
             lu.write_parcels(wide, URL, table=f"t_{uuid.uuid4().hex[:10]}")
     finally:
         with engine.begin() as connection:

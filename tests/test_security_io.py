@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import landuse as lu
-from landuse import postgis
+from landuse import _urls
+from landuse.backends import postgis
 from tests.conftest import PG_URL, needs_pg
 
 # text that a spreadsheet would run if it were stored as a formula
@@ -88,7 +89,7 @@ DEAD = "127.0.0.1:1"
 )
 def test_passwords_never_in_connection_errors(url, secret):
     pytest.importorskip("sqlalchemy")
-    with pytest.raises(lu.postgis.DatabaseError) as failed:
+    with pytest.raises(lu.backends.postgis.DatabaseError) as failed:
         lu.read_parcels(url, table="parcels")
     message = str(failed.value)
     assert secret not in message and "S3cret" not in message
@@ -99,7 +100,7 @@ def test_passwords_never_in_connection_errors(url, secret):
 def test_a_password_that_is_part_of_the_url_is_hidden_by_structure():
     pytest.importorskip("sqlalchemy")
     url = f"postgresql://admin:postgres@{DEAD}/land"
-    with pytest.raises(lu.postgis.DatabaseError) as failed:
+    with pytest.raises(lu.backends.postgis.DatabaseError) as failed:
         lu.read_parcels(url, table="parcels")
     message = str(failed.value)
     assert "***ql" not in message  # substring replacing would have said "***ql+psycopg://"
@@ -110,20 +111,20 @@ def test_a_password_that_is_part_of_the_url_is_hidden_by_structure():
 def test_safe_url_hides_user_part_and_query_passwords():
     pytest.importorskip("sqlalchemy")
     assert (
-        postgis.safe_url("postgresql://u:postgres@h:5432/db?password=S3cret&sslmode=require")
+        _urls.safe_url("postgresql://u:postgres@h:5432/db?password=S3cret&sslmode=require")
         == "postgresql://u:***@h:5432/db?password=***&sslmode=require"
     )
-    assert postgis.safe_url("postgresql://h/db?PWD=x1&application_name=a") == (
+    assert _urls.safe_url("postgresql://h/db?PWD=x1&application_name=a") == (
         "postgresql://h/db?PWD=***&application_name=a"
     )
     # a URL SQLAlchemy cannot parse is still redacted by its shape
-    broken = postgis.safe_url("postgresql://u:S3cret@h:notaport/db?password=S3cret2")
+    broken = _urls.safe_url("postgresql://u:S3cret@h:notaport/db?password=S3cret2")
     assert "S3cret" not in broken and "u:***@h" in broken
 
 
 def test_an_unparseable_url_is_a_clear_error_without_its_password():
     pytest.importorskip("sqlalchemy")
-    with pytest.raises(lu.postgis.DatabaseError) as failed:
+    with pytest.raises(lu.backends.postgis.DatabaseError) as failed:
         lu.read_parcels("postgresql://u:S3cret@h:notaport/db", table="parcels")
     assert "S3cret" not in str(failed.value)
 
@@ -131,11 +132,11 @@ def test_an_unparseable_url_is_a_clear_error_without_its_password():
 def test_pgpassword_and_driver_messages_are_redacted(monkeypatch):
     pytest.importorskip("sqlalchemy")
     monkeypatch.setenv("PGPASSWORD", "env-S3cret")
-    assert postgis._redact('failed: password=env-S3cret host=h user "u"', ["env-S3cret"]) == (
+    assert _urls.redact('failed: password=env-S3cret host=h user "u"', ["env-S3cret"]) == (
         'failed: password=*** host=h user "u"'
     )
     # a whole-word occurrence goes; the same letters inside a longer word stay
-    assert postgis._redact("postgresql: bad password postgres", ["postgres"]) == (
+    assert _urls.redact("postgresql: bad password postgres", ["postgres"]) == (
         "postgresql: bad password ***"
     )
 
@@ -170,7 +171,7 @@ def test_injection_shaped_where_values_are_bound_parameters(pg_table):
 def test_injection_shaped_where_keys_are_unknown_columns_not_sql(pg_table):
     name, sample = pg_table
     evil = 'name" = name OR "1'
-    with pytest.raises(lu.postgis.UnknownColumnError) as failed:
+    with pytest.raises(lu.backends.postgis.UnknownColumnError) as failed:
         lu.read_parcels(URL, table=name, where={evil: "x"})
     assert isinstance(failed.value, lu.MissingColumnError | ValueError)
     assert "parcel_id" in str(failed.value)  # the table's columns are listed
@@ -181,7 +182,7 @@ def test_injection_shaped_where_keys_are_unknown_columns_not_sql(pg_table):
 @pytest.mark.postgis
 def test_injection_shaped_schema_and_column_names_are_quoted(pg_table, ledger):
     name, _ = pg_table
-    with pytest.raises(lu.postgis.DatabaseError, match="no table") as failed:
+    with pytest.raises(lu.backends.postgis.DatabaseError, match="no table") as failed:
         lu.read_parcels(URL, table=name, schema='public"; DROP TABLE x; --')
     password = postgis._engine(URL).url.password
     assert password not in str(failed.value)

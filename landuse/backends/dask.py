@@ -22,9 +22,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landuse._errors import DuplicateIdError
+from landuse import areas, rules, stats, zones
+from landuse._errors import DuplicateIdError, InputError
+from landuse._validate import validate_parcels, validate_zones
+from landuse.backends._common import only
 
-__all__ = ["is_dask", "read_parcels"]
+__all__ = [
+    "accepts",
+    "add_areas",
+    "assign_zones",
+    "classify",
+    "disposal_rates",
+    "is_dask",
+    "read_parcels",
+]
+
+NAME = "dask"
 
 
 def is_dask(obj: object) -> bool:
@@ -34,6 +47,10 @@ def is_dask(obj: object) -> bool:
         "dask",
         "dask_expr",
     } and hasattr(obj, "map_partitions")
+
+
+def accepts(data: object, options: dict[str, Any]) -> bool:
+    return is_dask(data) or options.get("backend") == "dask"
 
 
 def _require() -> Any:
@@ -52,12 +69,10 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
     Every partition is validated as :func:`landuse.read_parcels` does; ``parcel_id`` is checked
     for uniqueness across partitions (one pass over that column).
     """
+    options.pop("backend", None)
+    only(options, {"columns"}, step="read_parcels", where="a dask read (canonical GeoParquet)")
     dask_geopandas = _require()
-    from landuse._validate import validate_parcels
-
-    columns = options.pop("columns", None)
-    if options:
-        raise TypeError(f"backend='dask' reads GeoParquet only; unsupported: {', '.join(options)}")
+    columns = options.get("columns")
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
@@ -75,8 +90,6 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
 
 def _extent_crs(ddf: Any, crs: Any) -> Any:
     """The area CRS of the whole extent (the same for every partition)."""
-    from landuse.areas import area_crs
-
     if crs is not None:
         from pyproj import CRS
 
@@ -86,60 +99,62 @@ def _extent_crs(ddf: Any, crs: Any) -> Any:
     else:
         bounds = ddf.total_bounds.compute()
     box = gpd.GeoSeries([shapely.box(*bounds)], crs=ddf.crs)
-    return area_crs(box)
+    return areas.area_crs(box)
 
 
-def add_areas(ddf: Any, *, crs: Any = None) -> Any:
+def add_areas(ddf: Any, **options: Any) -> Any:
     """Per partition: each parcel's own zone does not depend on its partition."""
-    from landuse.areas import add_areas as add
-
-    out = ddf.map_partitions(add, crs=crs, meta=add(ddf._meta, crs=crs))
+    only(options, {"crs"}, step="add_areas", where="a dask frame")
+    add = areas.add_areas
+    out = ddf.map_partitions(add, **options, meta=add(ddf._meta, **options))
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
 
 def classify(ddf: Any, **options: Any) -> Any:
-    from landuse.rules import classify as rules
-
-    out = ddf.map_partitions(rules, **options, meta=rules(ddf._meta, **options))
+    if options.get("per_mu") is not None:
+        raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
+    out = ddf.map_partitions(rules.classify, **options, meta=rules.classify(ddf._meta, **options))
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
 
-def assign_zones(ddf: Any, zones: gpd.GeoDataFrame, **options: Any) -> Any:
+def assign_zones(ddf: Any, zones_: gpd.GeoDataFrame, **options: Any) -> Any:
     """Zones per partition: only those that touch the partition's extent are sent to it."""
-    from landuse._validate import validate_zones
-    from landuse.zones import assign_zones as assign
-
+    options.pop("verbose", None)  # dask shows its own progress (its dashboard, ProgressBar)
+    assign = zones.assign_zones
     name = options.get("name", "name")
-    zones = validate_zones(zones, name=name)
+    zones_frame = validate_zones(zones_, name=name)
     if options.get("crs") is None and options.get("overlay_crs") is None:
         options["overlay_crs"] = _extent_crs(ddf, None)  # one overlay CRS for all partitions
     if ddf.spatial_partitions is None:
         ddf = ddf.copy()
         ddf.calculate_spatial_partitions()
-    extents = ddf.spatial_partitions.to_crs(zones.crs)
-    partition, zone = shapely.STRtree(np.asarray(zones.geometry.array)).query(
+    extents = ddf.spatial_partitions.to_crs(zones_frame.crs)
+    partition, zone = shapely.STRtree(np.asarray(zones_frame.geometry.array)).query(
         np.asarray(extents.geometry.array), predicate="intersects"
     )
     near = {i: zone[partition == i] for i in range(ddf.npartitions)}
 
     def per_partition(frame: gpd.GeoDataFrame, partition_info: dict[str, Any] | None = None) -> Any:
         number = partition_info["number"] if partition_info else None
-        subset = zones if number is None else zones.iloc[near[number]]
+        subset = zones_frame if number is None else zones_frame.iloc[near[number]]
         return assign(frame, subset, **options)
 
-    meta = assign(ddf._meta, zones.iloc[:0], **options)
+    meta = assign(ddf._meta, zones_frame.iloc[:0], **options)
     return ddf.map_partitions(per_partition, meta=meta)
 
 
-def disposal_rates(
-    ddf: Any, *, by: list[str], as_of: Any, methods: Any, target: float | None, non_final: Any
-) -> pd.DataFrame:
+def disposal_rates(ddf: Any, **options: Any) -> pd.DataFrame:
     """Partial sums per partition (a parcel and its pieces live in one partition), then rates."""
-    from landuse.stats import finish_rates, partial_sums
-
-    options = {"by": by, "as_of": as_of, "methods": methods, "non_final": non_final}
-    meta = partial_sums(ddf._meta, **options)
-    partials = ddf.map_partitions(partial_sums, **options, meta=meta)
-    return finish_rates(partials.compute(), by=by, target=target)
+    only(
+        options,
+        {"by", "as_of", "methods", "target", "non_final", "verbose"},
+        step="disposal_rates",
+        where="a dask frame (table=, schema=, where= are for PostGIS URLs)",
+    )
+    by, target = stats.rate_options(options.get("by", "zone"), options.get("target"))
+    sums = {k: options[k] for k in ("as_of", "methods", "non_final") if k in options}
+    meta = stats.partial_sums(ddf._meta, by=by, **sums)
+    partials = ddf.map_partitions(stats.partial_sums, by=by, **sums, meta=meta)
+    return stats.finish_rates(partials.compute(), by=by, target=target)

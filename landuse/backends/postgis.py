@@ -11,18 +11,24 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
 
+from landuse import io
+from landuse._disposal import NON_FINAL
 from landuse._errors import InputError, MissingColumnError
+from landuse._urls import is_url, redact, safe_url, secrets_of
+from landuse._validate import as_date, validate_parcels, validate_zones
+from landuse.backends._common import only
+from landuse.stats import OUTSIDE, counted_methods, finish_rates, rate_options
+from landuse.vocab import CATEGORIES
 
 __all__ = [
     "MAX_ENGINES",
@@ -30,11 +36,14 @@ __all__ = [
     "DatabaseError",
     "IdentifierTooLongError",
     "UnknownColumnError",
+    "accepts",
+    "disposal_rates",
     "dispose_engines",
-    "is_url",
+    "read_parcels",
     "read_table",
-    "safe_url",
+    "read_zones",
     "table_rates",
+    "write_parcels",
     "write_table",
 ]
 
@@ -43,15 +52,79 @@ MAX_IDENTIFIER_BYTES = 63  # PostgreSQL cuts longer names silently (NAMEDATALEN 
 MAX_ENGINES = 4  # URLs whose connection pools are kept; the least recently used is closed
 POOL_SIZE = 2  # idle connections kept per URL (up to 8 more while many threads run)
 Mode = Literal["create", "replace", "append", "upsert"]
-_URL = re.compile(r"^postgres(ql)?(\+\w+)?://", re.IGNORECASE)
-_SECRET_KEY = re.compile(r"^(password|passwd|pass|pwd|sslpassword|secret|token)$", re.IGNORECASE)
-_HIDDEN = "landuse_hidden_value"
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:/@\s]*):[^@\s]*@")
-_KEY_VALUE = re.compile(
-    r"(?P<key>\b(?:password|passwd|pass|pwd|sslpassword|secret|token)\s*=\s*)"
-    r"(?:'(?:[^'\\]|\\.)*'|\"[^\"]*\"|[^&\s;,]+)",
-    re.IGNORECASE,
-)
+
+
+NAME = "postgis"
+
+
+def accepts(data: object, options: dict[str, Any]) -> bool:
+    return is_url(data)
+
+
+def _table(url: str, options: dict[str, Any], doing: str) -> str:
+    table = options.get("table")
+    if table is None:
+        raise InputError(f"{doing} {safe_url(url)} needs table=")
+    return str(table)
+
+
+def read_parcels(url: str, **options: Any) -> gpd.GeoDataFrame:
+    """Parcels from a table (the CRS from its SRID), validated as a file's are."""
+    where = "a PostGIS URL (layer=, encoding=, crs=, bbox= are for files; filter with where=)"
+    only(
+        options, {"table", "schema", "where", "columns", "fields"}, step="read_parcels", where=where
+    )
+    gdf = read_table(
+        url,
+        table=_table(url, options, "reading from"),
+        schema=options.get("schema"),
+        where=options.get("where"),
+        columns=options.get("columns"),
+    )
+    return validate_parcels(io.apply_fields(gdf, options.get("fields")))
+
+
+def read_zones(url: str, **options: Any) -> gpd.GeoDataFrame:
+    only(options, {"table", "schema", "where", "name"}, step="read_zones", where="a PostGIS URL")
+    gdf = read_table(
+        url,
+        table=_table(url, options, "reading zones from"),
+        schema=options.get("schema"),
+        where=options.get("where"),
+    )
+    return validate_zones(io.name_zones(gdf, options.get("name")))
+
+
+def write_parcels(gdf: gpd.GeoDataFrame, url: str, **options: Any) -> str:
+    only(options, {"table", "schema", "mode"}, step="write_parcels", where="a PostGIS URL")
+    mode = options.get("mode", "create")
+    if mode not in ("create", "replace", "append", "upsert"):
+        raise InputError(f"mode must be create, replace, append or upsert, not {mode!r}")
+    write_table(
+        gdf, url, table=_table(url, options, "writing to"), schema=options.get("schema"), mode=mode
+    )
+    return url
+
+
+def disposal_rates(url: str, **options: Any) -> pd.DataFrame:
+    only(
+        options,
+        {"by", "as_of", "methods", "target", "non_final", "table", "schema", "where"},
+        step="disposal_rates",
+        where="a PostGIS URL",
+    )
+    by, target = rate_options(options.get("by", "zone"), options.get("target"))
+    return table_rates(
+        url,
+        table=_table(url, options, "rates from"),
+        schema=options.get("schema"),
+        by=by,
+        as_of=options.get("as_of"),
+        methods=options.get("methods"),
+        target=target,
+        where=options.get("where"),
+        non_final=options.get("non_final"),
+    )
 
 
 class DatabaseError(InputError):
@@ -64,57 +137,6 @@ class UnknownColumnError(DatabaseError, MissingColumnError):
 
 class IdentifierTooLongError(DatabaseError):
     """A table, schema or column name is longer than PostgreSQL's 63 bytes."""
-
-
-def is_url(source: object) -> bool:
-    return isinstance(source, str) and bool(_URL.match(source))
-
-
-def _redact_text(text: str) -> str:
-    """Passwords hidden by structure in free text: ``scheme://user:***@`` and ``password=***``."""
-    text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
-    return _KEY_VALUE.sub(lambda m: f"{m['key']}***", text)
-
-
-def safe_url(url: Any) -> str:
-    """The URL with its password hidden — in the user part and in the query string.
-
-    Redaction goes by the URL's structure, never by searching the password in the text (a
-    password ``postgres`` must not turn ``postgresql://`` into ``***ql://``).
-
-    Examples
-    --------
-    >>> safe_url("postgresql://u:postgres@db.example/land?password=S3cret&sslmode=require")
-    'postgresql://u:***@db.example/land?password=***&sslmode=require'
-    """
-    try:
-        import sqlalchemy as sa
-
-        parsed = sa.engine.make_url(url)
-    except Exception:  # not parseable (or no SQLAlchemy): fall back to the text's structure
-        return _redact_text(str(url))
-    query = {k: (_HIDDEN if _SECRET_KEY.match(k) else v) for k, v in parsed.query.items()}
-    shown = parsed.set(query=query).render_as_string(hide_password=True)
-    return shown.replace(_HIDDEN, "***")
-
-
-def _secrets(url: Any) -> list[str]:
-    """Passwords of this URL (user part, query) and PGPASSWORD, except one equal to the user
-    name (shown anyway)."""
-    found = [getattr(url, "password", None), os.environ.get("PGPASSWORD")]
-    for key, value in getattr(url, "query", {}).items():
-        if _SECRET_KEY.match(key):
-            found.extend([value] if isinstance(value, str) else list(value))
-    user = getattr(url, "username", None)
-    return [str(s) for s in found if s and str(s) != user]
-
-
-def _redact(text: str, secrets: Iterable[str]) -> str:
-    """Hide passwords in a driver's message: by structure, then any whole-word occurrence."""
-    text = _redact_text(text)
-    for secret in secrets:
-        text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", "***", text)
-    return text
 
 
 _ENGINES: OrderedDict[str, tuple[int, Any]] = OrderedDict()
@@ -180,9 +202,9 @@ def _guard(engine: Any, doing: str, hint: str = "") -> Iterator[None]:
         origin = getattr(origin, "orig", None) or origin
         text = str(origin).strip()
         message = text.splitlines()[0] if text else type(origin).__name__
-        secrets = _secrets(engine.url)
+        secrets = secrets_of(engine.url)
         raise DatabaseError(
-            f"{doing} failed on {safe_url(engine.url)}: {_redact(message, secrets)}{hint}"
+            f"{doing} failed on {safe_url(engine.url)}: {redact(message, secrets)}{hint}"
         ) from None
 
 
@@ -458,11 +480,6 @@ def table_rates(
     """:func:`landuse.disposal_rates` computed by the database: only sums cross the wire."""
     import sqlalchemy as sa
 
-    from landuse._disposal import NON_FINAL
-    from landuse._validate import as_date
-    from landuse.stats import _OUTSIDE, counted_methods, finish_rates
-    from landuse.vocab import CATEGORIES
-
     _check_name(table, "table name")
     _check_name(schema, "schema name")
     engine = _engine(url)
@@ -519,7 +536,7 @@ def table_rates(
         # a disposal dated after the reporting date (default today) has not happened yet
         disposed = f"({' OR '.join(tests) or 'FALSE'}) AND disposal_date <= :as_of"
         keys = ", ".join(f"COALESCE({q(c)}::text, :outside) AS {q(c)}" for c in by)
-        params["outside"] = _OUTSIDE
+        params["outside"] = OUTSIDE
         group = ", ".join(str(i + 1) for i in range(len(by)))
         sums = (
             f"COUNT(DISTINCT parcel_id) AS parcels, SUM(area_mu) AS area_mu, "
