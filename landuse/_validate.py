@@ -7,6 +7,7 @@ naming the rows at fault. Nothing here mutates the caller's frame.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -14,7 +15,6 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landuse._cache import fingerprint, lookup, remember
 from landuse._dates import parse_dates, two_digit_year
 from landuse._errors import (
     DateOrderError,
@@ -33,10 +33,13 @@ from landuse.vocab import CATEGORIES
 
 __all__ = [
     "DATE_COLUMNS",
+    "MARK",
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
     "UndatedDisposalWarning",
+    "Validated",
     "as_date",
+    "mark_validated",
     "nonfinite_rows",
     "off_earth_rows",
     "require_columns",
@@ -45,6 +48,7 @@ __all__ = [
     "validate_parcels",
     "validate_polygons",
     "validate_zones",
+    "validated",
 ]
 
 DATE_COLUMNS: tuple[str, ...] = (
@@ -74,7 +78,80 @@ class UndatedDisposalWarning(UserWarning):
     """A disposal method without a date: the row is read, the disposal does not count."""
 
 
-_VALID = "valid polygons"
+MARK = "landuse"  # the key of the mark in ``gdf.attrs``
+
+
+class Validated(str):
+    """The mark a validated frame carries in ``gdf.attrs["landuse"]``: later steps trust it.
+
+    It holds the geometry objects that were checked, so it vouches for a frame only while that
+    frame still holds *those same objects* (shapely geometries are immutable; replacing one —
+    even in place — or reordering, filtering or concatenating rows breaks the match, and the
+    next step checks again). Being held, the objects' ids cannot be reused by others.
+
+    It also keeps the projections of those geometries that steps computed (``projections``),
+    so ``add_areas`` then ``assign_zones`` project once. All of it lives and dies with the frame
+    and its copies: there is no module-level cache.
+
+    It is a ``str`` so that ``attrs`` stays JSON-serialisable (GeoParquet writes ``attrs`` as
+    JSON); copies share it (pandas deep-copies ``attrs`` on every operation) and a pickled or
+    written frame carries only the text, so it is checked again when read back.
+    """
+
+    geoms: np.ndarray
+    ids: np.ndarray
+    crs: CRS
+    kind: str
+    projections: dict[tuple[str, str], np.ndarray]
+
+    def __new__(cls, geoms: np.ndarray, crs: Any, kind: str) -> Validated:
+        mark = super().__new__(cls, f"validated {kind}")
+        mark.geoms = np.array(geoms, dtype=object, copy=True)
+        mark.ids = _object_ids(mark.geoms)
+        mark.crs = CRS.from_user_input(crs)
+        mark.kind = kind
+        mark.projections = {}
+        return mark
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Validated:
+        return self
+
+    def __copy__(self) -> Validated:
+        return self
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return (str, (str(self),))
+
+    def vouches_for(self, gdf: gpd.GeoDataFrame) -> bool:
+        geoms = np.asarray(gdf.geometry.array)
+        return (
+            len(geoms) == len(self.geoms)
+            and gdf.crs is not None
+            and self.crs.equals(CRS.from_user_input(gdf.crs))
+            and bool(np.array_equal(_object_ids(geoms), self.ids))
+        )
+
+
+def _object_ids(geoms: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(id, geoms), dtype=np.uint64, count=len(geoms))
+
+
+def validated(
+    gdf: gpd.GeoDataFrame, kinds: Iterable[str] = ("polygons", "pieces")
+) -> Validated | None:
+    """The frame's mark when it still vouches for the frame (and is of one of ``kinds``)."""
+    mark = gdf.attrs.get(MARK)
+    if isinstance(mark, Validated) and mark.kind in tuple(kinds) and mark.vouches_for(gdf):
+        return mark
+    return None
+
+
+def mark_validated(gdf: gpd.GeoDataFrame, kind: str = "polygons") -> Validated:
+    """Mark ``gdf`` (our own copy, never the caller's frame) as checked; return the mark."""
+    mark = Validated(np.asarray(gdf.geometry.array), gdf.crs, kind)
+    gdf.attrs = {**gdf.attrs, MARK: mark}
+    return mark
+
 
 # The dates that must come before a disposal: one cannot dispose of what was not yet approved.
 _DATE_ORDER: tuple[tuple[str, str], ...] = (
@@ -172,10 +249,9 @@ def validate_polygons(
     and a warning names them. Returns a copy (the input is never modified).
     """
     require_crs(gdf, what)
-    geoms = gdf.geometry.array
-    key = fingerprint(np.asarray(geoms))
-    if lookup(key, _VALID):
+    if validated(gdf) is not None:
         return gdf.copy(deep=False)
+    geoms = gdf.geometry.array
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
@@ -226,9 +302,7 @@ def validate_polygons(
             f"{format_ids(_ids(gdf, invalid, id_column))}",
             UserWarning,
         )
-        final = np.asarray(out.geometry.array)
-        key = fingerprint(final)
-    remember(np.asarray(out.geometry.array), key, _VALID, True)
+    mark_validated(out)
     return out
 
 
@@ -296,10 +370,14 @@ def validate_parcels(
     if no_id.any():
         raise DuplicateIdError(f"{what} with no parcel_id", _ids(out, no_id, None))
     out["parcel_id"] = ids.astype(str)
-    dup = out["parcel_id"].duplicated(keep=False)
+    pieces = validated(out, kinds=("pieces",)) is not None and "zone" in out.columns
+    # pieces from assign_zones share their parcel's id, once per zone
+    key = ["parcel_id", "zone"] if pieces else "parcel_id"
+    dup = out.duplicated(subset=key, keep=False)
     if dup.any():
+        what_repeats = "parcel_id and zone" if pieces else "parcel_id"
         raise DuplicateIdError(
-            "parcel_id must be unique; repeated", sorted(set(out.loc[dup, "parcel_id"]))
+            f"{what_repeats} must be unique; repeated", sorted(set(out.loc[dup, "parcel_id"]))
         )
 
     if "category" in out.columns:

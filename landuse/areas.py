@@ -11,9 +11,8 @@ from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
-from landuse._cache import fingerprint, lookup, remember
 from landuse._errors import GeometryError, InputError
-from landuse._validate import require_crs, validate_polygons
+from landuse._validate import require_crs, validate_polygons, validated
 from landuse.vocab import M2_PER_MU
 
 __all__ = [
@@ -178,18 +177,27 @@ def _zone_crs(code: int) -> CRS:
     return gk_zone_crs(3 * code) if code < 1000 else CRS.from_epsg(int(code))
 
 
-def measure_m2(geoms: np.ndarray, source: Any, crs: Any = None) -> np.ndarray:
+def measure_m2(
+    geoms: np.ndarray,
+    source: Any,
+    crs: Any = None,
+    projections: dict[tuple[str, str], np.ndarray] | None = None,
+) -> np.ndarray:
     """Areas in m²: each geometry in its own GK zone (China) or UTM zone, or all in ``crs``.
 
     Geometries are grouped by zone and each group is projected once (one vectorised PROJ
     call per zone); data in one zone take a single call, as with one CRS for all.
+    ``projections`` (a validated frame's, see :class:`landuse._validate.Validated`) keeps the
+    projected geometries for the next step.
     """
     source = CRS.from_user_input(source)
     if crs is not None:
         target = CRS.from_user_input(crs)
         if not target.is_projected:
             raise InputError(f"areas must be measured in a projected CRS, not {target.name}")
-        return np.asarray(shapely.area(project_cached(geoms, source, target)), dtype=float)
+        return np.asarray(
+            shapely.area(project_cached(geoms, source, target, projections)), dtype=float
+        )
     if len(geoms) == 0:
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
@@ -207,7 +215,9 @@ def measure_m2(geoms: np.ndarray, source: Any, crs: Any = None) -> np.ndarray:
         and _in_china(maxx, maxy)
     ):
         target = gk_zone_crs(3 * int(_gk_zone(minx)))
-        return np.asarray(shapely.area(project_cached(geoms, source, target)), dtype=float)
+        return np.asarray(
+            shapely.area(project_cached(geoms, source, target, projections)), dtype=float
+        )
     codes = zone_crs_codes(geoms, source)
     area = np.empty(len(geoms), dtype=float)
     for code in np.unique(codes):
@@ -242,15 +252,20 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     return projected
 
 
-def project_cached(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
-    """:func:`project`, remembered for the same geometries (see ``landuse._cache``)."""
+def project_cached(
+    geoms: np.ndarray,
+    source: Any,
+    target: Any,
+    projections: dict[tuple[str, str], np.ndarray] | None = None,
+) -> np.ndarray:
+    """:func:`project`, kept in ``projections`` (a validated frame's) when given."""
     source, target = CRS.from_user_input(source), CRS.from_user_input(target)
-    key, kind = fingerprint(geoms), f"projected {source.to_wkt()} -> {target.to_wkt()}"
-    cached = lookup(key, kind)
-    if cached is None:
-        cached = project(geoms, source, target)
-        remember(geoms, key, kind, cached)
-    return cached
+    if projections is None:
+        return project(geoms, source, target)
+    key = (source.to_wkt(), target.to_wkt())
+    if key not in projections:
+        projections[key] = project(geoms, source, target)
+    return projections[key]
 
 
 def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:
@@ -264,5 +279,7 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     out = validate_polygons(gdf, what="geometries", id_column=id_column)
     if len(out) == 0:  # empty in, empty out
         return out.assign(**area_columns(np.zeros(0)))
-    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs)
+    mark = validated(out)
+    projections = None if mark is None else mark.projections
+    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, projections)
     return out.assign(**area_columns(area))

@@ -14,7 +14,13 @@ from pyproj import CRS
 
 from landuse._errors import InputError, ZoneError, format_ids, warn
 from landuse._progress import stages
-from landuse._validate import require_columns, validate_polygons, validate_zones
+from landuse._validate import (
+    mark_validated,
+    require_columns,
+    validate_polygons,
+    validate_zones,
+    validated,
+)
 from landuse.areas import area_columns, area_crs, measure_m2, project, project_cached
 
 __all__ = ["assign_zones"]
@@ -207,8 +213,10 @@ def _assign(
     stage("project")
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
-    geoms = project_cached(original, source, target)
-    parcel_area = measure_m2(original, source, crs)
+    mark = validated(out)
+    projections = None if mark is None else mark.projections
+    geoms = project_cached(original, source, target, projections)
+    parcel_area = measure_m2(original, source, crs, projections)
     zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
     zone_names = zones[name].astype(str).to_numpy()
     zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2)
@@ -267,4 +275,10 @@ def _assign(
     result["zone_share"] = share
     for column, value in area_columns(np.asarray(areas, dtype=float)).items():
         result[column] = value
+    if how == "split" and len(result) != n and bool(shapely.is_valid(geoms_of(result)).all()):
+        mark_validated(result, kind="pieces")  # pieces may share a parcel_id, one per zone
     return result
+
+
+def geoms_of(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    return np.asarray(gdf.geometry.array)
