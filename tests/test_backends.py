@@ -74,7 +74,7 @@ def _imports(path: Path, module: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             base = node.module
             if node.level:  # relative
-                base = ".".join(module.split(".")[: -node.level] + [node.module])
+                base = ".".join([*module.split(".")[: -node.level], node.module])
             if base.startswith("landuse"):
                 found.add(base)
                 # `from landuse import io` imports the module landuse.io
@@ -123,7 +123,9 @@ def test_the_core_imports_no_folium_matplotlib_or_dask():
     )
     import subprocess
 
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
