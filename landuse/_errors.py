@@ -10,6 +10,7 @@ import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "DateOrderError",
@@ -22,6 +23,7 @@ __all__ = [
     "SourceError",
     "UnknownCategoryError",
     "ZoneError",
+    "renamed",
     "warn",
 ]
 
@@ -99,3 +101,27 @@ class ZoneError(InputError):
 class SourceError(InputError):
     """A file or folder cannot be read: empty, truncated, not the format its name says, a
     shapefile without its ``.dbf``, or a layer the file does not have."""
+
+
+def renamed(
+    function: str,
+    old: str,
+    old_value: Any,
+    new: str,
+    new_value: Any,
+    new_default: Any = None,
+) -> Any:
+    """The value of keyword ``new``, taking it from its former name ``old`` with a warning.
+
+    ``old_value`` is ``None`` when the caller did not use the old name. Old names keep working
+    for one release with a :class:`DeprecationWarning`; giving both is an error.
+    """
+    if old_value is None:
+        return new_value
+    if new_value is not new_default and new_value != new_default:
+        raise InputError(f"{function}: give {new}= only ({old}= is its former name)")
+    warn(
+        f"{function}({old}=...) is now {function}({new}=...); {old}= goes in the next release",
+        DeprecationWarning,
+    )
+    return old_value

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 __all__ = [
     "CATEGORY_COLORS",
     "RATE_BINS",
@@ -9,6 +13,7 @@ __all__ = [
     "RENEWAL_COLOR",
     "STAGE_COLORS",
     "rate_colors",
+    "rate_fill",
 ]
 
 #: Colour-blind-safe colours (Okabe–Ito) per category: orange, reddish purple, blue stay apart
@@ -40,3 +45,21 @@ def rate_colors(classes: int) -> list[str]:
 
     ramp = branca.colormap.LinearColormap(list(RATE_COLORS), vmin=0, vmax=max(classes - 1, 1))
     return [ramp.rgb_hex_str(i) for i in range(classes)]
+
+
+def rate_fill(rate: np.ndarray, bins: Sequence[float]) -> tuple[list[str | None], list[str]]:
+    """The fill colour of each rate (``None`` where the rate is NaN) and the class colours.
+
+    One classing (mapclassify ``UserDefined`` on the upper bounds ``bins``) for the web map, the
+    static map and the report, so a zone falls in the same class everywhere.
+    """
+    import mapclassify
+
+    colors = rate_colors(len(bins))
+    fill: list[str | None] = [None] * len(rate)
+    valid = ~np.isnan(rate)
+    if valid.any():
+        classes = mapclassify.UserDefined(rate[valid], bins=list(bins))
+        for row, klass in zip(np.flatnonzero(valid), classes.yb, strict=True):
+            fill[row] = colors[klass]
+    return fill, colors

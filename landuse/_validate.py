@@ -7,7 +7,7 @@ naming the rows at fault. Nothing here mutates the caller's frame.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -33,9 +33,11 @@ from landuse.vocab import CATEGORIES
 
 __all__ = [
     "DATE_COLUMNS",
+    "DATE_RULES",
     "MARK",
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
+    "DateRule",
     "UndatedDisposalWarning",
     "Validated",
     "as_date",
@@ -153,11 +155,68 @@ def mark_validated(gdf: gpd.GeoDataFrame, kind: str = "polygons") -> Validated:
     return mark
 
 
-# The dates that must come before a disposal: one cannot dispose of what was not yet approved.
-_DATE_ORDER: tuple[tuple[str, str], ...] = (
-    ("approval_date", "supply_date"),
-    ("approval_date", "disposal_date"),
-    ("supply_date", "disposal_date"),
+class DateRule(NamedTuple):
+    """Two ledger dates that come in this order (the later may be missing)."""
+
+    earlier: str
+    later: str
+    severity: str  # how landuse.check reports a breach: error, warning or info
+    code: str
+    words: str
+    refused: bool = False  # reading refuses the inventory (one cannot dispose of unapproved land)
+
+
+#: The one table of date order: validation refuses the ``refused`` rules, ``check`` reports all.
+DATE_RULES: tuple[DateRule, ...] = (
+    DateRule(
+        "approval_date",
+        "supply_date",
+        "error",
+        "date_order",
+        "supplied before it was approved",
+        True,
+    ),
+    DateRule(
+        "supply_date", "agreed_start_date", "warning", "date_order", "agreed start before supply"
+    ),
+    DateRule(
+        "supply_date",
+        "actual_start_date",
+        "warning",
+        "date_order",
+        "construction started before supply (未供先用)",
+    ),
+    # legal, but worth knowing when reading start dates
+    DateRule(
+        "agreed_start_date",
+        "actual_start_date",
+        "info",
+        "early_start",
+        "started before the agreed start",
+    ),
+    DateRule(
+        "actual_start_date",
+        "actual_completion_date",
+        "error",
+        "date_order",
+        "completed before it started",
+    ),
+    DateRule(
+        "approval_date",
+        "disposal_date",
+        "error",
+        "date_order",
+        "disposed before it was approved",
+        True,
+    ),
+    DateRule(
+        "supply_date",
+        "disposal_date",
+        "error",
+        "date_order",
+        "disposed before it was supplied",
+        True,
+    ),
 )
 
 
@@ -399,8 +458,9 @@ def validate_parcels(
         if column in out.columns:
             out[column] = _to_number(out, column, "parcel_id")
 
-    for earlier, later in _DATE_ORDER:
-        if earlier in out.columns and later in out.columns:
+    for rule in DATE_RULES:
+        earlier, later = rule.earlier, rule.later
+        if rule.refused and earlier in out.columns and later in out.columns:
             wrong = out[later] < out[earlier]
             if wrong.any():
                 raise DateOrderError(f"{later} is before {earlier}", _ids(out, wrong, "parcel_id"))

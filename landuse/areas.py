@@ -12,6 +12,7 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from landuse._errors import GeometryError, InputError
+from landuse._progress import stages
 from landuse._validate import require_crs, validate_polygons, validated
 from landuse.vocab import M2_PER_MU
 
@@ -273,13 +274,16 @@ def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:
     return {"area_m2": area_m2, "area_mu": area_m2 / M2_PER_MU, "area_ha": area_m2 / 10_000}
 
 
-def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
+def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None, verbose: bool = False) -> gpd.GeoDataFrame:
     """The in-memory step of :func:`landuse.add_areas` (documented there)."""
-    id_column = "parcel_id" if "parcel_id" in gdf.columns else None
-    out = validate_polygons(gdf, what="geometries", id_column=id_column)
-    if len(out) == 0:  # empty in, empty out
-        return out.assign(**area_columns(np.zeros(0)))
-    mark = validated(out)
-    projections = None if mark is None else mark.projections
-    area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, projections)
-    return out.assign(**area_columns(area))
+    with stages("add_areas", 2, verbose=verbose) as stage:
+        stage("validate")
+        id_column = "parcel_id" if "parcel_id" in gdf.columns else None
+        out = validate_polygons(gdf, what="geometries", id_column=id_column)
+        if len(out) == 0:  # empty in, empty out
+            return out.assign(**area_columns(np.zeros(0)))
+        stage("measure")
+        mark = validated(out)
+        projections = None if mark is None else mark.projections
+        area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, projections)
+        return out.assign(**area_columns(area))

@@ -23,7 +23,7 @@ from landuse._errors import InputError
 from landuse._validate import as_date, require_columns
 from landuse.rules import RuleWarning, classify
 from landuse.stats import _disposed
-from landuse.vocab import IDLE_ACTION_LABELS, IDLE_CAUSE_LABELS, Lang
+from landuse.vocab import IDLE_ACTION_LABELS, IDLE_CAUSE_LABELS, IDLE_REASONS, Lang
 
 __all__ = ["ACTION_COLUMNS", "IDLE_CAUSES", "idle_actions"]
 
@@ -50,29 +50,6 @@ IDLE_CAUSES: dict[str, str] = {
     "文物保护": "government",
     "自然灾害": "government",
     "不可抗力": "government",
-}
-
-_TEXT = {
-    "zh": {
-        "fee": "自 {since} 闲置{days}天（约定动工满1年未动工），征缴闲置费：{fee}（53号令第十四条）",
-        "fee_amount": "土地价款 {price} 万元的{rate}，计 {fee} 万元",
-        "fee_unknown": "按土地价款的{rate}计征，土地价款缺失，待核算",
-        "recover": "自 {since} 闲置{days}天（约定动工满2年未动工），无偿收回（53号令第十四条）",
-        "negotiate": "政府原因闲置（53号令第八条）：不征缴闲置费、不无偿收回，协商处置"
-        "（延长动工期限、调整用途、临时使用、置换等，第十二条）",
-        "since_unknown": "闲置起始日期不明（待核查），",
-    },
-    "en": {
-        "fee": "idle since {since} ({days} days; not started a full year past the due start): "
-        "collect the idle fee, {fee} (MLR Order 53 Art. 14)",
-        "fee_amount": "{rate} of the land price {price} (10k yuan) = {fee} (10k yuan)",
-        "fee_unknown": "{rate} of the land price, which the ledger lacks",
-        "recover": "idle since {since} ({days} days; not started two full years past the due "
-        "start): recover without compensation (MLR Order 53 Art. 14)",
-        "negotiate": "idle through the government's doing (Art. 8): no fee, no recovery; "
-        "dispose by agreement (extension, change of use, temporary use, swap; Art. 12)",
-        "since_unknown": "start of idleness unknown (to check); ",
-    },
 }
 
 
@@ -154,7 +131,7 @@ def idle_actions(
     >>> sorted(actions["action"].unique())
     ['fee', 'negotiate', 'recover']
     """
-    if lang not in _TEXT:
+    if lang not in IDLE_REASONS:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     if not 0 <= fee_rate <= 1:
         raise InputError(f"fee_rate is a share between 0 and 1, not {fee_rate!r}")
@@ -162,7 +139,7 @@ def idle_actions(
         raise InputError(f"tasks must be a (Geo)DataFrame, not {type(tasks).__name__}")
     require_columns(tasks, ("parcel_id", "category"), hint="derive category with lu.classify")
     day = as_date(as_of)
-    text = _TEXT[lang]
+    text = IDLE_REASONS[lang]
     frame = tasks[~tasks["parcel_id"].duplicated()]  # pieces of one parcel: one row
     frame = frame[frame["category"].astype(object) == "supplied_unused"]
     dated = frame.assign(

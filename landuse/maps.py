@@ -23,7 +23,7 @@ from landuse._style import (
     RATE_COLORS,
     RENEWAL_COLOR,
     STAGE_COLORS,
-    rate_colors,
+    rate_fill,
 )
 from landuse._tiles import add_tiles
 from landuse._validate import require_crs, require_finite
@@ -288,8 +288,6 @@ def _add_zones(
     lang: Lang,
 ) -> str | None:
     """Zones as outlines, or as a rate choropleth; return the rate legend HTML if any."""
-    import mapclassify
-
     words = _WORDS[lang]
     fill: list[str | None] = [None] * len(zones)
     tip = escape_text(zones["name"])
@@ -298,12 +296,7 @@ def _add_zones(
         table = _zone_rates(zones, rates, rate_category)
         rate = table["rate"].to_numpy(dtype=float)
         bins = list(rate_bins)
-        colors = rate_colors(len(bins))
-        valid = ~np.isnan(rate)
-        if valid.any():
-            classes = mapclassify.UserDefined(rate[valid], bins=bins)
-            for row, klass in zip(np.flatnonzero(valid), classes.yb, strict=True):
-                fill[row] = colors[klass]
+        fill, colors = rate_fill(rate, bins)
         target = table["target"].to_numpy() if "target" in table else None
         shown = []
         for i, r in enumerate(rate):

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from landuse._errors import InputError, MissingColumnError, warn
-from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_colors
+from landuse._style import CATEGORY_COLORS, RATE_BINS, RENEWAL_COLOR, rate_fill
 from landuse._validate import require_crs, require_finite
 from landuse.areas import area_crs
 from landuse.stats import disposed_by
-from landuse.vocab import CATEGORIES, Lang, category_label
+from landuse.vocab import CATEGORIES, CHART_WORDS, Lang, category_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -39,24 +39,6 @@ CJK_FONTS = (
     "Noto Sans CJK JP",
     "Droid Sans Fallback",
 )
-_WORDS = {
-    "zh": {
-        "disposed": "已处置",
-        "context": "其他地块",
-        "rate": "处置率",
-        "renewal": "城市更新片区",
-        "no_data": "无存量",
-        "north": "北",
-    },
-    "en": {
-        "disposed": "Disposed",
-        "context": "Other parcels",
-        "rate": "Disposal rate",
-        "renewal": "Renewal zone",
-        "no_data": "No stock",
-        "north": "N",
-    },
-}
 
 
 def cjk_font() -> str | None:
@@ -73,7 +55,7 @@ def cjk_font() -> str | None:
 
 
 def _language(lang: Lang) -> tuple[Lang, str | None]:
-    if lang not in _WORDS:
+    if lang not in CHART_WORDS:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     font = cjk_font()
     if lang == "zh" and font is None:
@@ -199,7 +181,7 @@ def plot_parcels(
     if "category" not in parcels.columns:
         raise MissingColumnError("parcels need a category column; derive it with lu.classify")
     lang, font = _language(lang)
-    words = _WORDS[lang]
+    words = CHART_WORDS[lang]
     crs = area_crs(parcels)
     projected = parcels.to_crs(crs)
     disposed = disposed_by(projected, as_of)
@@ -288,10 +270,9 @@ def _plot_zones(
     rate_bins: Sequence[float],
     lang: Lang,
 ) -> list[Any]:
-    import mapclassify
     from matplotlib.patches import Patch
 
-    words = _WORDS[lang]
+    words = CHART_WORDS[lang]
     if rates is None:
         zones.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
         return []
@@ -303,12 +284,9 @@ def _plot_zones(
         .to_numpy(dtype=float)
     )
     bins = list(rate_bins)
-    colors = rate_colors(len(bins))
-    fill = np.full(len(zones), "#ffffff", dtype=object)
-    valid = ~np.isnan(rate)
-    if valid.any():
-        fill[valid] = [colors[k] for k in mapclassify.UserDefined(rate[valid], bins=bins).yb]
-    zones.plot(ax=ax, color=list(fill), alpha=0.6, edgecolor="none")
+    classed, colors = rate_fill(rate, bins)
+    fill = [color or "#ffffff" for color in classed]
+    zones.plot(ax=ax, color=fill, alpha=0.6, edgecolor="none")
     zones.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
     lower = [0.0, *bins[:-1]]
     label = (

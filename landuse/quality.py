@@ -16,7 +16,13 @@ from landuse._errors import InputError
 from landuse._landuse_codes import CODES_2007_TO_2017, GBT21010_2017, normalize_codes
 from landuse._progress import stages
 from landuse._tables import QualityReport
-from landuse._validate import DATE_COLUMNS, RATIO_COLUMNS, nonfinite_rows, off_earth_rows
+from landuse._validate import (
+    DATE_COLUMNS,
+    DATE_RULES,
+    RATIO_COLUMNS,
+    nonfinite_rows,
+    off_earth_rows,
+)
 from landuse.areas import measure_m2, project
 from landuse.rules import RuleWarning, classify
 from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, M2_PER_MU
@@ -26,35 +32,6 @@ __all__ = ["REPORT_COLUMNS", "SEVERITIES", "check"]
 SEVERITIES = ("error", "warning", "info")
 REPORT_COLUMNS = ("severity", "code", "parcel_id", "message", "value")
 _AREA_UNITS = {"m2": 1.0, "mu": M2_PER_MU, "ha": 10_000.0}
-# dates that should come in this order (the later may be missing)
-_SEQUENCE = (  # (earlier, later, severity, code, words)
-    ("approval_date", "supply_date", "error", "date_order", "supplied before it was approved"),
-    ("supply_date", "agreed_start_date", "warning", "date_order", "agreed start before supply"),
-    (
-        "supply_date",
-        "actual_start_date",
-        "warning",
-        "date_order",
-        "construction started before supply (未供先用)",
-    ),
-    # legal, but worth knowing when reading start dates
-    (
-        "agreed_start_date",
-        "actual_start_date",
-        "info",
-        "early_start",
-        "started before the agreed start",
-    ),
-    (
-        "actual_start_date",
-        "actual_completion_date",
-        "error",
-        "date_order",
-        "completed before it started",
-    ),
-    ("approval_date", "disposal_date", "error", "date_order", "disposed before it was approved"),
-    ("supply_date", "disposal_date", "error", "date_order", "disposed before it was supplied"),
-)
 
 
 class _Report:
@@ -405,7 +382,7 @@ def _check_dates(frame: gpd.GeoDataFrame, report: _Report) -> None:
                 + parsed.dt.strftime("%Y-%m-%d"),
             )
             dates[column] = parsed
-    for earlier, later, severity, code, words in _SEQUENCE:
+    for earlier, later, severity, code, words, _ in DATE_RULES:
         if earlier in dates and later in dates:
             wrong = (dates[later] < dates[earlier]).to_numpy()
             days = (dates[earlier] - dates[later]).dt.days

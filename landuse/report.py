@@ -393,7 +393,7 @@ def report(
             rates_png=_png(plot_rates(rates, target=target, lang=lang)) if len(rates) else "",
             # nothing disposed yet: no progress to chart (the rates say 0 %)
             # the chart stops at the reporting day: nothing after it is shown as done
-            progress_png=_png(plot_progress(progress(pieces, end=day), target=target, lang=lang))
+            progress_png=_png(plot_progress(progress(pieces, as_of=day), target=target, lang=lang))
             if len(rates) and rates["disposed_parcels"].sum() > 0
             else "",
             print_map_png=_png(

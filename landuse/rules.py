@@ -16,7 +16,7 @@ category empty.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +28,9 @@ from landuse._disposal import NON_FINAL, lapse_dates
 from landuse._errors import InputError, warn
 from landuse._landuse_codes import CODE_SYSTEMS, is_industrial, normalize_codes
 from landuse._permu import parcel_grade
+from landuse._progress import stages
 from landuse._validate import as_date, validate_parcels
-from landuse.vocab import Lang, category_label, field_label
+from landuse.vocab import REASON_TEXT, Lang, category_label, field_label
 
 __all__ = ["IdleRules", "LowEfficiencyRules", "RuleWarning", "classify"]
 
@@ -103,84 +104,6 @@ class LowEfficiencyRules:
     per_mu_d_share: float = 0.5
 
 
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "unsupplied": "批而未供：{approval} 批准，截至 {as_of} 未供应",
-        "lapsed": "；批准满{years}年未实施，依国发〔2004〕28号可能失效，撤回前仍计入存量",
-        "outside_window": "批准于 {approval}，早于{years}年统计窗口，不计入",
-        "not_approved": "截至 {as_of} 尚未批准（{approval} 批准），不计入任何类别",
-        "not_supplied_yet": "截至 {as_of} 尚未供应（{supply} 供地），不计入任何类别",
-        "idle_not_started": "闲置土地：约定 {due} 开工，满{years}年未动工（53号令第二条）",
-        "idle_no_agreed": "闲置土地：未约定开工日期，{base} {basis}，视为 {due} 应开工（53号令"
-        "第二十八条），满{years}年未动工（53号令第二条）",
-        "delivered": "交地",
-        "supplied": "供地（无交地日期）",
-        "idle_stopped": "闲置土地：已动工但开发不足（已开发 {developed}，已投资 {invested}），"
-        "自 {stopped} 停工满{years}年（53号令第二条）",
-        "late_start": "逾期未动工：应于 {due} 开工，未满{years}年，尚不构成闲置",
-        "not_due": "已供应，应于 {due} 开工，尚未到期",
-        "building": "在建：{start} 开工，尚未竣工，不作低效用地筛查",
-        "stopped_ok": "在建（停工）：开发、投资已达标，不构成闲置，不作低效用地筛查",
-        "undetermined_stopped": "待核查：已动工、自 {stopped} 停工满{years}年，缺少{fields}，"
-        "无法判定是否闲置",
-        "undetermined_low": "待核查：缺少{fields}，无法判定是否低效用地",
-        "relapsed": "{method}（{date}）已于 {lapse} 届满未动工，重新计入存量；",
-        "low": "低效用地：{which}",
-        "far": "容积率 {value} < {limit}",
-        "coverage": "建筑系数 {value} < {limit}",
-        "tax": "亩均税收 {value} < {limit} 万元/亩",
-        "output": "亩均产值 {value} < {limit} 万元/亩",
-        "disposed": "截至 {as_of} 已处置（{method}，{date}）",
-        "per_mu_d": "亩均效益评价 D 类",
-        "per_mu_d_share": "亩均效益评价 D 类（D 类企业用地占 {share}）",
-        "in_use": "已供应开发，指标达标",
-        "no_record": "无批准、供地记录，指标达标",
-        "not_screened": "在用土地，无适用的低效用地指标",
-        "no_rule": "无法认定：所需列缺失（{columns}）",
-        "sep": "；",
-        "list": "、",
-    },
-    "en": {
-        "unsupplied": "approved {approval}, not supplied by {as_of}",
-        "lapsed": "; approval over {years} years old and not implemented: may lapse "
-        "(State Council 2004 No. 28), kept in the stock until withdrawn",
-        "outside_window": "approved {approval}, before the {years}-year window: not counted",
-        "not_approved": "not approved by {as_of} (approved {approval}): no category",
-        "not_supplied_yet": "not supplied by {as_of} (supplied {supply}): no category",
-        "idle_not_started": "idle: agreed start {due}, not started after {years} full year(s) "
-        "(MLR Order 53 Art. 2)",
-        "idle_no_agreed": "idle: no agreed start; {basis} {base}, start deemed due {due} "
-        "(MLR Order 53 Art. 28), not started after {years} full year(s) (Art. 2)",
-        "delivered": "delivered",
-        "supplied": "supplied (no delivery date)",
-        "idle_stopped": "idle: started but under-developed (developed {developed}, invested "
-        "{invested}), stopped since {stopped} for {years}+ year(s) (MLR Order 53 Art. 2)",
-        "late_start": "late start: start due {due}, less than {years} year(s) ago; not idle yet",
-        "not_due": "supplied; start due {due}, not yet",
-        "building": "under construction since {start}, not completed: not screened for low "
-        "efficiency",
-        "stopped_ok": "stopped site, developed and invested enough: not idle; not screened",
-        "undetermined_stopped": "undetermined: started, stopped since {stopped} for {years}+ "
-        "year(s), missing {fields}: cannot tell whether idle",
-        "undetermined_low": "undetermined: missing {fields}: cannot tell whether low-efficiency",
-        "relapsed": "{method} ({date}) lapsed on {lapse} without a start: back in the stock; ",
-        "low": "low efficiency: {which}",
-        "far": "plot ratio {value} < {limit}",
-        "coverage": "building coverage {value} < {limit}",
-        "tax": "tax per mu {value} < {limit} (10k yuan/mu)",
-        "output": "output per mu {value} < {limit} (10k yuan/mu)",
-        "disposed": "disposed by {as_of} ({method}, {date})",
-        "per_mu_d": "per-mu evaluation grade D",
-        "per_mu_d_share": "per-mu evaluation grade D ({share} of the enterprises' land)",
-        "in_use": "supplied and developed; indicators met",
-        "no_record": "no approval or supply record; indicators met",
-        "not_screened": "land in use; no low-efficiency indicator applies",
-        "no_rule": "cannot classify: columns missing ({columns})",
-        "sep": "; ",
-        "list": ", ",
-    },
-}
-
 _INDICATORS = (  # key, column, limit attribute, industrial only
     ("far", "far", "min_far", True),
     ("coverage", "building_coverage", "min_building_coverage", True),
@@ -191,7 +114,7 @@ _INDICATORS = (  # key, column, limit attribute, industrial only
 
 def _text(lang: str, key: str, **values: Any) -> Any:
     """Fill a template; values may be Series (filled row-wise) or scalars."""
-    template = _TEXT[lang][key]
+    template = REASON_TEXT[lang][key]
     series = {k: v for k, v in values.items() if isinstance(v, pd.Series)}
     if not series:
         return template.format(**values)
@@ -222,7 +145,7 @@ def _field_list(flags: dict[str, pd.Series], index: pd.Index, lang: str) -> pd.S
     """Per row, the fields whose flag is set, joined: 容积率（far）… in Chinese, so that the
     column to fill is named too; the column names in English."""
     out = pd.Series("", index=index, dtype=object)
-    sep = _TEXT[lang]["list"]
+    sep = REASON_TEXT[lang]["list"]
     for column, flag in flags.items():
         label = field_label(column, lang)  # type: ignore[arg-type]
         if label != column:
@@ -254,21 +177,54 @@ def classify(
     non_final: Mapping[str, int] = NON_FINAL,
     lang: Lang = "zh",
     per_mu: pd.DataFrame | None = None,
+    verbose: bool = False,
 ) -> gpd.GeoDataFrame:
     """The in-memory step of :func:`landuse.classify` (documented there)."""
-    if lang not in _TEXT:
+    with stages("classify", 2, verbose=verbose) as stage:
+        stage("validate")
+        return _classify(
+            parcels,
+            as_of=as_of,
+            code_system=code_system,
+            window_years=window_years,
+            lapse_years=lapse_years,
+            idle=idle,
+            low=low,
+            non_final=non_final,
+            lang=lang,
+            per_mu=per_mu,
+            stage=stage,
+        )
+
+
+def _classify(
+    parcels: gpd.GeoDataFrame,
+    *,
+    as_of: Any,
+    code_system: str,
+    window_years: int | None,
+    lapse_years: int,
+    idle: IdleRules,
+    low: LowEfficiencyRules,
+    non_final: Mapping[str, int],
+    lang: Lang,
+    per_mu: pd.DataFrame | None,
+    stage: Callable[[str], None],
+) -> gpd.GeoDataFrame:
+    if lang not in REASON_TEXT:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     if code_system not in CODE_SYSTEMS:
         raise InputError(
             f"code_system must be one of {', '.join(CODE_SYSTEMS)}, not {code_system!r}"
         )
     out = validate_parcels(parcels)
+    stage("rules")
     day = as_date(as_of)
     index = out.index
     columns = set(out.columns)
     nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     nan = pd.Series(np.nan, index=index, dtype="float64")
-    text = _TEXT[lang]
+    text = REASON_TEXT[lang]
 
     def raw(column: str) -> pd.Series:
         return out[column] if column in columns else nat
@@ -564,7 +520,7 @@ def _screen_per_mu(
     d_share = parcel_grade(graded, out["parcel_id"])["d_share"]
     screened = built & (d_share > low.per_mu_d_share)
     share = (d_share * 100).round(0).astype(int).astype(str) + "%"
-    words = _TEXT[lang]
+    words = REASON_TEXT[lang]
     text = pd.Series(words["per_mu_d"], index=out.index, dtype=object).where(
         d_share >= 1.0 - 1e-9,
         share.map(lambda s: words["per_mu_d_share"].format(share=s)),

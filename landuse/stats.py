@@ -10,7 +10,15 @@ import numpy as np
 import pandas as pd
 
 from landuse._disposal import NON_FINAL, lapse_dates
-from landuse._errors import DisposalMethodError, DuplicateIdError, InputError, format_ids, warn
+from landuse._errors import (
+    DisposalMethodError,
+    DuplicateIdError,
+    InputError,
+    format_ids,
+    renamed,
+    warn,
+)
+from landuse._progress import stages
 from landuse._tables import RatesTable, display_rates
 from landuse._validate import UndatedDisposalWarning, as_date, require_columns
 from landuse.areas import add_areas
@@ -137,6 +145,7 @@ def disposal_rates(
     methods: Mapping[str, str | Iterable[str]] | None = None,
     target: float | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
+    verbose: bool = False,
 ) -> RatesTable:
     """The in-memory step of :func:`landuse.disposal_rates` (documented there)."""
     if not isinstance(parcels, pd.DataFrame):
@@ -145,8 +154,11 @@ def disposal_rates(
             f"table=, not {type(parcels).__name__}"
         )
     by, target = rate_options(by, target)
-    partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
-    return finish_rates(partials, by=by, target=target)
+    with stages("disposal_rates", 2, verbose=verbose) as stage:
+        stage("sums")
+        partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
+        stage("rates")
+        return finish_rates(partials, by=by, target=target)
 
 
 def rate_options(by: str | Sequence[str], target: float | None) -> tuple[list[str], float | None]:
@@ -294,9 +306,10 @@ def progress(
     freq: str = "M",
     by: str | Sequence[str] | None = None,
     start: Any = None,
-    end: Any = None,
+    as_of: Any = None,
     methods: Mapping[str, str | Iterable[str]] | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
+    end: Any = None,
 ) -> pd.DataFrame:
     """Disposal progress period by period: the table behind :func:`landuse.plot_progress`.
 
@@ -309,9 +322,10 @@ def progress(
         Period length: ``"M"`` (month, default), ``"Q"`` or ``"Y"``.
     by
         Optional area column(s); without, one series for the whole task list.
-    start, end
-        First and last period (default: from the first disposal that still counts at the
-        last one, to the last disposal).
+    start, as_of
+        The first period, and the reporting date that ends the last one (default: from the
+        first disposal that still counts at the last one, to the last disposal). Nothing dated
+        after ``as_of`` is counted. ``end`` is the former name of ``as_of``.
     methods, non_final
         As in :func:`disposal_rates`: a non-final disposal (``extended``, ``temporary_use``)
         stops counting in the period it lapses, so the rate can drop.
@@ -333,6 +347,7 @@ def progress(
     >>> table.xs("all", level="category")["rate"].is_monotonic_increasing
     True
     """
+    end = renamed("progress", "end", end, "as_of", as_of)
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     if freq not in {"M", "Q", "Y"}:
         raise InputError(f"freq must be 'M', 'Q' or 'Y', not {freq!r}")

@@ -12,6 +12,7 @@ from landuse._errors import InputError
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "CHART_WORDS",
     "CHECKLIST_LABELS",
     "CHECK_LABELS",
     "CURRENT_USES",
@@ -21,12 +22,14 @@ __all__ = [
     "GRADE_LABELS",
     "IDLE_ACTION_LABELS",
     "IDLE_CAUSE_LABELS",
+    "IDLE_REASONS",
     "INDICATOR_LABELS",
     "IN_PRODUCTION",
     "M2_PER_MU",
     "METHOD_LABELS",
     "PER_MU_INDICATORS",
     "RATE_HEADERS",
+    "REASON_TEXT",
     "ROUTE_LABELS",
     "SEVERITY_LABELS",
     "STAGES",
@@ -140,6 +143,129 @@ IDLE_ACTION_LABELS: dict[str, dict[str, str]] = {
         "fee": "collect the idle fee",
         "recover": "recover without compensation",
         "negotiate": "dispose by agreement",
+    },
+}
+
+#: Reasons of the idle-land actions (:func:`landuse.idle_actions`).
+IDLE_REASONS: dict[str, dict[str, str]] = {
+    "zh": {
+        "fee": "自 {since} 闲置{days}天（约定动工满1年未动工），征缴闲置费：{fee}（53号令第十四条）",
+        "fee_amount": "土地价款 {price} 万元的{rate}，计 {fee} 万元",
+        "fee_unknown": "按土地价款的{rate}计征，土地价款缺失，待核算",
+        "recover": "自 {since} 闲置{days}天（约定动工满2年未动工），无偿收回（53号令第十四条）",
+        "negotiate": "政府原因闲置（53号令第八条）：不征缴闲置费、不无偿收回，协商处置"
+        "（延长动工期限、调整用途、临时使用、置换等，第十二条）",
+        "since_unknown": "闲置起始日期不明（待核查），",
+    },
+    "en": {
+        "fee": "idle since {since} ({days} days; not started a full year past the due start): "
+        "collect the idle fee, {fee} (MLR Order 53 Art. 14)",
+        "fee_amount": "{rate} of the land price {price} (10k yuan) = {fee} (10k yuan)",
+        "fee_unknown": "{rate} of the land price, which the ledger lacks",
+        "recover": "idle since {since} ({days} days; not started two full years past the due "
+        "start): recover without compensation (MLR Order 53 Art. 14)",
+        "negotiate": "idle through the government's doing (Art. 8): no fee, no recovery; "
+        "dispose by agreement (extension, change of use, temporary use, swap; Art. 12)",
+        "since_unknown": "start of idleness unknown (to check); ",
+    },
+}
+
+#: Words drawn on charts and static maps (:mod:`landuse.plots`).
+CHART_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "disposed": "已处置",
+        "context": "其他地块",
+        "rate": "处置率",
+        "renewal": "城市更新片区",
+        "no_data": "无存量",
+        "north": "北",
+    },
+    "en": {
+        "disposed": "Disposed",
+        "context": "Other parcels",
+        "rate": "Disposal rate",
+        "renewal": "Renewal zone",
+        "no_data": "No stock",
+        "north": "N",
+    },
+}
+
+#: The sentences of ``reason`` written by :func:`landuse.classify`.
+REASON_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "unsupplied": "批而未供：{approval} 批准，截至 {as_of} 未供应",
+        "lapsed": "；批准满{years}年未实施，依国发〔2004〕28号可能失效，撤回前仍计入存量",
+        "outside_window": "批准于 {approval}，早于{years}年统计窗口，不计入",
+        "not_approved": "截至 {as_of} 尚未批准（{approval} 批准），不计入任何类别",
+        "not_supplied_yet": "截至 {as_of} 尚未供应（{supply} 供地），不计入任何类别",
+        "idle_not_started": "闲置土地：约定 {due} 开工，满{years}年未动工（53号令第二条）",
+        "idle_no_agreed": "闲置土地：未约定开工日期，{base} {basis}，视为 {due} 应开工（53号令"
+        "第二十八条），满{years}年未动工（53号令第二条）",
+        "delivered": "交地",
+        "supplied": "供地（无交地日期）",
+        "idle_stopped": "闲置土地：已动工但开发不足（已开发 {developed}，已投资 {invested}），"
+        "自 {stopped} 停工满{years}年（53号令第二条）",
+        "late_start": "逾期未动工：应于 {due} 开工，未满{years}年，尚不构成闲置",
+        "not_due": "已供应，应于 {due} 开工，尚未到期",
+        "building": "在建：{start} 开工，尚未竣工，不作低效用地筛查",
+        "stopped_ok": "在建（停工）：开发、投资已达标，不构成闲置，不作低效用地筛查",
+        "undetermined_stopped": "待核查：已动工、自 {stopped} 停工满{years}年，缺少{fields}，"
+        "无法判定是否闲置",
+        "undetermined_low": "待核查：缺少{fields}，无法判定是否低效用地",
+        "relapsed": "{method}（{date}）已于 {lapse} 届满未动工，重新计入存量；",
+        "low": "低效用地：{which}",
+        "far": "容积率 {value} < {limit}",
+        "coverage": "建筑系数 {value} < {limit}",
+        "tax": "亩均税收 {value} < {limit} 万元/亩",
+        "output": "亩均产值 {value} < {limit} 万元/亩",
+        "disposed": "截至 {as_of} 已处置（{method}，{date}）",
+        "per_mu_d": "亩均效益评价 D 类",
+        "per_mu_d_share": "亩均效益评价 D 类（D 类企业用地占 {share}）",
+        "in_use": "已供应开发，指标达标",
+        "no_record": "无批准、供地记录，指标达标",
+        "not_screened": "在用土地，无适用的低效用地指标",
+        "no_rule": "无法认定：所需列缺失（{columns}）",
+        "sep": "；",
+        "list": "、",
+    },
+    "en": {
+        "unsupplied": "approved {approval}, not supplied by {as_of}",
+        "lapsed": "; approval over {years} years old and not implemented: may lapse "
+        "(State Council 2004 No. 28), kept in the stock until withdrawn",
+        "outside_window": "approved {approval}, before the {years}-year window: not counted",
+        "not_approved": "not approved by {as_of} (approved {approval}): no category",
+        "not_supplied_yet": "not supplied by {as_of} (supplied {supply}): no category",
+        "idle_not_started": "idle: agreed start {due}, not started after {years} full year(s) "
+        "(MLR Order 53 Art. 2)",
+        "idle_no_agreed": "idle: no agreed start; {basis} {base}, start deemed due {due} "
+        "(MLR Order 53 Art. 28), not started after {years} full year(s) (Art. 2)",
+        "delivered": "delivered",
+        "supplied": "supplied (no delivery date)",
+        "idle_stopped": "idle: started but under-developed (developed {developed}, invested "
+        "{invested}), stopped since {stopped} for {years}+ year(s) (MLR Order 53 Art. 2)",
+        "late_start": "late start: start due {due}, less than {years} year(s) ago; not idle yet",
+        "not_due": "supplied; start due {due}, not yet",
+        "building": "under construction since {start}, not completed: not screened for low "
+        "efficiency",
+        "stopped_ok": "stopped site, developed and invested enough: not idle; not screened",
+        "undetermined_stopped": "undetermined: started, stopped since {stopped} for {years}+ "
+        "year(s), missing {fields}: cannot tell whether idle",
+        "undetermined_low": "undetermined: missing {fields}: cannot tell whether low-efficiency",
+        "relapsed": "{method} ({date}) lapsed on {lapse} without a start: back in the stock; ",
+        "low": "low efficiency: {which}",
+        "far": "plot ratio {value} < {limit}",
+        "coverage": "building coverage {value} < {limit}",
+        "tax": "tax per mu {value} < {limit} (10k yuan/mu)",
+        "output": "output per mu {value} < {limit} (10k yuan/mu)",
+        "disposed": "disposed by {as_of} ({method}, {date})",
+        "per_mu_d": "per-mu evaluation grade D",
+        "per_mu_d_share": "per-mu evaluation grade D ({share} of the enterprises' land)",
+        "in_use": "supplied and developed; indicators met",
+        "no_record": "no approval or supply record; indicators met",
+        "not_screened": "land in use; no low-efficiency indicator applies",
+        "no_rule": "cannot classify: columns missing ({columns})",
+        "sep": "; ",
+        "list": ", ",
     },
 }
 

@@ -154,7 +154,7 @@ def assign_zones(
     columns: Sequence[str] = (),
     crs: Any = None,
     overlap_tolerance_m2: float = 1.0,
-    sliver_m2: float = 1e-4,
+    min_piece_m2: float = 1e-4,
     verbose: bool = False,
     overlay_crs: Any = None,
 ) -> gpd.GeoDataFrame:
@@ -167,7 +167,7 @@ def assign_zones(
         "columns": columns,
         "crs": crs,
         "overlap_tolerance_m2": overlap_tolerance_m2,
-        "sliver_m2": sliver_m2,
+        "min_piece_m2": min_piece_m2,
         "overlay_crs": overlay_crs,
     }
     with stages("assign_zones", 4, verbose=verbose) as stage:
@@ -184,7 +184,7 @@ def _assign(
     columns: Sequence[str],
     crs: Any,
     overlap_tolerance_m2: float,
-    sliver_m2: float,
+    min_piece_m2: float,
     stage: Any,
     overlay_crs: Any = None,
 ) -> gpd.GeoDataFrame:
@@ -243,7 +243,7 @@ def _assign(
             zone_geoms,
             (zone_hit, rest[rest_pos]),
             parcel_m2=parcel_area,
-            sliver_m2=sliver_m2,
+            sliver_m2=min_piece_m2,
         )
         if how == "largest":
             zoned = piece_zone >= 0

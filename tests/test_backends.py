@@ -206,3 +206,29 @@ def test_warnings_point_at_the_callers_line(parcels_from):
         warnings.simplefilter("always")
         lu.classify(parcels_from(rows), as_of="2021-12-31")
     assert caught and {Path(w.filename) for w in caught} == {Path(__file__)}
+
+
+# --- one meaning per keyword -------------------------------------------------------------------
+
+
+def test_former_keyword_names_still_work_with_a_deprecation_warning(ledger, zones):
+    classified = lu.add_areas(ledger)
+    with pytest.warns(DeprecationWarning, match=r"progress\(end=...\) is now progress\(as_of=...\)"):
+        old = lu.progress(classified, end="2022-06-30")
+    pd.testing.assert_frame_equal(old, lu.progress(classified, as_of="2022-06-30"))
+    with pytest.warns(DeprecationWarning, match="min_piece_m2"):
+        old_pieces = lu.assign_zones(ledger, zones, sliver_m2=1.0)
+    new_pieces = lu.assign_zones(ledger, zones, min_piece_m2=1.0)
+    assert len(old_pieces) == len(new_pieces)
+    with pytest.raises(lu.InputError, match="give min_piece_m2= only"):
+        lu.assign_zones(ledger, zones, sliver_m2=1.0, min_piece_m2=2.0)
+
+
+def test_verbose_shows_stages_on_every_long_step(ledger, zones, capsys):
+    measured = lu.add_areas(ledger, verbose=True)
+    task_list = lu.classify(measured, as_of="2021-12-31", verbose=True)
+    pieces = lu.assign_zones(task_list, zones, verbose=True)
+    lu.disposal_rates(pieces, as_of="2022-06-30", verbose=True)
+    shown = capsys.readouterr().err
+    for step in ("add_areas", "classify", "assign_zones", "disposal_rates"):
+        assert step in shown

@@ -189,7 +189,7 @@ def test_progress_drops_when_an_extension_lapses():
         ],
         ignore_index=True,
     )
-    table_ = lu.progress(frame, end="2022-04-30").xs("supplied_unused", level="category")
+    table_ = lu.progress(frame, as_of="2022-04-30").xs("supplied_unused", level="category")
     rate = table_["rate"]
     assert rate[pd.Period("2021-03", "M")] == pytest.approx(10 / 40)
     assert rate[pd.Period("2021-05", "M")] == pytest.approx(40 / 40)
@@ -197,7 +197,7 @@ def test_progress_drops_when_an_extension_lapses():
     assert rate[pd.Period("2022-03", "M")] == pytest.approx(30 / 40)  # lapsed on 2022-03-15
     assert table_.loc[pd.Period("2022-03", "M"), "lapsed_area_mu"] == 10
     assert table_.loc[pd.Period("2022-04", "M"), "cumulative_parcels"] == 1
-    later = lu.progress(frame, start="2022-06-01", end="2022-06-30")
+    later = lu.progress(frame, start="2022-06-01", as_of="2022-06-30")
     assert later.xs("supplied_unused", level="category")["cumulative_area_mu"].iloc[0] == 30
 
 

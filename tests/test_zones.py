@@ -191,12 +191,12 @@ def test_progress_only_when_asked(capsys, ledger, zones):
 
 def test_slivers_along_a_border_join_the_largest_piece():
     x0, y0 = ORIGIN
-    # the parcel pokes 5 mm into East: a 0.5 m² sliver, below sliver_m2 = 1 m²
+    # the parcel pokes 5 mm into East: a 0.5 m² sliver, below min_piece_m2 = 1 m²
     parcel = shapely.box(x0 + 900, y0, x0 + 1000.005, y0 + 100)
-    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), min_piece_m2=1.0)
     assert out["zone"].tolist() == ["West"]
     assert out["area_m2"].iloc[0] == pytest.approx(shapely.area(parcel), rel=1e-12)
-    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=0.1)
+    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), min_piece_m2=0.1)
     assert sorted(split["zone"]) == ["East", "West"]
 
 

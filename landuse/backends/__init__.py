@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landuse._disposal import NON_FINAL
-from landuse._errors import InputError
+from landuse._errors import InputError, renamed
 from landuse.backends import dask, memory, postgis
 from landuse.rules import IdleRules, LowEfficiencyRules
 from landuse.vocab import Lang
@@ -292,6 +292,7 @@ def classify(
     non_final: Mapping[str, int] = NON_FINAL,
     lang: Lang = "zh",
     per_mu: pd.DataFrame | None = None,
+    verbose: bool = False,
 ) -> Frame:
     """Derive ``category``, ``reason``, ``undetermined`` and ``idle_since`` as of a date.
 
@@ -349,6 +350,8 @@ def classify(
         Language of ``reason``: ``"zh"`` (default) or ``"en"``.
     per_mu
         Graded enterprises (:func:`landuse.per_mu`) whose D class screens their parcels.
+    verbose
+        Show a progress bar of the stages (validate, rules).
 
     Returns
     -------
@@ -380,10 +383,11 @@ def classify(
         non_final=non_final,
         lang=lang,
         per_mu=per_mu,
+        verbose=verbose,
     )
 
 
-def add_areas(gdf: Frame, *, crs: Any = None) -> Frame:
+def add_areas(gdf: Frame, *, crs: Any = None, verbose: bool = False) -> Frame:
     """Return a copy with ``area_m2``, ``area_mu`` and ``area_ha``.
 
     Parameters
@@ -406,7 +410,7 @@ def add_areas(gdf: Frame, *, crs: Any = None) -> Frame:
     >>> float(row.area_mu / row.area_m2 * 10_000), float(row.area_ha * 15 / row.area_mu)
     (15.0, 1.0)
     """
-    return _run("add_areas", gdf, crs=crs)
+    return _run("add_areas", gdf, crs=crs, verbose=verbose)
 
 
 def assign_zones(
@@ -418,9 +422,10 @@ def assign_zones(
     columns: Sequence[str] = (),
     crs: Any = None,
     overlap_tolerance_m2: float = 1.0,
-    sliver_m2: float = 1e-4,
+    min_piece_m2: float = 1e-4,
     verbose: bool = False,
     overlay_crs: Any = None,
+    sliver_m2: float | None = None,
 ) -> Frame:
     """Return a copy of ``parcels`` with the ``zone`` each parcel (or piece) lies in.
 
@@ -450,9 +455,11 @@ def assign_zones(
         overlaps go to the zone listed first, with a warning.
     verbose
         Show a progress bar of the stages (useful from a million parcels up).
-    sliver_m2
+    min_piece_m2
         Pieces smaller than this (coordinate noise along shared edges) join the parcel's
-        largest piece.
+        largest piece (``sliver_m2`` is its former name).
+    verbose
+        Show a progress bar of the stages (validate, measure).
 
     Returns
     -------
@@ -488,7 +495,9 @@ def assign_zones(
         columns=columns,
         crs=crs,
         overlap_tolerance_m2=overlap_tolerance_m2,
-        sliver_m2=sliver_m2,
+        min_piece_m2=renamed(
+            "assign_zones", "sliver_m2", sliver_m2, "min_piece_m2", min_piece_m2, 1e-4
+        ),
         verbose=verbose,
         overlay_crs=overlay_crs,
     )
@@ -505,6 +514,7 @@ def disposal_rates(
     schema: str | None = None,
     where: str | Mapping[str, Any] | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
+    verbose: bool = False,
 ) -> RatesTable:
     """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
 
@@ -537,6 +547,8 @@ def disposal_rates(
         When ``parcels`` is a PostGIS URL: the table of pieces (with ``area_mu`` and the ``by``
         columns) and an optional filter (``{"zone": [...]}`` or trusted SQL). The database
         does the grouping; only the sums are fetched. Results equal the in-memory ones.
+    verbose
+        Show a progress bar of the stages (sums, rates).
 
     Returns
     -------
@@ -570,4 +582,5 @@ def disposal_rates(
         schema=schema,
         where=where,
         non_final=non_final,
+        verbose=verbose,
     )

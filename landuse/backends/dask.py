@@ -104,6 +104,7 @@ def _extent_crs(ddf: Any, crs: Any) -> Any:
 
 def add_areas(ddf: Any, **options: Any) -> Any:
     """Per partition: each parcel's own zone does not depend on its partition."""
+    options.pop("verbose", None)  # dask shows its own progress (dashboard, ProgressBar)
     only(options, {"crs"}, step="add_areas", where="a dask frame")
     add = areas.add_areas
     out = ddf.map_partitions(add, **options, meta=add(ddf._meta, **options))
@@ -112,6 +113,7 @@ def add_areas(ddf: Any, **options: Any) -> Any:
 
 
 def classify(ddf: Any, **options: Any) -> Any:
+    options.pop("verbose", None)
     if options.get("per_mu") is not None:
         raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     out = ddf.map_partitions(rules.classify, **options, meta=rules.classify(ddf._meta, **options))
@@ -121,7 +123,7 @@ def classify(ddf: Any, **options: Any) -> Any:
 
 def assign_zones(ddf: Any, zones_: gpd.GeoDataFrame, **options: Any) -> Any:
     """Zones per partition: only those that touch the partition's extent are sent to it."""
-    options.pop("verbose", None)  # dask shows its own progress (its dashboard, ProgressBar)
+    options.pop("verbose", None)
     assign = zones.assign_zones
     name = options.get("name", "name")
     zones_frame = validate_zones(zones_, name=name)

@@ -109,7 +109,7 @@ def write_parcels(gdf: gpd.GeoDataFrame, url: str, **options: Any) -> str:
 def disposal_rates(url: str, **options: Any) -> pd.DataFrame:
     only(
         options,
-        {"by", "as_of", "methods", "target", "non_final", "table", "schema", "where"},
+        {"by", "as_of", "methods", "target", "non_final", "table", "schema", "where", "verbose"},
         step="disposal_rates",
         where="a PostGIS URL",
     )
