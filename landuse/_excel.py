@@ -25,7 +25,7 @@ __all__ = ["text_cells", "write_csv", "write_workbook"]
 def _escape_controls(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return str(ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text))
 
 
 def text_cells(worksheet: Any) -> None:

@@ -280,9 +280,8 @@ def off_earth_rows(geoms: np.ndarray, crs: object) -> np.ndarray:
         return np.zeros(len(geoms), dtype=bool)
     bounds = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
-        return (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (np.abs(bounds[:, [1, 3]]) > 90).any(
-            axis=1
-        )
+        outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
+        return np.asarray(outside | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1), dtype=bool)
 
 
 def require_finite(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:

@@ -36,7 +36,8 @@ Coords = tuple[np.ndarray, np.ndarray]
 def in_china(lon: Any, lat: Any) -> np.ndarray:
     """Whether points fall in the bounding box where GCJ-02 applies (the published test)."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    return (lon >= 72.004) & (lon <= 137.8347) & (lat >= 0.8293) & (lat <= 55.8271)
+    inside = (lon >= 72.004) & (lon <= 137.8347) & (lat >= 0.8293) & (lat <= 55.8271)
+    return np.asarray(inside, dtype=bool)
 
 
 def _offset(lon: np.ndarray, lat: np.ndarray) -> Coords:

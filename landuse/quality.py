@@ -263,7 +263,7 @@ def _check_geometry(frame: gpd.GeoDataFrame, report: _Report) -> np.ndarray:
         invalid,
         "invalid geometry (read_parcels repairs it with make_valid): " + reasons,
     )
-    return usable
+    return np.asarray(usable, dtype=bool)
 
 
 def _area_m2_function(frame: gpd.GeoDataFrame) -> Callable[[np.ndarray], np.ndarray]:

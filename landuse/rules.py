@@ -129,7 +129,7 @@ def _text(lang: str, key: str, **values: Any) -> Any:
 
 
 def _day(dates: pd.Series) -> pd.Series:
-    return dates.dt.strftime("%Y-%m-%d")
+    return pd.Series(dates.dt.strftime("%Y-%m-%d"), index=dates.index)
 
 
 def _pct(values: pd.Series) -> pd.Series:

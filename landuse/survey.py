@@ -75,7 +75,7 @@ def _projected_points(parcels: gpd.GeoDataFrame) -> np.ndarray:
     points = parcels.geometry.representative_point()
     if points.crs != crs:
         points = points.to_crs(crs)
-    return shapely.get_coordinates(points.array)
+    return np.asarray(shapely.get_coordinates(points.array), dtype=float)
 
 
 def _candidates(xy: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -279,7 +279,7 @@ def _one_run(
         current = label
         if done:
             break
-    return current
+    return np.asarray(current)
 
 
 def _spread(xy: np.ndarray, label: np.ndarray, k: int) -> float:
@@ -349,7 +349,7 @@ def _allocate(totals: pd.Series, n: int) -> pd.Series:
     left = n - int(base.sum())
     order = np.argsort(-(share - np.floor(share)).to_numpy(), kind="stable")
     base.iloc[order[:left]] += 1
-    return base
+    return pd.Series(base)
 
 
 def work_packages(

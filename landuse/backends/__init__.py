@@ -267,7 +267,7 @@ def write_parcels(
     >>> len(lu.read_parcels(out))
     5
     """
-    return _run(
+    written: Path | str = _run(
         "write_parcels",
         path,
         gdf,
@@ -278,6 +278,7 @@ def write_parcels(
         schema=schema,
         mode=mode,
     )
+    return written
 
 
 def classify(
@@ -571,7 +572,7 @@ def disposal_rates(
     >>> rates.loc["风河南片区", "meets_target"].tolist()
     [True, True, True, True]
     """
-    return _run(
+    rates: RatesTable = _run(
         "disposal_rates",
         parcels,
         by=by,
@@ -584,3 +585,4 @@ def disposal_rates(
         non_final=non_final,
         verbose=verbose,
     )
+    return rates
