@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["stages"]
+T = TypeVar("T")
+
+__all__ = ["Steps", "stages"]
 
 
 class _Stages:
@@ -29,3 +32,27 @@ def stages(description: str, total: int, *, verbose: bool) -> Iterator[_Stages]:
         yield _Stages(bar)
     finally:
         bar.close()
+
+
+class Steps:
+    """A bar over the named steps of a command-line job, on stderr (stdout stays a clean table)."""
+
+    def __init__(self, names: Sequence[str], *, quiet: bool) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(
+            total=len(names),
+            disable=quiet,
+            file=sys.stderr,
+            unit="step",
+            bar_format="{desc:<28}{bar:20} {n_fmt}/{total_fmt} [{elapsed}]",
+        )
+
+    def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.bar.set_description(name)
+        result = func(*args, **kwargs)
+        self.bar.update()
+        return result
+
+    def close(self) -> None:
+        self.bar.close()

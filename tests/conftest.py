@@ -214,5 +214,61 @@ def pytest_collection_modifyitems(config, items):
         if item.path.name == "test_scale.py" and "client" in fixtures:
             item.add_marker(pytest.mark.dask)
         slow = ("browser", "postgis", "notebook", "dask", "qgis")
-        if any(item.get_closest_marker(m) for m in slow):
+        if any(item.get_closest_marker(m) for m in slow) or _end_to_end(item):
             item.add_marker(pytest.mark.slow)
+
+
+# The quick run (`pytest -m "not slow"`, < 30 s) covers the core: reading, validation, rules,
+# areas, zones, rates, backends and their docstring examples. End-to-end outputs (report, CLI,
+# survey packages, maps, fault injection, property tests) run in the full suite.
+_QUICK_MODULES = {
+    "test_admission.py",
+    "test_areas.py",
+    "test_backends.py",
+    "test_bad_input.py",
+    "test_coords.py",
+    "test_datasets.py",
+    "test_idle.py",
+    "test_io.py",
+    "test_ledger.py",
+    "test_quality.py",
+    "test_rules.py",
+    "test_stats.py",
+    "test_zones.py",
+}
+_QUICK_DOCTESTS = {
+    "__init__.py",
+    "_validate.py",
+    "_tables.py",
+    "_urls.py",
+    "areas.py",
+    "coords.py",
+    "idle.py",
+    "io.py",
+    "rules.py",
+    "stats.py",
+    "vocab.py",
+    "zones.py",
+}
+_SLOW_NAMES = (
+    "test_property_",
+    "test_excel_",
+    "xlsx",
+    "shapefile",
+    "_cli",
+    "command",
+    "report",
+    "hundred_thousand",
+    "empty_in_empty_out",
+    "core_imports",
+)
+
+
+def _end_to_end(item: pytest.Item) -> bool:
+    name = item.path.name
+    if item.path.suffix == ".py" and "tests" not in item.path.parts:  # a docstring example
+        in_backends = "backends" in item.path.parts
+        return not (in_backends or name in _QUICK_DOCTESTS)
+    if name not in _QUICK_MODULES:
+        return True
+    return any(part in item.name for part in _SLOW_NAMES)

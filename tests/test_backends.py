@@ -213,7 +213,9 @@ def test_warnings_point_at_the_callers_line(parcels_from):
 
 def test_former_keyword_names_still_work_with_a_deprecation_warning(ledger, zones):
     classified = lu.add_areas(ledger)
-    with pytest.warns(DeprecationWarning, match=r"progress\(end=...\) is now progress\(as_of=...\)"):
+    with pytest.warns(
+        DeprecationWarning, match=r"progress\(end=...\) is now progress\(as_of=...\)"
+    ):
         old = lu.progress(classified, end="2022-06-30")
     pd.testing.assert_frame_equal(old, lu.progress(classified, as_of="2022-06-30"))
     with pytest.warns(DeprecationWarning, match="min_piece_m2"):
