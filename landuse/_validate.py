@@ -41,6 +41,7 @@ __all__ = [
     "UndatedDisposalWarning",
     "Validated",
     "as_date",
+    "fresh_mark",
     "mark_validated",
     "nonfinite_rows",
     "off_earth_rows",
@@ -146,6 +147,13 @@ def validated(
     if isinstance(mark, Validated) and mark.kind in tuple(kinds) and mark.vouches_for(gdf):
         return mark
     return None
+
+
+def fresh_mark(checked: gpd.GeoDataFrame) -> Validated:
+    """The mark of a frame :func:`validate_polygons` just returned (it vouches: no re-check)."""
+    mark = checked.attrs[MARK]
+    assert isinstance(mark, Validated)
+    return mark
 
 
 def mark_validated(gdf: gpd.GeoDataFrame, kind: str = "polygons") -> Validated:
@@ -428,7 +436,7 @@ def validate_parcels(
     if no_id.any():
         raise DuplicateIdError(f"{what} with no parcel_id", _ids(out, no_id, None))
     out["parcel_id"] = ids.astype(str)
-    pieces = validated(out, kinds=("pieces",)) is not None and "zone" in out.columns
+    pieces = fresh_mark(out).kind == "pieces" and "zone" in out.columns
     # pieces from assign_zones share their parcel's id, once per zone
     key = ["parcel_id", "zone"] if pieces else "parcel_id"
     dup = out.duplicated(subset=key, keep=False)

@@ -13,7 +13,7 @@ from pyproj.database import query_utm_crs_info
 
 from landuse._errors import GeometryError, InputError
 from landuse._progress import stages
-from landuse._validate import require_crs, validate_polygons, validated
+from landuse._validate import fresh_mark, require_crs, validate_polygons
 from landuse.vocab import M2_PER_MU
 
 __all__ = [
@@ -283,7 +283,6 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None, verbose: bool = False) 
         if len(out) == 0:  # empty in, empty out
             return out.assign(**area_columns(np.zeros(0)))
         stage("measure")
-        mark = validated(out)
-        projections = None if mark is None else mark.projections
+        projections = fresh_mark(out).projections
         area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, projections)
         return out.assign(**area_columns(area))

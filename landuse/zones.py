@@ -15,11 +15,11 @@ from pyproj import CRS
 from landuse._errors import InputError, ZoneError, format_ids, warn
 from landuse._progress import stages
 from landuse._validate import (
+    fresh_mark,
     mark_validated,
     require_columns,
     validate_polygons,
     validate_zones,
-    validated,
 )
 from landuse.areas import area_columns, area_crs, measure_m2, project, project_cached
 
@@ -213,8 +213,7 @@ def _assign(
     stage("project")
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
-    mark = validated(out)
-    projections = None if mark is None else mark.projections
+    projections = fresh_mark(out).projections
     geoms = project_cached(original, source, target, projections)
     parcel_area = measure_m2(original, source, crs, projections)
     zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
@@ -225,6 +224,7 @@ def _assign(
     n = len(out)
     zone_of = np.full(n, -1, dtype=np.intp)
     result, share, areas = out, np.ones(n), parcel_area  # `out` is already our own copy
+    pieces_valid = False
     if how == "centroid":
         points = shapely.point_on_surface(geoms)
         point_pos, zone_pos = shapely.STRtree(zone_geoms).query(points, predicate="covered_by")
@@ -264,6 +264,7 @@ def _assign(
             # whole parcels keep their exact original geometry; pieces come back from the
             # area CRS
             back = project(piece_geom, target, source)
+            pieces_valid = bool(shapely.is_valid(back).all())
             values = np.concatenate([original[whole], back])[order]
             result[result.geometry.name] = gpd.GeoSeries(values, index=result.index, crs=out.crs)
 
@@ -275,10 +276,6 @@ def _assign(
     result["zone_share"] = share
     for column, value in area_columns(np.asarray(areas, dtype=float)).items():
         result[column] = value
-    if how == "split" and len(result) != n and bool(shapely.is_valid(geoms_of(result)).all()):
+    if pieces_valid:  # whole parcels were checked; the pieces are new
         mark_validated(result, kind="pieces")  # pieces may share a parcel_id, one per zone
     return result
-
-
-def geoms_of(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    return np.asarray(gdf.geometry.array)
