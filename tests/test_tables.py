@@ -1,0 +1,31 @@
+"""Result tables in notebooks: RatesTable shows labels in the language it was asked for."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import landuse as lu
+
+
+@pytest.fixture(scope="module")
+def rates(ledger, zones):
+    return lu.disposal_rates(lu.assign_zones(ledger, zones), as_of="2022-06-30", target=0.6)
+
+
+def test_rates_table_in_chinese_by_default_with_formatted_numbers(rates):
+    shown = rates._repr_html_()
+    assert "处置率" in shown and "批而未供" in shown
+    area = float(rates["area_mu"].iloc[0])
+    assert f"{area:,.1f}" in shown and f"{area:.6f}" not in shown  # 1,418.7, not 1418.700000
+
+
+def test_rates_table_respects_lang(rates):
+    table = lu._tables.as_rates(pd.DataFrame(rates), lang="en")
+    shown = table._repr_html_()
+    assert "Approved, unsupplied" in shown and "Rate" in shown and "批而未供" not in shown
+    assert "处置率" not in shown
+    english_table = lu.display_rates(rates, lang="en")
+    assert list(english_table.columns[:2]) == ["Zone", "Category"]
+    with pytest.raises(ValueError, match="lang"):
+        lu._tables.as_rates(pd.DataFrame(rates), lang="fr")._repr_html_()
