@@ -29,7 +29,21 @@ def test_outputs_are_stripped(path):
         assert len(notebook.cells) <= 10
 
 
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 def test_cell_counts_in_the_text_are_true():
@@ -56,9 +70,7 @@ def test_no_warnings_and_formatted_numbers_in_executed_cells(path):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3").execute(
-        cwd=str(path.parent)
-    )
+    NotebookClient(notebook, timeout=600, kernel_name="python3").execute(cwd=str(path.parent))
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
