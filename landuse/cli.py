@@ -403,7 +403,8 @@ def _check(args: argparse.Namespace) -> int:
     listed = report if args.all else report[report["severity"] != "info"]
     counts = report.groupby(["severity", "code"], sort=False).size()
     lines = []
-    for (level, code), n in counts.items():  # type: ignore[misc]
+    for key, n in counts.items():
+        level, code = (str(k) for k in key)  # type: ignore[attr-defined]
         unlisted = level == "info" and not args.all
         note = (
             ("（仅计数，--all 逐条列出）" if lang == "zh" else " (counted only; --all lists them)")
@@ -429,7 +430,7 @@ def _check(args: argparse.Namespace) -> int:
                     .where(listed["parcel_id"].notna(), ""),
                     "message": listed["message"],
                     "value": [
-                        check_value(c, v, lang)  # type: ignore[arg-type]
+                        check_value(c, v, lang)
                         for c, v in zip(listed["code"], listed["value"], strict=True)
                     ],
                 }
