@@ -348,7 +348,9 @@ def report(
         if len(rates) and rates["disposed_parcels"].sum() > 0
         else "",
         print_map_png=_png(
-            plot_parcels(parcels, zones=zones, renewal=renewal, as_of=as_of, lang=lang)
+            plot_parcels(
+                parcels, zones=zones, renewal=renewal, rates=zone_rates, as_of=as_of, lang=lang
+            )
         )
         if pdf and (parcels["category"].notna().any())
         else "",
