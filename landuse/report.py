@@ -402,7 +402,6 @@ def report(
         )
         if len(survey_table):
             sheets[sheet_names["survey"]] = survey_table
-        sheets.update(dict(permu_sheets))
         sheets[sheet_names["quality_summary"]] = counts.rename(columns=QUALITY_HEADERS[lang])
         sheets[sheet_names["quality_details"]] = (
             pd.DataFrame(quality)
@@ -412,6 +411,7 @@ def report(
             )
             .rename(columns=QUALITY_HEADERS[lang])
         )
+        sheets.update(dict(permu_sheets))  # the per-mu sheets last, as the section is last
         _write_workbook(out.with_suffix(".xlsx"), sheets)
     return out
 
