@@ -184,9 +184,19 @@ def _demo(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
 
-    print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
+    if args.lang == "zh":
+        print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
+    else:
+        print(
+            f"Qingdao West Coast New Area (synthetic sample)  task list {BASELINE}  "
+            f"disposals as of {args.as_of}\n"
+        )
     _print_rates(rates, args.lang)
-    print("\n试点片区 风河南片区：")
+    print(
+        "\n试点片区 风河南片区："
+        if args.lang == "zh"
+        else "\nPilot area 风河南片区 (Fenghe South):"
+    )
     _print_rates(pilot, args.lang)
     actions = lu.idle_actions(tasks, as_of=args.as_of, lang=args.lang)
     write_csv(actions, out / "idle.csv")

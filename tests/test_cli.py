@@ -324,3 +324,13 @@ def test_rates_and_report_by_a_parcel_column(west_coast_path, tmp_path, capsys):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "联东U谷" in page and "风河南片区" in page  # renewal zones from the file's layer
     assert "tile.openstreetmap.org" not in page  # no basemap unless --tiles names one
+
+
+def test_demo_in_english(tmp_path, capsys):
+    args = ["demo", "--out", str(tmp_path), "--quiet", "--tiles", "none", "--lang", "en"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Pilot area" in printed and "Low-efficiency" in printed and "处置率" not in printed
+    rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
+    assert {"Functional zone", "Zone", "Category", "Rate (%)"} <= set(rates.columns)
+    assert "Rates by functional zone" in pd.read_excel(tmp_path / "report.xlsx", sheet_name=None)
