@@ -29,3 +29,14 @@ def test_rates_table_respects_lang(rates):
     assert list(english_table.columns[:2]) == ["Zone", "Category"]
     with pytest.raises(ValueError, match="lang"):
         lu._tables.as_rates(pd.DataFrame(rates), lang="fr")._repr_html_()
+
+
+def test_quality_report_speaks_chinese_with_units(ledger):
+    report = lu.check(ledger, as_of="2021-12-31")
+    shown = report._repr_html_()
+    assert "早于约定日期开工" in shown and "(early_start)" in shown and "提示" in shown
+    early = lu._tables.QualityReport(report[report["code"] == "early_start"])._repr_html_()
+    assert "级别" in early and " 天<" in early  # values with their unit
+    english = lu._tables.QualityReport(pd.DataFrame(report))
+    english.attrs["lang"] = "en"
+    assert "started before the agreed start" in english._repr_html_()
