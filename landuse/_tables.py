@@ -49,9 +49,15 @@ class QualityReport(pd.DataFrame):
         return pd.DataFrame
 
     def _repr_html_(self) -> str:
-        from landuse.vocab import QUALITY_HEADERS, SEVERITY_LABELS, check_label, check_value
+        from landuse.vocab import (
+            QUALITY_HEADERS,
+            SEVERITY_LABELS,
+            Lang,
+            check_label,
+            check_value,
+        )
 
-        lang = "en" if self.attrs.get("lang") == "en" else "zh"
+        lang: Lang = "en" if self.attrs.get("lang") == "en" else "zh"
         colours = {"error": "#c0392b", "warning": "#d68910", "info": "#5d6d7e"}
         if self.empty:
             return "<p><b>✓ " + ("未发现问题" if lang == "zh" else "no problems found") + "</b></p>"
@@ -72,8 +78,7 @@ class QualityReport(pd.DataFrame):
             severity=head["severity"].map(lambda s: SEVERITY_LABELS[lang].get(s, s)),
             code=head["code"].map(lambda c: check_label(c, lang)),
             value=[
-                check_value(c, v, lang)  # type: ignore[arg-type]
-                for c, v in zip(head["code"], head["value"], strict=True)
+                check_value(c, v, lang) for c, v in zip(head["code"], head["value"], strict=True)
             ],
         ).rename(columns=QUALITY_HEADERS[lang])
         rows = shown.to_html(index=False, escape=True, na_rep="")
