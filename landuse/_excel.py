@@ -48,6 +48,19 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _width(value: Any) -> int:
+    """Columns a value takes in Excel: CJK characters count two, numbers as shown (1,234.5)."""
+    import unicodedata
+
+    if isinstance(value, float):
+        text = "" if value != value else f"{value:,.2f}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def write_workbook(
     path: Path,
     sheets: Mapping[str, pd.DataFrame],
@@ -103,7 +116,10 @@ def write_workbook(
             if fit_widths:
                 for i, column in enumerate(part.columns, start=1):
                     width = max(
-                        [len(str(column)) * 2, *(len(str(v)) for v in part[column].head(200))]
+                        [
+                            _width(column) + 2,  # room for the filter button
+                            *(_width(v) for v in part[column].head(200)),
+                        ]
                     )
                     letter = worksheet.cell(1, i).column_letter
                     worksheet.column_dimensions[letter].width = min(width + 2, 60)

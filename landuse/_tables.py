@@ -50,20 +50,45 @@ class QualityReport(pd.DataFrame):
         return pd.DataFrame
 
     def _repr_html_(self) -> str:
+        from landuse.vocab import (
+            QUALITY_HEADERS,
+            SEVERITY_LABELS,
+            check_label,
+            check_value,
+        )
+
+        lang: Lang = "en" if self.attrs.get("lang") == "en" else "zh"
         colours = {"error": "#c0392b", "warning": "#d68910", "info": "#5d6d7e"}
         if self.empty:
-            return "<p><b>✓ no problems found</b></p>"
+            return "<p><b>✓ " + ("未发现问题" if lang == "zh" else "no problems found") + "</b></p>"
         counts = self.groupby(["severity", "code"], sort=False).size()
         items = []
         for key, n in counts.items():
             severity, code = (str(k) for k in key)  # type: ignore[attr-defined]
+            # the label for people, the code (what --out and filters use) in grey after it
             items.append(
                 f'<li><span style="color:{colours.get(severity, "#000")};font-weight:bold">'
-                f"{html.escape(severity)}</span> {html.escape(code)}: {n}</li>"
+                f"{html.escape(SEVERITY_LABELS[lang].get(severity, severity))}</span> "
+                f"{html.escape(check_label(code, lang))} "
+                f'<span style="color:#888">({html.escape(code)})</span>: {n:,}</li>'
             )
         summary = "".join(items)
-        rows = pd.DataFrame(self).head(20).to_html(index=False, escape=True)
-        more = f"<p>… {len(self) - 20} more rows</p>" if len(self) > 20 else ""
+        head = pd.DataFrame(self).head(20)
+        shown = head.assign(
+            severity=head["severity"].map(lambda s: SEVERITY_LABELS[lang].get(s, s)),
+            code=head["code"].map(lambda c: check_label(c, lang)),
+            value=[
+                check_value(c, v, lang) for c, v in zip(head["code"], head["value"], strict=True)
+            ],
+        ).rename(columns=QUALITY_HEADERS[lang])
+        rows = shown.to_html(index=False, escape=True, na_rep="")
+        more = ""
+        if len(self) > 20:
+            more = (
+                f"<p>… 另有 {len(self) - 20:,} 行</p>"
+                if lang == "zh"
+                else f"<p>… {len(self) - 20:,} more rows</p>"
+            )
         return f"<ul>{summary}</ul>{rows}{more}"
 
 

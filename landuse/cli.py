@@ -1,4 +1,7 @@
-"""The ``landuse`` command line: demo, rates, map, report, check, idle, permu, packages."""
+"""The landuse command line: stock-land (存量土地) analysis of a parcel file.
+
+Subcommands: demo, rates, map, report, check, idle, permu, packages.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,22 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 from pyproj.exceptions import CRSError
-from tqdm.auto import tqdm
 
 import landuse as lu
 from landuse._dates import two_digit_year
 from landuse._errors import InputError
 from landuse._excel import write_csv
 from landuse._pdf import chromium
+from landuse._progress import Steps
 from landuse._validate import as_date
+from landuse.vocab import QUALITY_HEADERS, SEVERITY_LABELS, check_label, check_value
 
 __all__ = ["main"]
 
@@ -30,28 +34,6 @@ T = TypeVar("T")
 _STATIC_SUFFIXES = {".png", ".pdf", ".svg"}
 
 
-class _Steps:
-    """A progress bar over named pipeline steps (on stderr, so stdout stays a clean table)."""
-
-    def __init__(self, names: Sequence[str], quiet: bool) -> None:
-        self.bar = tqdm(
-            total=len(names),
-            disable=quiet,
-            file=sys.stderr,
-            unit="step",
-            bar_format="{desc:<28}{bar:20} {n_fmt}/{total_fmt} [{elapsed}]",
-        )
-
-    def run(self, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        self.bar.set_description(name)
-        result = func(*args, **kwargs)
-        self.bar.update()
-        return result
-
-    def close(self) -> None:
-        self.bar.close()
-
-
 def _print_rates(rates: pd.DataFrame, lang: str) -> None:
     with pd.option_context(
         "display.unicode.east_asian_width", True, "display.width", 200, "display.max_rows", 500
@@ -59,9 +41,53 @@ def _print_rates(rates: pd.DataFrame, lang: str) -> None:
         print(lu.display_rates(rates, lang=lang).to_string(index=False))  # type: ignore[arg-type]
 
 
-def _write_rates(rates: pd.DataFrame, path: Path) -> None:
-    # utf-8-sig so that Excel on Chinese Windows opens the Chinese text correctly
-    write_csv(rates.reset_index(), path)
+def _rates_file(rates: pd.DataFrame, lang: str, *, percent: bool) -> pd.DataFrame:
+    """The rates as a file holds them: labelled headers and categories, rounded numbers.
+
+    Areas to 0.01 亩; rates as percentages with one decimal (``处置率（%）``) for CSV, or as
+    fractions (``percent=False``) for a workbook that formats them as %.
+    """
+    table = lu.display_rates(rates, lang=lang, as_numbers=True)  # type: ignore[arg-type]
+    zh = lang == "zh"
+    for column in ("面积（亩）", "已处置（亩）", "Area (mu)", "Disposed (mu)"):
+        if column in table.columns:
+            table[column] = table[column].astype(float).round(2)
+    for column in ("处置率", "处置率（宗数）", "目标", "Rate", "Rate (count)", "Target"):
+        if column in table.columns:
+            values = table[column].astype(float)
+            if percent:
+                table[column] = (values * 100).round(1)
+                table = table.rename(columns={column: f"{column}（%）" if zh else f"{column} (%)"})
+            else:
+                table[column] = values.round(4)
+    return table
+
+
+def _write_rates(rates: pd.DataFrame, path: Path, lang: str = "zh") -> None:
+    """Rates to ``.csv`` (UTF-8 with BOM, for Excel on Chinese Windows) or ``.xlsx``."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from landuse._excel import write_workbook
+
+        percent = {
+            h: "0.0%"
+            for h in ("处置率", "处置率（宗数）", "目标", "Rate", "Rate (count)", "Target")
+        }
+        areas = dict.fromkeys(
+            ("面积（亩）", "已处置（亩）", "Area (mu)", "Disposed (mu)"), "#,##0.00"
+        )
+        write_workbook(
+            path,
+            {"处置率" if lang == "zh" else "Rates": _rates_file(rates, lang, percent=False)},
+            freeze_header=True,
+            fit_widths=True,
+            autofilter=True,
+            number_formats=percent | areas,
+        )
+    elif suffix == ".csv":
+        write_csv(_rates_file(rates, lang, percent=True), path)
+    else:
+        raise InputError(f"--out {path}: write .csv or .xlsx, not {path.suffix or 'no suffix'}")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -69,7 +95,7 @@ def _demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = lu.datasets.get_path("west_coast")
-    steps = _Steps(["read", "classify", "zones", "rates", "pilot", "map"], args.quiet)
+    steps = Steps(["read", "classify", "zones", "rates", "pilot", "map"], quiet=args.quiet)
     ledger = steps.run("读取台账 read", lu.read_parcels, path)
     zones = lu.read_zones(path)
     renewal = lu.read_zones(path, layer="renewal_zones")
@@ -114,7 +140,7 @@ def _demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     m.save(str(out / "map.html"))
-    _write_rates(rates, out / "rates.csv")
+    _write_rates(rates, out / "rates.csv", args.lang)
     try:
         import matplotlib  # noqa: F401  (the report's charts need it)
     except ImportError:
@@ -136,9 +162,19 @@ def _demo(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
 
-    print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
+    if args.lang == "zh":
+        print(f"青岛西海岸新区（合成示例数据）  任务清单 {BASELINE}  处置截至 {args.as_of}\n")
+    else:
+        print(
+            f"Qingdao West Coast New Area (synthetic sample)  task list {BASELINE}  "
+            f"disposals as of {args.as_of}\n"
+        )
     _print_rates(rates, args.lang)
-    print("\n试点片区 风河南片区：")
+    print(
+        "\n试点片区 风河南片区："
+        if args.lang == "zh"
+        else "\nPilot area 风河南片区 (Fenghe South):"
+    )
     _print_rates(pilot, args.lang)
     actions = lu.idle_actions(tasks, as_of=args.as_of, lang=args.lang)
     write_csv(actions, out / "idle.csv")
@@ -199,29 +235,67 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
             "categories with the rules; a task list's date cannot be guessed"
         )
     zones_path, zones_layer = getattr(args, "zones", None), getattr(args, "zones_layer", None)
-    zones = (
-        lu.read_zones(zones_path or args.path, layer=zones_layer)
-        if (zones_path or zones_layer)
-        else None
-    )
+    if zones_path or zones_layer:
+        zones = lu.read_zones(zones_path or args.path, layer=zones_layer)
+    elif "zones" in _layers(args.path):  # the help's promise: the parcel file's zones layer
+        zones = lu.read_zones(args.path, layer="zones")
+    else:
+        zones = None
     return parcels, zones
 
 
+def _layers(path: str) -> list[str]:
+    """The layer names of a vector file (none for a file that has no layers to list)."""
+    import pyogrio
+
+    try:
+        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception:  # not a multi-layer source (or unreadable: the parcel read said so)
+        return []
+
+
+def _renewal(args: argparse.Namespace) -> Any:
+    """Renewal zones: --renewal, else the parcel file's renewal_zones layer when it has one."""
+    if args.renewal or args.renewal_layer:
+        return lu.read_zones(args.renewal or args.path, layer=args.renewal_layer)
+    if "renewal_zones" in _layers(args.path):
+        return lu.read_zones(args.path, layer="renewal_zones")
+    return None
+
+
+def _no_zones(command: str, path: str) -> InputError:
+    return InputError(
+        f"{command} needs zones: {path} has no zones layer; pass --zones PATH (and --zones-layer)"
+    )
+
+
 def _rates(args: argparse.Namespace) -> int:
+    if args.out and Path(args.out).suffix.lower() not in (".csv", ".xlsx"):  # before any work
+        raise InputError(f"--out {args.out}: write a .csv or .xlsx file")
     parcels, zones = _read_inputs(args)
-    if zones is None:
-        raise InputError("rates needs zones: pass --zones PATH (and --zones-layer)")
-    pieces = lu.assign_zones(parcels, zones, how=args.how)
-    rates = lu.disposal_rates(pieces, as_of=args.as_of, target=args.target)
+    if args.by in parcels.columns and args.by != "zone":
+        rates = lu.disposal_rates(parcels, by=args.by, as_of=args.as_of, target=args.target)
+    else:
+        if zones is None:
+            raise _no_zones("rates", args.path)
+        extra = [args.by] if args.by not in ("zone", "name") and args.by in zones.columns else []
+        if args.by != "zone" and not extra:
+            raise InputError(
+                f"--by {args.by}: neither the parcels nor the zones have such a column "
+                f"(parcels: {', '.join(map(str, parcels.columns.drop(parcels.geometry.name)))})"
+            )
+        pieces = lu.assign_zones(parcels, zones, how=args.how, columns=extra)
+        rates = lu.disposal_rates(pieces, by=args.by, as_of=args.as_of, target=args.target)
     _print_rates(rates, args.lang)
     if args.out:
-        _write_rates(rates, Path(args.out))
+        _write_rates(rates, Path(args.out), args.lang)
+        print(f"wrote {args.out}")
     return 0
 
 
 def _map(args: argparse.Namespace) -> int:
     parcels, zones = _read_inputs(args)
-    renewal = lu.read_zones(args.renewal, layer=args.renewal_layer) if args.renewal else None
+    renewal = _renewal(args)
     rates = None
     if zones is not None:
         rates = lu.disposal_rates(
@@ -263,8 +337,8 @@ def _offline_available() -> bool:
 def _report(args: argparse.Namespace) -> int:
     parcels, zones = _read_inputs(args)
     if zones is None:
-        raise InputError("report needs zones: pass --zones PATH (and --zones-layer)")
-    renewal = lu.read_zones(args.renewal, layer=args.renewal_layer) if args.renewal else None
+        raise _no_zones("report", args.path)
+    renewal = _renewal(args)
     out = Path(args.out or "landuse-report")
     out.mkdir(parents=True, exist_ok=True)
     page = lu.report(
@@ -275,6 +349,8 @@ def _report(args: argparse.Namespace) -> int:
         target=args.target,
         as_of=args.as_of,
         tiles=args.tiles,
+        tk=args.tk,
+        by=args.by,
         lang=args.lang,
         pdf=not args.no_pdf and chromium() is not None,
     )
@@ -301,28 +377,61 @@ def _check(args: argparse.Namespace) -> int:
         print(f"note: {warning.message}")
     as_of = args.as_of or date.today().isoformat()
     report = lu.check(parcels, zones=zones, stated_area_unit=args.stated_area_unit, as_of=as_of)
-    counts = report.groupby(["severity", "code"], sort=False).size()
     print(
         f"{args.path}: {len(parcels)} parcels, CRS {parcels.crs.to_string() if parcels.crs else 'none'}"
         f"; rules applied as of {as_of}{'' if args.as_of else ' (today)'}"
     )
     if report.empty:
-        print("no problems found")
+        print("未发现问题" if args.lang == "zh" else "no problems found")
         return 0
+    lang = args.lang
+    severity = report["severity"].map(SEVERITY_LABELS[lang]).fillna(report["severity"])
+    problem = report["code"].map(lambda code: check_label(code, lang))
+    # one line per kind of problem, with its count; info rows are only counted unless --all
+    listed = report if args.all else report[report["severity"] != "info"]
+    counts = report.groupby(["severity", "code"], sort=False).size()
+    lines = []
+    for key, n in counts.items():
+        level, code = (str(k) for k in key)  # type: ignore[attr-defined]
+        unlisted = level == "info" and not args.all
+        note = (
+            ("（仅计数，--all 逐条列出）" if lang == "zh" else " (counted only; --all lists them)")
+            if unlisted
+            else ""
+        )
+        unit = " 行" if lang == "zh" else ""
+        lines.append(
+            (SEVERITY_LABELS[lang].get(level, level), check_label(code, lang), f"{n:,}{unit}{note}")
+        )
+    summary = pd.DataFrame(lines, columns=["severity", "code", "count"])
     with pd.option_context(
         "display.unicode.east_asian_width", True, "display.width", 200, "display.max_colwidth", 90
     ):
-        print(counts.rename("count").to_string())
-        # info rows (late starts, 2007 codes …) are counted above; errors and warnings listed
-        listed = report if args.all else report[report["severity"] != "info"]
+        print(summary.to_string(index=False, header=False))
         if len(listed):
+            shown = pd.DataFrame(
+                {
+                    "severity": severity[listed.index],
+                    "code": problem[listed.index],
+                    "parcel_id": listed["parcel_id"]
+                    .astype(object)
+                    .where(listed["parcel_id"].notna(), ""),
+                    "message": listed["message"],
+                    "value": [
+                        check_value(c, v, lang)
+                        for c, v in zip(listed["code"], listed["value"], strict=True)
+                    ],
+                }
+            ).rename(columns=QUALITY_HEADERS[lang])
             print()
-            print(listed.head(args.limit).to_string(index=False))
+            print(shown.head(args.limit).to_string(index=False))
     if len(listed) > args.limit:
-        print(f"… {len(listed) - args.limit} more (--limit, or --out for all)")
-    hidden = len(report) - len(listed)
-    if hidden:
-        print(f"{hidden} info rows counted above, not listed (--all to list them)")
+        more = len(listed) - args.limit
+        print(
+            f"… 另有 {more} 行（--limit，或 --out 写出全部）"
+            if lang == "zh"
+            else f"… {more} more (--limit, or --out for all)"
+        )
     if args.out:
         write_csv(report, Path(args.out))
     return 1 if (report["severity"] == "error").any() else 0
@@ -451,13 +560,23 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--target", type=_rate, default=0.6, help="target rate, 0.6 or 60%% (default 0.6)"
         )
-        p.add_argument("--lang", choices=("zh", "en"), default="zh")
-        p.add_argument("--tiles", default="osm", help="osm, tianditu, gaode, none or a URL")
+        p.add_argument(
+            "--lang", choices=("zh", "en"), default="zh", help="labels (default zh: Chinese)"
+        )
+
+    def tiles(p: argparse.ArgumentParser, default: str | None = "osm") -> None:
+        p.add_argument(
+            "--tiles",
+            default=default or "none",
+            help="basemap: osm, tianditu, gaode, none or a URL "
+            + ("(default osm)" if default else "(default none: the page needs no network)"),
+        )
 
     demo = sub.add_parser("demo", help="run the whole job on the bundled West Coast data")
     demo.add_argument("--out", default="landuse-demo", help="output folder")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     common(demo, REPORT_DATE)  # the bundled sample's reporting date
+    tiles(demo)
     demo.set_defaults(func=_demo)
 
     permu = sub.add_parser("permu", help="亩均效益评价: grade enterprises, totals per park")
@@ -499,10 +618,10 @@ def _parser() -> argparse.ArgumentParser:
     packages.set_defaults(func=_packages)
 
     for name, func, text in (
-        ("rates", _rates, "disposal rates per zone"),
-        ("map", _map, "an HTML map"),
+        ("rates", _rates, "disposal rates per zone (or per --by column)"),
+        ("map", _map, "an HTML map (or a static PNG/PDF/SVG map)"),
         ("report", _report, "an HTML report, its PDF and an Excel workbook"),
-        ("check", _check, "validate a parcel file"),
+        ("check", _check, "data-quality report of a parcel file"),
         ("idle", _idle, "idle land: fees due, land to recover, land to negotiate"),
     ):
         p = sub.add_parser(name, help=text)
@@ -533,6 +652,9 @@ def _parser() -> argparse.ArgumentParser:
             )
             p.add_argument("--out", help="write the whole report to this CSV")
             p.add_argument(
+                "--lang", choices=("zh", "en"), default="zh", help="labels (default zh: Chinese)"
+            )
+            p.add_argument(
                 "--as-of",
                 type=_day,
                 help="date to classify at, to list undetermined parcels (default today)",
@@ -548,32 +670,54 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--out", help="write the whole list to this CSV")
             continue
         common(p)
-        p.add_argument("--zones", help="zones file (default: the parcel file's zones layer)")
-        p.add_argument("--zones-layer")
+        p.add_argument(
+            "--zones",
+            help="zones file with a name column (default: the parcel file's zones layer)",
+        )
+        p.add_argument("--zones-layer", help="layer of --zones (or of the parcel file)")
         p.add_argument(
             "--baseline", type=_day, help="classify as of this date first (task-list date)"
         )
-        p.add_argument("--how", default="split", choices=("split", "largest", "centroid"))
-        p.add_argument("--renewal", help="renewal zones file")
-        p.add_argument("--renewal-layer")
-        p.add_argument("--tk", help="Tianditu key")
         p.add_argument(
-            "--offline",
-            action="store_true",
-            help="inline Leaflet (the default): the map needs no internet but for tiles",
+            "--how",
+            default="split",
+            choices=("split", "largest", "centroid"),
+            help="how parcels crossing zones are counted (default split)",
         )
-        p.add_argument(
-            "--cdn",
-            action="store_true",
-            help="load Leaflet from a CDN instead (a smaller page that needs the internet)",
-        )
+        if name in ("rates", "report"):
+            p.add_argument(
+                "--by",
+                default="zone",
+                help="group the rates by this column: zone (default), a parcel column such as "
+                "park, or a zones column such as functional_zone",
+            )
+        if name in ("map", "report"):
+            tiles(p, "osm" if name == "map" else None)
+            p.add_argument("--tk", help="Tianditu key (for --tiles tianditu)")
+            p.add_argument(
+                "--renewal",
+                help="renewal zones file (default: the parcel file's renewal_zones layer)",
+            )
+            p.add_argument("--renewal-layer", help="layer of --renewal (or of the parcel file)")
+        if name == "map":
+            p.add_argument(
+                "--offline",
+                action="store_true",
+                help="inline Leaflet (the default): the map needs no internet but for tiles",
+            )
+            p.add_argument(
+                "--cdn",
+                action="store_true",
+                help="load Leaflet from a CDN instead (a smaller page that needs the internet)",
+            )
         p.add_argument(
             "--out",
             default="map.html" if name == "map" else None,
             help={
                 "map": "output file (.html map; .png/.pdf/.svg static map)",
-                "report": "output folder (report.html, report.xlsx)",
-            }.get(name, "output CSV"),
+                "report": "output folder for report.html, report.xlsx and report.pdf "
+                "(default landuse-report)",
+            }.get(name, "also write the table to this .csv or .xlsx file"),
         )
     return parser
 

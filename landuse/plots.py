@@ -249,6 +249,8 @@ def plot_parcels(
         pad = max(maxx - minx, maxy - miny) * 0.04
         ax.set_xlim(minx - pad, maxx + pad)
         ax.set_ylim(miny - pad, maxy + pad)
+        if zones is not None and "name" in zones.columns and len(zones):
+            _label_zones(ax, zones.to_crs(crs), (minx - pad, miny - pad, maxx + pad, maxy + pad))
         ax.set_aspect("equal")
         ax.set_axis_off()
         ax.legend(
@@ -260,6 +262,31 @@ def plot_parcels(
             ax.set_title(title, fontsize=14)
         fig.tight_layout()
     return fig
+
+
+def _label_zones(ax: Axes, zones: gpd.GeoDataFrame, view: tuple[float, ...]) -> None:
+    """Each zone's name inside the part of it that is in view (the map is cut to the parcels)."""
+    import shapely
+    from matplotlib import patheffects
+
+    box = shapely.box(*view)
+    for name, shape in zip(zones["name"], zones.geometry, strict=True):
+        if shape is None or name is None or (isinstance(name, float) and name != name):
+            continue
+        seen = shapely.intersection(shape, box)
+        if seen.is_empty or seen.area < box.area * 0.004:
+            continue
+        point = seen.representative_point()
+        ax.text(
+            point.x,
+            point.y,
+            str(name),
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="#2c3e50",
+            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+        )
 
 
 def _plot_zones(

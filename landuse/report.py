@@ -6,198 +6,29 @@ import base64
 import io
 import os
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from jinja2 import Environment
+from jinja2 import Environment, FunctionLoader, Template
 
 from landuse._errors import InputError
-from landuse.vocab import CATEGORIES, SEVERITY_LABELS, Lang, category_label, check_label
+from landuse.vocab import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    QUALITY_HEADERS,
+    REPORT_PERMU_WORDS,
+    REPORT_WORDS,
+    SEVERITY_LABELS,
+    Lang,
+    category_label,
+    check_label,
+)
 
 __all__ = ["report"]
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
- body { font: 15px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-        margin: 0 auto; max-width: 1200px; padding: 24px; color: #222; }
- h1 { font-size: 26px; margin-bottom: 4px; } .sub { color: #666; margin-top: 0; }
- .cards { display: flex; gap: 14px; flex-wrap: wrap; margin: 18px 0; }
- .card { flex: 1 1 170px; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; }
- .card .n { font-size: 26px; font-weight: bold; } .card .l { color: #666; font-size: 13px; }
- .met { color: #1e8449; } .missed { color: #c0392b; }
- iframe { width: 100%; height: 620px; border: 1px solid #ddd; border-radius: 6px; }
- table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 8px 0 20px; }
- th, td { border-bottom: 1px solid #e5e5e5; padding: 5px 8px; text-align: right; }
- th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
- tr.overdue td { background: #fbe3e1; }
- tr.met td:last-child { background: #e3f4e1; } tr.missed td:last-child { background: #fbe3e1; }
- img { max-width: 100%; } footer { color: #888; font-size: 12px; margin-top: 30px; }
- .print-only { display: none; }
- @media print {
-   @page { size: A4; margin: 14mm 12mm; }
-   body { max-width: none; padding: 0; font-size: 10.5pt; }
-   iframe { display: none; } .print-only { display: block; }
-   .cards { gap: 6px; } .card { padding: 6px 8px; } .card .n { font-size: 18px; }
-   h2 { break-after: avoid; page-break-after: avoid; } tr, img { break-inside: avoid; }
-   table { font-size: 9pt; } thead { display: table-header-group; }
- }
-</style></head><body>
-<h1>{{ title }}</h1>
-<p class="sub">{{ subtitle }}</p>
-<div class="cards">
-{% for card in cards %}<div class="card"><div class="n {{ card.css }}">{{ card.value }}</div>
-<div class="l">{{ card.label }}</div></div>{% endfor %}
-</div>
-<h2>{{ words.map }}</h2>
-<iframe title="map" srcdoc="{{ map_html }}"></iframe>
-{% if print_map_png %}<img class="print-only" alt="map" src="data:image/png;base64,{{ print_map_png }}">{% endif %}
-<h2>{{ words.rates }}</h2>
-<table id="rates"><thead><tr>{% for h in rates_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in rates_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-<h2>{{ words.idle }}</h2>
-<p id="idle-summary">{{ idle_summary }}</p>
-{% if idle_rows %}<table id="idle"><thead><tr>{% for h in idle_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in idle_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
-<h2>{{ words.undetermined }}</h2>
-<p id="undetermined-summary">{{ undetermined_summary }}</p>
-{% if undetermined_rows %}<table id="undetermined"><thead><tr>{% for h in undetermined_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in undetermined_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
-<h2>{{ words.charts }}</h2>
-{% if rates_png %}<img alt="rates" src="data:image/png;base64,{{ rates_png }}">
-{% if progress_png %}<img alt="progress" src="data:image/png;base64,{{ progress_png }}">{% endif %}{% else %}<p>{{ words.no_stock }}</p>{% endif %}
-{% if permu %}<h2 id="per-mu">{{ permu.words.title }}</h2>
-<p class="sub">{{ permu.subtitle }}</p>
-<div class="cards">
-{% for card in permu.cards %}<div class="card"><div class="n">{{ card.value }}</div>
-<div class="l">{{ card.label }}</div></div>{% endfor %}
-</div>
-<iframe title="per-mu map" srcdoc="{{ permu.map_html }}"></iframe>
-{% for table in permu.tables %}<h3>{{ table.title }}</h3>
-<table id="{{ table.id }}"><thead><tr>{% for h in table.header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in table.rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-{% if table.note %}<p class="sub">{{ table.note }}</p>{% endif %}{% endfor %}
-{% endif %}
-{% if renewal_rows %}<h2>{{ words.renewal }}</h2>
-<table id="renewal"><thead><tr>{% for h in renewal_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in renewal_rows %}<tr class="{{ row.css }}">{% for v in row.cells %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-<img alt="renewal" src="data:image/png;base64,{{ renewal_png }}">{% endif %}
-{% if survey_rows %}<h2>{{ words.survey }}</h2>
-<table id="survey"><thead><tr>{% for h in survey_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in survey_rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}
-<h2>{{ words.quality }}</h2>
-{% if quality %}<table id="quality"><thead><tr>{% for h in quality_header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in quality %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-{% else %}<p>{{ words.no_problems }}</p>{% endif %}
-<footer>{{ words.footer }}</footer>
-</body></html>
-"""
-
-_WORDS = {
-    "zh": {
-        "map": "地图",
-        "rates": "各片区处置率",
-        "charts": "图表",
-        "quality": "数据质量",
-        "no_problems": "未发现问题。",
-        "no_stock": "没有存量地块。",
-        "renewal": "城市更新片区进度",
-        "survey": "现状调查进度",
-        "package": "工作包",
-        "parcels": "地块",
-        "surveyed": "已调查",
-        "share": "完成比例",
-        "all": "合计",
-        "stock": "存量地块（宗）",
-        "area": "存量面积（亩）",
-        "disposed": "已处置面积（亩）",
-        "rate": "总体处置率",
-        "met": "达标片区",
-        "title": "存量土地处置情况报告",
-        "as_of": "截至",
-        "target": "目标",
-        "footer": "由 landuse 生成。",
-        "severity": "级别",
-        "code": "问题",
-        "count": "数量",
-        "idle": "闲置土地处置（53号令）",
-        "idle_summary": "截至 {day}，未处置的闲置土地 {n} 宗：征缴闲置费 {fee} 宗，应征 {fees} 万元"
-        "{unpriced}；无偿收回 {recover} 宗；政府原因协商处置 {negotiate} 宗。",
-        "unpriced": "（另 {n} 宗缺少土地价款，待核算）",
-        "undetermined": "待核查地块",
-        "undetermined_summary": "{n} 宗地块适用认定规则但缺少所需数据，既不计为达标也不计入存量，"
-        "需实地核查补齐。",
-        "undetermined_card": "待核查地块（宗）",
-        "fees_card": "应征闲置费（万元）",
-        "recover_card": "应无偿收回（宗）",
-        "idle_header": [
-            "地块编号",
-            "名称",
-            "闲置起始",
-            "闲置天数",
-            "原因",
-            "处置",
-            "闲置费（万元）",
-            "依据",
-        ],
-        "undetermined_header": ["地块编号", "名称", "待核查原因"],
-        "sheets": ("处置率", "数据质量汇总", "数据质量明细", "闲置土地处置", "待核查"),
-    },
-    "en": {
-        "map": "Map",
-        "rates": "Disposal rates by area",
-        "charts": "Charts",
-        "quality": "Data quality",
-        "no_problems": "No problems found.",
-        "no_stock": "No parcel is in the stock.",
-        "renewal": "Renewal zones",
-        "survey": "Field survey progress",
-        "package": "Package",
-        "parcels": "Parcels",
-        "surveyed": "Surveyed",
-        "share": "Share",
-        "all": "All",
-        "stock": "Parcels in stock",
-        "area": "Stock area (mu)",
-        "disposed": "Disposed (mu)",
-        "rate": "Overall rate",
-        "met": "Areas meeting the target",
-        "title": "Stock-land disposal report",
-        "as_of": "as of",
-        "target": "target",
-        "footer": "Made with landuse.",
-        "severity": "Severity",
-        "code": "Problem",
-        "count": "Count",
-        "idle": "Idle land: what it brings (MLR Order 53)",
-        "idle_summary": "As of {day}, {n} idle parcels not disposed: idle fee on {fee}, "
-        "{fees} (10k yuan) due{unpriced}; {recover} to recover without compensation; "
-        "{negotiate} idle through the government's doing, to settle by agreement.",
-        "unpriced": " ({n} more without a land price: to be assessed)",
-        "undetermined": "Parcels to check (undetermined)",
-        "undetermined_summary": "{n} parcels fall under a rule but lack values it needs: neither "
-        "compliant nor in the stock until surveyed.",
-        "undetermined_card": "Parcels to check",
-        "fees_card": "Idle fees due (10k yuan)",
-        "recover_card": "To recover",
-        "idle_header": [
-            "Parcel",
-            "Name",
-            "Idle since",
-            "Days",
-            "Cause",
-            "Action",
-            "Fee (10k yuan)",
-            "Reason",
-        ],
-        "undetermined_header": ["Parcel", "Name", "Why"],
-        "sheets": ("Rates", "Quality summary", "Quality details", "Idle land", "To check"),
-    },
-}
 
 
 def _png(fig: Any) -> str:
@@ -215,6 +46,66 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
+def _template() -> Template:
+    """The page template, a package data file (``landuse/templates/report.html``)."""
+
+    def load(name: str) -> str:
+        return resources.files("landuse").joinpath("templates", name).read_text(encoding="utf-8")
+
+    # autoescape: every value from the data (zone names, titles, reasons) is text, never markup
+    environment = Environment(loader=FunctionLoader(load), autoescape=True)
+    return environment.get_template("report.html")
+
+
+def _text(value: object) -> str:
+    """A table cell for people: thousands separators, one decimal, blanks for missing."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        return "" if pd.isna(value) else f"{float(value):,.1f}"
+    return "" if value is None else str(value)
+
+
+def _plain_rows(rows: Any) -> list[dict[str, Any]]:
+    """Rows of text cells in the template's shape."""
+    return [{"css": "", "cells": [{"text": _text(v), "badge": ""} for v in row]} for row in rows]
+
+
+def _rate_rows(
+    rates: pd.DataFrame, words: dict[str, Any], lang: Lang, *, district: int = 0
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Header and rows of a rates table: 合计 rows set apart, met/missed as a small badge.
+
+    ``district``: the last so many rows are the district total (set apart from the rest).
+    """
+    from landuse.stats import display_rates
+
+    frame = pd.DataFrame(rates)
+    shown = display_rates(frame, lang=lang)
+    met_column = next((i for i, c in enumerate(shown.columns) if c in ("达标", "Met")), None)
+    flags = frame["meets_target"].to_numpy() if "meets_target" in frame.columns else None
+    categories = frame.index.get_level_values("category")
+    rows = []
+    for i, values in enumerate(shown.itertuples(index=False)):
+        cells = [{"text": _text(v), "badge": ""} for v in values]
+        classes = []
+        if categories[i] == "all":
+            classes.append("total")
+        if district and i >= len(shown) - district:
+            classes += ["district", *(["first"] if i == len(shown) - district else [])]
+        if flags is not None and met_column is not None and not pd.isna(flags[i]):
+            met = bool(flags[i])
+            cells[met_column] = {
+                "text": words["met_badge"] if met else words["missed_badge"],
+                "badge": "met" if met else "missed",
+            }
+            classes.append("met" if met else "missed")
+        rows.append({"cells": cells, "css": " ".join(classes)})
+    return list(shown.columns), rows
+
+
 def report(
     parcels: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
@@ -225,6 +116,8 @@ def report(
     as_of: Any = None,
     title: str | None = None,
     tiles: Any = None,
+    tk: str | None = None,
+    by: str = "zone",
     excel: bool = True,
     pdf: bool = False,
     lang: Lang = "zh",
@@ -234,25 +127,39 @@ def report(
 ) -> Path:
     """Write a self-contained HTML report (and an Excel workbook of its tables).
 
-    The page holds the headline numbers, the map (Leaflet inlined, no internet needed but for
-    ``tiles``), the rates table with targets met or missed, the rate and progress charts, and
-    the data-quality summary. ``out.with_suffix(".xlsx")`` gets the same tables with Chinese
-    headers (``excel=False`` to skip it).
+    The page holds the headline numbers; the map (Leaflet inlined: no internet needed, no
+    basemap unless ``tiles`` names one); the rates per zone (or per ``by``) with each
+    category and the 合计 row, targets met or missed marked in the 达标 column; the rates per
+    functional zone with the district total (when ``zones`` has ``functional_zone``); the
+    pilot areas (renewal zones whose ``kind`` says 试点 / pilot, e.g. 风河南片区) and the
+    renewal zones' stages; idle land and what it brings (fees, recovery); the parcels to check
+    (待核查); the rate and progress charts (to the reporting day, never past it); and the
+    data-quality summary. ``out.with_suffix(".xlsx")`` gets every table of the page, one sheet
+    each, with the same headers, numbers stored as numbers with formats (``excel=False`` to
+    skip it). Everything is in Chinese, or English with ``lang="en"``.
 
     Parameters
     ----------
     parcels
         The task list (with ``category``; see :func:`landuse.classify`).
     zones
-        Zones with ``name``.
+        Zones with ``name`` (and optionally ``functional_zone``).
     renewal
-        Renewal zones drawn on the map; with stage dates (see
-        :func:`landuse.renewal_progress`) also a section with each zone's stage, days in
-        stage, overdue flag and the stock inside, and a stage timeline.
+        Renewal zones drawn on the map; pilot areas among them (``kind`` containing 试点 or
+        "pilot") get their rates; with stage dates (see :func:`landuse.renewal_progress`) also
+        a section with each zone's stage, days in stage, overdue flag and the stock inside,
+        and a stage timeline.
     target
         Target disposal rate (default 0.6).
     as_of
         Reporting date (default: today).
+    tiles, tk
+        Basemap of the interactive map, as in :func:`landuse.parcel_map` (``"osm"``,
+        ``"tianditu"`` with ``tk``, ``"gaode"``, a provider). Default ``None``: no basemap,
+        and the page needs no network at all.
+    by
+        Parcel column to group the main rates table by (default ``"zone"``, from ``zones``;
+        e.g. ``"park"``, or a column of ``zones`` such as ``"functional_zone"``).
     pdf
         Also print the page to ``out.with_suffix(".pdf")`` (A4, a static map in place of the
         interactive one) with headless Chromium; needs Chromium installed.
@@ -287,19 +194,38 @@ def report(
     if "category" not in parcels.columns:
         raise InputError("parcels need a category column; derive it with lu.classify")
     lang, _ = _language(lang)
-    words = _WORDS[lang]
+    words = REPORT_WORDS[lang]
+    sheet_names = words["sheets"]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pieces = assign_zones(parcels, zones)
-    rates = disposal_rates(pieces, as_of=as_of, target=target)
-    totals = disposal_rates(pieces.assign(scope="all"), by="scope", as_of=as_of)
+    extra = [
+        c
+        for c in dict.fromkeys(["functional_zone", by])
+        if c in zones.columns
+        and c not in ("name", "zone", zones.geometry.name)
+        and c not in parcels.columns
+    ]
+    pieces = assign_zones(parcels, zones, columns=extra)
+    if by == "zone" or by in extra:
+        rates = disposal_rates(pieces, by=by, as_of=as_of, target=target)
+    elif by in parcels.columns:
+        rates = disposal_rates(parcels, by=by, as_of=as_of, target=target)
+    else:
+        raise InputError(
+            f"by={by!r}: the parcels have no such column (they have "
+            f"{', '.join(map(str, parcels.columns.drop(parcels.geometry.name)))})"
+        )
+    zone_rates = rates if by == "zone" else disposal_rates(pieces, as_of=as_of, target=target)
+    totals = disposal_rates(
+        pieces.assign(_scope=words["district"]), by="_scope", as_of=as_of, target=target
+    ).rename_axis(index={"_scope": "functional_zone"})
     columns = ("parcels", "area_mu", "disposed_area_mu", "rate")
     if len(totals):
-        row = pd.DataFrame(totals).xs(("all", "all")).astype(float)
-        overall = {k: float(row[k]) for k in columns}  # type: ignore[arg-type]
+        row = pd.DataFrame(totals).xs("all", level="category").iloc[0]
+        overall = {k: float(row[k]) for k in columns}
     else:  # no stock at all: an empty report, not a crash
         overall = {k: 0.0 for k in columns} | {"rate": float("nan")}
-    per_zone = rates.xs("all", level="category") if len(rates) else rates
+    per_zone = zone_rates.xs("all", level="category") if len(zone_rates) else zone_rates
     met = int(per_zone["meets_target"].fillna(False).astype(bool).sum())
     cards = [
         {"value": f"{int(overall['parcels']):,}", "label": words["stock"], "css": ""},
@@ -326,16 +252,31 @@ def report(
                 "css": "met" if share >= target else "missed",
             }
         )
-
-    shown = display_rates(rates, lang=lang)
-    met_flags = pd.DataFrame(rates)["meets_target"].to_numpy()
-    rows = [
-        {
-            "cells": list(map(str, values)),
-            "css": "" if pd.isna(flag) else "met" if bool(flag) else "missed",
-        }
-        for values, flag in zip(shown.itertuples(index=False), met_flags, strict=True)
-    ]
+    rates_header, rates_rows = _rate_rows(rates, words, lang)
+    # functional zones with the district total under them
+    functional = None
+    if "functional_zone" in pieces.columns and len(totals):
+        by_function = disposal_rates(pieces, by="functional_zone", as_of=as_of, target=target)
+        functional = pd.concat([pd.DataFrame(by_function), pd.DataFrame(totals)])
+    functional_header, functional_rows = (
+        _rate_rows(functional, words, lang, district=len(totals))
+        if functional is not None
+        else ([], [])
+    )
+    # the pilot areas (试点片区, e.g. 风河南片区): their own rates
+    pilot = None
+    if renewal is not None and "kind" in renewal.columns and len(renewal):
+        kind = renewal["kind"].astype(str)
+        chosen = renewal[kind.str.contains("试点") | kind.str.contains("pilot", case=False)]
+        if len(chosen):
+            inside = disposal_rates(
+                assign_zones(parcels, chosen), as_of=as_of, target=target
+            ).rename_axis(index={"zone": "zone"})
+            names = inside.index.get_level_values("zone")
+            pilot = pd.DataFrame(inside)[names.notna()]
+    pilot_header, pilot_rows = (
+        _rate_rows(pilot, words, lang) if pilot is not None and len(pilot) else ([], [])
+    )
     day = pd.Timestamp(as_of).date() if as_of is not None else date.today()
     idle, idle_table, idle_summary = _idle_section(
         parcels, day, words, lang, idle_actions, action_label, cause_label
@@ -364,58 +305,78 @@ def report(
         parcels,
         zones=zones,
         renewal=renewal,
-        rates=rates,
+        rates=zone_rates,
         tiles=tiles,
+        tk=tk,
         offline=True,
         as_of=as_of,
         lang=lang,
     )
-    renewal_header, renewal_rows, renewal_png = _renewal_section(renewal, parcels, day, lang)
-    survey_header, survey_rows = _survey_section(parcels, survey, words)
+    renewal_table, renewal_header, renewal_rows, renewal_png = _renewal_section(
+        renewal, parcels, day, lang, words
+    )
+    survey_table = _survey_table(parcels, survey, words)
     section, permu_sheets = (
         _per_mu_section(parcels, zones, per_mu, parks, tiles, lang)
         if per_mu is not None
         else (None, [])
     )
+    if section is not None:
+        for part in section["tables"]:
+            part["rows"] = _plain_rows(part["rows"])
     subtitle = f"{words['as_of']} {day:%Y-%m-%d} · {words['target']} {target:.0%}"
-    page = (
-        Environment(autoescape=True)
-        .from_string(_TEMPLATE)
-        .render(
-            lang=lang,
-            title=title or words["title"],
-            subtitle=subtitle,
-            words=words,
-            cards=cards,
-            map_html=the_map.get_root().render(),
-            rates_header=list(shown.columns),
-            rates_rows=rows,
-            rates_png=_png(plot_rates(rates, target=target, lang=lang)) if len(rates) else "",
-            # nothing disposed yet: no progress to chart (the rates say 0 %)
-            # the chart stops at the reporting day: nothing after it is shown as done
-            progress_png=_png(plot_progress(progress(pieces, as_of=day), target=target, lang=lang))
-            if len(rates) and rates["disposed_parcels"].sum() > 0
-            else "",
-            print_map_png=_png(
-                plot_parcels(parcels, zones=zones, renewal=renewal, as_of=as_of, lang=lang)
+    by_label = display_rates(rates.iloc[:0], lang=lang).columns[0] if len(rates) else by
+    page = _template().render(
+        lang=lang,
+        title=title or words["title"],
+        subtitle=subtitle,
+        words=words,
+        cards=cards,
+        map_html=the_map.get_root().render(),
+        rates_title=words["rates"] if by == "zone" else words["rates_by"].format(by=by_label),
+        target_line=words["target_line"].format(target=f"{target:.0%}"),
+        rates_header=rates_header,
+        rates_rows=rates_rows,
+        functional_header=functional_header,
+        functional_rows=functional_rows,
+        pilot_header=pilot_header,
+        pilot_rows=pilot_rows,
+        rates_png=_png(plot_rates(zone_rates, target=target, lang=lang)) if len(rates) else "",
+        # nothing disposed yet: no progress to chart (the rates say 0 %)
+        # the chart stops at the reporting day: nothing after it is shown as done
+        progress_png=_png(plot_progress(progress(pieces, as_of=day), target=target, lang=lang))
+        if len(rates) and rates["disposed_parcels"].sum() > 0
+        else "",
+        print_map_png=_png(
+            plot_parcels(
+                parcels, zones=zones, renewal=renewal, rates=zone_rates, as_of=as_of, lang=lang
             )
-            if pdf and (parcels["category"].notna().any())
-            else "",
-            quality_header=[words["severity"], words["code"], words["count"]],
-            quality=counts.values.tolist(),
-            permu=section,
-            renewal_header=renewal_header,
-            renewal_rows=renewal_rows,
-            renewal_png=renewal_png,
-            survey_header=survey_header,
-            survey_rows=survey_rows,
-            idle_summary=idle_summary,
-            idle_header=words["idle_header"],
-            idle_rows=idle_table.values.tolist(),
-            undetermined_summary=undetermined_summary,
-            undetermined_header=words["undetermined_header"],
-            undetermined_rows=undetermined.values.tolist(),
         )
+        if pdf and (parcels["category"].notna().any())
+        else "",
+        quality_header=[words["severity"], words["code"], words["count"]],
+        quality_rows=_plain_rows(counts.values.tolist()),
+        permu=section,
+        renewal_header=renewal_header,
+        renewal_rows=renewal_rows,
+        renewal_png=renewal_png,
+        survey_header=list(survey_table.columns),
+        survey_rows=[
+            {
+                "css": "total" if i == len(survey_table) - 1 else "",
+                "cells": [
+                    {"text": f"{v:.0%}" if j == 3 else _text(v), "badge": ""}
+                    for j, v in enumerate(row)
+                ],
+            }
+            for i, row in enumerate(survey_table.itertuples(index=False))
+        ],
+        idle_summary=idle_summary,
+        idle_header=words["idle_header"],
+        idle_rows=_plain_rows(idle_table.values.tolist()),
+        undetermined_summary=undetermined_summary,
+        undetermined_header=words["undetermined_header"],
+        undetermined_rows=_plain_rows(undetermined.values.tolist()),
     )
     _atomic_write(out, page.encode("utf-8"))
     if pdf:  # the same page through its print stylesheet (A4, static map instead of Leaflet)
@@ -423,67 +384,38 @@ def report(
 
         print_to_pdf(out, out.with_suffix(".pdf"))
     if excel:
-        sheets = dict(
-            zip(
-                words["sheets"],
-                (
-                    display_rates(rates, lang=lang, as_numbers=True),  # numbers stay numbers
-                    counts.rename(columns=_QUALITY_HEADERS[lang]),
-                    pd.DataFrame(quality)
-                    .assign(
-                        severity=lambda q: q["severity"].map(SEVERITY_LABELS[lang]),
-                        code=lambda q: q["code"].map(lambda code: check_label(code, lang)),
-                    )
-                    .rename(columns=_QUALITY_HEADERS[lang]),
-                    idle_table.set_axis(list(words["idle_header"]), axis=1),
-                    undetermined.set_axis(list(words["undetermined_header"]), axis=1),
-                ),
-                strict=True,
+        # every table of the page, in the page's order, numbers as numbers
+        sheets: dict[str, pd.DataFrame] = {
+            sheet_names["rates"]: display_rates(rates, lang=lang, as_numbers=True)
+        }
+        if functional is not None:
+            sheets[sheet_names["functional"]] = display_rates(
+                functional, lang=lang, as_numbers=True
             )
+        if pilot is not None and len(pilot):
+            sheets[sheet_names["pilot"]] = display_rates(pilot, lang=lang, as_numbers=True)
+        if renewal_table is not None:
+            sheets[sheet_names["renewal"]] = renewal_table
+        sheets[sheet_names["idle"]] = _idle_sheet(idle, words, lang, action_label, cause_label)
+        sheets[sheet_names["undetermined"]] = undetermined.set_axis(
+            list(words["undetermined_header"]), axis=1
         )
-        sheets.update(dict(permu_sheets))
+        if len(survey_table):
+            sheets[sheet_names["survey"]] = survey_table
+        sheets[sheet_names["quality_summary"]] = counts.rename(columns=QUALITY_HEADERS[lang])
+        sheets[sheet_names["quality_details"]] = (
+            pd.DataFrame(quality)
+            .assign(
+                severity=lambda q: q["severity"].map(SEVERITY_LABELS[lang]),
+                code=lambda q: q["code"].map(lambda code: check_label(code, lang)),
+            )
+            .rename(columns=QUALITY_HEADERS[lang])
+        )
+        sheets.update(dict(permu_sheets))  # the per-mu sheets last, as the section is last
         _write_workbook(out.with_suffix(".xlsx"), sheets)
     return out
 
 
-_PERMU_WORDS: dict[str, dict[str, Any]] = {
-    "zh": {
-        "title": "亩均效益",
-        "subtitle": "{year} 年度 · {n} 家企业 · A 类前 {a}、D 类后 {d}（按综合得分排名）",
-        "enterprises": "参评企业",
-        "land": "用地面积（亩）",
-        "tax_per_mu": "亩均税收（万元/亩）",
-        "revenue_per_mu": "亩均营业收入（万元/亩）",
-        "by_area": "分园区",
-        "by_zone": "分片区",
-        "grades": "评价类别",
-        "grade": "类别",
-        "count": "企业数",
-        "share": "占比",
-        "d_list": "D 类企业（倒逼整治）",
-        "first": "仅列前 {n} 家，全部见 Excel。",
-        "outside": "园区外",
-        "sheets": ("亩均效益-园区", "亩均效益-等级", "亩均效益-企业", "亩均效益-D类"),
-    },
-    "en": {
-        "title": "Per-mu evaluation",
-        "subtitle": "{year} · {n} enterprises · A the top {a}, D the bottom {d} (by score)",
-        "enterprises": "Enterprises",
-        "land": "Land (mu)",
-        "tax_per_mu": "Tax per mu (10k yuan)",
-        "revenue_per_mu": "Revenue per mu (10k yuan)",
-        "by_area": "By park",
-        "by_zone": "By zone",
-        "grades": "Grades",
-        "grade": "Grade",
-        "count": "Enterprises",
-        "share": "Share",
-        "d_list": "Grade D enterprises",
-        "first": "First {n} only; all in the Excel workbook.",
-        "outside": "outside the parks",
-        "sheets": ("Per-mu by park", "Per-mu grades", "Per-mu enterprises", "Per-mu grade D"),
-    },
-}
 _D_SHOWN = 100
 
 
@@ -512,7 +444,7 @@ def _per_mu_section(
     from landuse.maps import parcel_map
     from landuse.vocab import ENTERPRISE_LABELS, grade_label
 
-    words = _PERMU_WORDS[lang]
+    words = REPORT_PERMU_WORDS[lang]
     labels = ENTERPRISE_LABELS[lang]
     if "park" in parcels.columns or parks is not None:
         by, table_title, frame = "park", words["by_area"], parcels
@@ -764,79 +696,136 @@ def _undetermined_section(
 
 
 def _renewal_section(
-    renewal: gpd.GeoDataFrame | None, parcels: gpd.GeoDataFrame, day: date, lang: Lang
-) -> tuple[list[str], list[dict[str, Any]], str]:
+    renewal: gpd.GeoDataFrame | None,
+    parcels: gpd.GeoDataFrame,
+    day: date,
+    lang: Lang,
+    words: dict[str, Any],
+) -> tuple[pd.DataFrame | None, list[str], list[dict[str, Any]], str]:
+    """The renewal zones' stages: the workbook sheet (numbers), the page's rows, the chart."""
     from landuse.plots import plot_renewal
     from landuse.renewal import STAGE_DATE_COLUMNS, display_renewal, renewal_progress
+    from landuse.vocab import stage_label
 
     if renewal is None or not any(c in renewal.columns for c in STAGE_DATE_COLUMNS):
-        return [], [], ""
+        return None, [], [], ""
     table = renewal_progress(renewal, parcels, as_of=day)
     shown = display_renewal(table, lang=lang)
-    rows = [
-        {"cells": list(map(str, values)), "css": "overdue" if overdue else ""}
-        for values, overdue in zip(shown.itertuples(index=False), table["overdue"], strict=True)
-    ]
-    return list(shown.columns), rows, _png(plot_renewal(renewal, as_of=day, lang=lang))
+    overdue_column = next(i for i, c in enumerate(shown.columns) if c in ("逾期", "Overdue"))
+    rows = []
+    for values, overdue in zip(shown.itertuples(index=False), table["overdue"], strict=True):
+        cells = [{"text": _text(v), "badge": ""} for v in values]
+        if overdue:
+            cells[overdue_column] = {"text": words["overdue"], "badge": "overdue"}
+        rows.append({"cells": cells, "css": "overdue" if overdue else ""})
+    kinds = (
+        dict(zip(renewal["name"].astype(str), renewal["kind"], strict=False))
+        if "kind" in renewal.columns
+        else {}
+    )
+    header = list(words["renewal_sheet_header"])
+    sheet = pd.DataFrame(
+        {
+            header[0]: table["name"].astype(str),
+            header[1]: table["name"].astype(str).map(kinds),
+            header[2]: [stage_label(s, lang) for s in table["stage"]],
+            header[3]: table["days_in_stage"],
+            header[4]: table["target_date"],
+            header[5]: [words["overdue"] if o else "" for o in table["overdue"]],
+            header[6]: table["area_mu"],
+            header[7]: table["stock_parcels"],
+            header[8]: table["stock_area_mu"],
+            header[9]: table["disposed_area_mu"],
+            header[10]: table["rate"],
+        }
+    )
+    for category in CATEGORIES:
+        sheet[category_label(category, lang)] = table[f"{category}_rate"]
+    return (
+        sheet.reset_index(drop=True),
+        list(shown.columns),
+        rows,
+        _png(plot_renewal(renewal, as_of=day, lang=lang)),
+    )
 
 
-def _survey_section(
+def _survey_table(
     parcels: gpd.GeoDataFrame, survey: pd.DataFrame | None, words: dict[str, Any]
-) -> tuple[list[str], list[list[str]]]:
+) -> pd.DataFrame:
+    """Survey progress per work package and in all (last row), with the page's headers."""
     from landuse.survey import survey_progress
 
+    header = [words["package"], words["parcels"], words["surveyed"], words["share"]]
     if survey is None:
-        return [], []
+        return pd.DataFrame(columns=header)
     planned = parcels if "package" in parcels.columns else survey
     table = survey_progress(planned[planned["parcel_id"].notna()], survey)
     parcels_total, surveyed_total = int(table["parcels"].sum()), int(table["surveyed"].sum())
     total = pd.DataFrame(
         {
-            "package": ["all"],
+            "package": [words["all"]],
             "parcels": [parcels_total],
             "surveyed": [surveyed_total],
             "share": [surveyed_total / parcels_total if parcels_total else float("nan")],
         }
     )
-    table = pd.concat([table, total], ignore_index=True)
-    rows = [
-        [
-            words["all"] if package == "all" else str(package),
-            f"{int(n):,}",
-            f"{int(done):,}",
-            "" if pd.isna(share) else f"{share:.0%}",
-        ]
-        for package, n, done, share in zip(
-            table["package"], table["parcels"], table["surveyed"], table["share"], strict=True
-        )
-    ]
-    header = [words["package"], words["parcels"], words["surveyed"], words["share"]]
-    return header, rows
+    table = table.reset_index(drop="package" in table.columns)
+    table = pd.concat(
+        [table[["package", "parcels", "surveyed", "share"]].astype({"package": str}), total],
+        ignore_index=True,
+    )
+    return table.set_axis(header, axis=1)
 
 
-_QUALITY_HEADERS = {
-    "zh": {
-        "severity": "级别",
-        "code": "问题",
-        "count": "数量",
-        "parcel_id": "地块编号",
-        "message": "说明",
-        "value": "值",
-    },
-    "en": {
-        "severity": "Severity",
-        "code": "Problem",
-        "count": "Count",
-        "parcel_id": "Parcel",
-        "message": "Message",
-        "value": "Value",
-    },
-}
-#: Excel number formats by header: rates in %, areas to 0.1 亩, counts whole
+def _idle_sheet(
+    idle: pd.DataFrame, words: dict[str, Any], lang: Lang, action_label: Any, cause_label: Any
+) -> pd.DataFrame:
+    """The idle-land list for the workbook: days and fees as numbers, the day as a date."""
+    header = list(words["idle_header"])
+    return pd.DataFrame(
+        {
+            header[0]: idle["parcel_id"].astype(str),
+            header[1]: idle["name"].astype(str) if "name" in idle.columns else "",
+            header[2]: pd.to_datetime(idle["idle_since"]).dt.normalize(),
+            header[3]: pd.to_numeric(idle["idle_days"], errors="coerce"),
+            header[4]: idle["cause"].map(lambda c: cause_label(c, lang)),
+            header[5]: idle["action"].map(lambda a: action_label(a, lang)),
+            header[6]: pd.to_numeric(idle["fee_wan"], errors="coerce"),
+            header[7]: idle["reason"].astype(str),
+        }
+    ).reset_index(drop=True)
+
+
+#: Excel number formats by header: rates in %, areas to 0.1 亩, counts whole, days as dates
+_PERCENT = (
+    *(
+        "处置率",
+        "处置率（宗数）",
+        "目标",
+        "完成比例",
+        "占比",
+        *(CATEGORY_LABELS["zh"][c] for c in CATEGORIES),
+    ),
+    *("Rate", "Rate (count)", "Target", "Share", *(CATEGORY_LABELS["en"][c] for c in CATEGORIES)),
+)
 _NUMBER_FORMATS = {
-    **dict.fromkeys(("处置率", "处置率（宗数）", "目标", "Rate", "Rate (count)", "Target"), "0.0%"),
-    **dict.fromkeys(("面积（亩）", "已处置（亩）", "Area (mu)", "Disposed (mu)"), "#,##0.0"),
-    **dict.fromkeys(("宗数", "已处置（宗）", "Parcels", "Disposed (parcels)"), "#,##0"),
+    **dict.fromkeys(_PERCENT, "0.0%"),
+    **dict.fromkeys(
+        (
+            *("面积（亩）", "已处置（亩）", "存量面积（亩）", "闲置费（万元）"),
+            *("Area (mu)", "Disposed (mu)", "Stock (mu)", "Fee (10k yuan)"),
+        ),
+        "#,##0.0",
+    ),
+    **dict.fromkeys(
+        (
+            *("宗数", "已处置（宗）", "存量地块（宗）", "闲置天数", "本阶段天数", "数量"),
+            *("地块", "已调查", "Parcels", "Disposed (parcels)", "Stock parcels", "Days"),
+            *("Days in stage", "Count", "Surveyed"),
+        ),
+        "#,##0",
+    ),
+    **dict.fromkeys(("闲置起始", "目标日期", "Idle since", "Target date"), "yyyy-mm-dd"),
 }
 
 

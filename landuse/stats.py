@@ -22,7 +22,7 @@ from landuse._progress import stages
 from landuse._tables import RatesTable, display_rates
 from landuse._validate import UndatedDisposalWarning, as_date, require_columns
 from landuse.areas import add_areas
-from landuse.vocab import CATEGORIES, DISPOSAL_METHODS
+from landuse.vocab import CATEGORIES, DISPOSAL_METHODS, Lang
 
 __all__ = [
     "OUTSIDE",
@@ -145,6 +145,7 @@ def disposal_rates(
     methods: Mapping[str, str | Iterable[str]] | None = None,
     target: float | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
+    lang: Lang = "zh",
     verbose: bool = False,
 ) -> RatesTable:
     """The in-memory step of :func:`landuse.disposal_rates` (documented there)."""
@@ -158,7 +159,7 @@ def disposal_rates(
         stage("sums")
         partials = partial_sums(parcels, by=by, as_of=as_of, methods=methods, non_final=non_final)
         stage("rates")
-        return finish_rates(partials, by=by, target=target)
+        return finish_rates(partials, by=by, target=target, lang=lang)
 
 
 def rate_options(by: str | Sequence[str], target: float | None) -> tuple[list[str], float | None]:
@@ -266,7 +267,9 @@ def partial_sums(
     return pd.concat([per_category, overall]).reset_index()
 
 
-def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None) -> RatesTable:
+def finish_rates(
+    partials: pd.DataFrame, *, by: list[str], target: float | None, lang: Lang = "zh"
+) -> RatesTable:
     """Rates from the (summed) output of :func:`partial_sums`: complete grid, rates, target."""
     sums = ["parcels", "area_mu", "disposed_parcels", "disposed_area_mu"]
     combined = partials.groupby([*by, "category"], sort=False, dropna=False)[sums].sum()
@@ -297,7 +300,9 @@ def finish_rates(partials: pd.DataFrame, *, by: list[str], target: float | None)
     result.index = pd.MultiIndex.from_arrays(
         [*levels, result.index.get_level_values("category")], names=[*by, "category"]
     )
-    return RatesTable(result)
+    table = RatesTable(result)
+    table.attrs["lang"] = lang  # how a notebook shows it (RatesTable._repr_html_)
+    return table
 
 
 def progress(

@@ -5,7 +5,7 @@ The ids are what the data hold; labels are for display, Chinese by default.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from landuse._errors import InputError
 
@@ -669,3 +669,285 @@ RATE_HEADERS: dict[str, dict[str, str]] = {
 def method_label(method: str, lang: Lang = "zh") -> str:
     """Display label of a disposal method id (unknown ids are shown as they are)."""
     return METHOD_LABELS[lang].get(method, method)
+
+
+# === issue 16: the report's words (landuse.report) and the CLI's tables (landuse.cli) =========
+# One contiguous block: every label the report page, its workbook and the CLI's rate files use.
+
+__all__ += [
+    "CHECK_UNITS",
+    "QUALITY_HEADERS",
+    "REPORT_PERMU_WORDS",
+    "REPORT_WORDS",
+    "check_value",
+]
+
+#: Words of :func:`landuse.report` (page and workbook), by language.
+REPORT_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "map": "地图",
+        "rates": "各片区处置率",
+        "rates_by": "按“{by}”分组的处置率",
+        "functional": "分功能区处置率",
+        "functional_note": "各功能区三类存量及合计；末组为全区合计。",
+        "district": "全区合计",
+        "pilot": "试点片区处置率",
+        "pilot_note": "试点片区内三类存量的处置率（按面积）。",
+        "target_line": "目标：处置率（按面积）≥ {target}。达标列：✓ 达标，✗ 未达标；"
+        "“合计”行为三类存量之和。",
+        "met_badge": "✓ 达标",
+        "missed_badge": "✗ 未达标",
+        "charts": "图表",
+        "quality": "数据质量",
+        "no_problems": "未发现问题。",
+        "no_stock": "没有存量地块。",
+        "renewal": "城市更新片区进度",
+        "survey": "现状调查进度",
+        "package": "工作包",
+        "parcels": "地块",
+        "surveyed": "已调查",
+        "share": "完成比例",
+        "all": "合计",
+        "stock": "存量地块（宗）",
+        "area": "存量面积（亩）",
+        "disposed": "已处置面积（亩）",
+        "rate": "总体处置率",
+        "met": "达标片区",
+        "title": "存量土地处置情况报告",
+        "as_of": "截至",
+        "target": "目标",
+        "footer": "由 landuse 生成。",
+        "severity": "级别",
+        "code": "问题",
+        "count": "数量",
+        "idle": "闲置土地处置（53号令）",
+        "idle_summary": "截至 {day}，未处置的闲置土地 {n} 宗：征缴闲置费 {fee} 宗，应征 {fees} 万元"
+        "{unpriced}；无偿收回 {recover} 宗；政府原因协商处置 {negotiate} 宗。",
+        "unpriced": "（另 {n} 宗缺少土地价款，待核算）",
+        "undetermined": "待核查地块",
+        "undetermined_summary": "{n} 宗地块适用认定规则但缺少所需数据，既不计为达标也不计入存量，"
+        "需实地核查补齐。",
+        "undetermined_card": "待核查地块（宗）",
+        "fees_card": "应征闲置费（万元）",
+        "recover_card": "应无偿收回（宗）",
+        "idle_header": [
+            "地块编号",
+            "名称",
+            "闲置起始",
+            "闲置天数",
+            "原因",
+            "处置",
+            "闲置费（万元）",
+            "依据",
+        ],
+        "undetermined_header": ["地块编号", "名称", "待核查原因"],
+        "renewal_sheet_header": [
+            "片区",
+            "类型",
+            "阶段",
+            "本阶段天数",
+            "目标日期",
+            "逾期",
+            "面积（亩）",
+            "存量地块（宗）",
+            "存量面积（亩）",
+            "已处置（亩）",
+            "处置率",
+        ],
+        "overdue": "逾期",
+        "sheets": {
+            "rates": "处置率",
+            "functional": "分功能区处置率",
+            "pilot": "试点片区",
+            "renewal": "城市更新片区",
+            "idle": "闲置土地处置",
+            "undetermined": "待核查",
+            "survey": "现状调查",
+            "quality_summary": "数据质量汇总",
+            "quality_details": "数据质量明细",
+        },
+        "map_title": "地图",
+    },
+    "en": {
+        "map": "Map",
+        "rates": "Disposal rates by zone",
+        "rates_by": "Disposal rates by {by}",
+        "functional": "Disposal rates by functional zone",
+        "functional_note": "The three categories and their total per functional zone; the last "
+        "group is the district total.",
+        "district": "District total",
+        "pilot": "Pilot areas",
+        "pilot_note": "Disposal rates (by area) of the stock inside the pilot areas.",
+        "target_line": "Target: disposal rate (by area) ≥ {target}. Met column: ✓ met, "
+        "✗ missed; the All rows sum the three categories.",
+        "met_badge": "✓ met",
+        "missed_badge": "✗ missed",
+        "charts": "Charts",
+        "quality": "Data quality",
+        "no_problems": "No problems found.",
+        "no_stock": "No parcel is in the stock.",
+        "renewal": "Renewal zones",
+        "survey": "Field survey progress",
+        "package": "Package",
+        "parcels": "Parcels",
+        "surveyed": "Surveyed",
+        "share": "Share",
+        "all": "All",
+        "stock": "Parcels in stock",
+        "area": "Stock area (mu)",
+        "disposed": "Disposed (mu)",
+        "rate": "Overall rate",
+        "met": "Zones meeting the target",
+        "title": "Stock-land disposal report",
+        "as_of": "as of",
+        "target": "target",
+        "footer": "Made with landuse.",
+        "severity": "Severity",
+        "code": "Problem",
+        "count": "Count",
+        "idle": "Idle land: what it brings (MLR Order 53)",
+        "idle_summary": "As of {day}, {n} idle parcels not disposed: idle fee on {fee}, "
+        "{fees} (10k yuan) due{unpriced}; {recover} to recover without compensation; "
+        "{negotiate} idle through the government's doing, to settle by agreement.",
+        "unpriced": " ({n} more without a land price: to be assessed)",
+        "undetermined": "Parcels to check (undetermined)",
+        "undetermined_summary": "{n} parcels fall under a rule but lack values it needs: neither "
+        "compliant nor in the stock until surveyed.",
+        "undetermined_card": "Parcels to check",
+        "fees_card": "Idle fees due (10k yuan)",
+        "recover_card": "To recover",
+        "idle_header": [
+            "Parcel",
+            "Name",
+            "Idle since",
+            "Days",
+            "Cause",
+            "Action",
+            "Fee (10k yuan)",
+            "Reason",
+        ],
+        "undetermined_header": ["Parcel", "Name", "Why"],
+        "renewal_sheet_header": [
+            "Zone",
+            "Kind",
+            "Stage",
+            "Days in stage",
+            "Target date",
+            "Overdue",
+            "Area (mu)",
+            "Stock parcels",
+            "Stock (mu)",
+            "Disposed (mu)",
+            "Rate",
+        ],
+        "overdue": "overdue",
+        "sheets": {
+            "rates": "Rates",
+            "functional": "Rates by functional zone",
+            "pilot": "Pilot areas",
+            "renewal": "Renewal zones",
+            "idle": "Idle land",
+            "undetermined": "To check",
+            "survey": "Field survey",
+            "quality_summary": "Quality summary",
+            "quality_details": "Quality details",
+        },
+        "map_title": "Map",
+    },
+}
+
+#: Words of the report's "亩均效益" section.
+REPORT_PERMU_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "亩均效益",
+        "subtitle": "{year} 年度 · {n} 家企业 · A 类前 {a}、D 类后 {d}（按综合得分排名）",
+        "enterprises": "参评企业",
+        "land": "用地面积（亩）",
+        "tax_per_mu": "亩均税收（万元/亩）",
+        "revenue_per_mu": "亩均营业收入（万元/亩）",
+        "by_area": "分园区",
+        "by_zone": "分片区",
+        "grades": "评价类别",
+        "grade": "类别",
+        "count": "企业数",
+        "share": "占比",
+        "d_list": "D 类企业（倒逼整治）",
+        "first": "仅列前 {n} 家，全部见 Excel。",
+        "outside": "园区外",
+        "sheets": ("亩均效益-园区", "亩均效益-等级", "亩均效益-企业", "亩均效益-D类"),
+    },
+    "en": {
+        "title": "Per-mu evaluation",
+        "subtitle": "{year} · {n} enterprises · A the top {a}, D the bottom {d} (by score)",
+        "enterprises": "Enterprises",
+        "land": "Land (mu)",
+        "tax_per_mu": "Tax per mu (10k yuan)",
+        "revenue_per_mu": "Revenue per mu (10k yuan)",
+        "by_area": "By park",
+        "by_zone": "By zone",
+        "grades": "Grades",
+        "grade": "Grade",
+        "count": "Enterprises",
+        "share": "Share",
+        "d_list": "Grade D enterprises",
+        "first": "First {n} only; all in the Excel workbook.",
+        "outside": "outside the parks",
+        "sheets": ("Per-mu by park", "Per-mu grades", "Per-mu enterprises", "Per-mu grade D"),
+    },
+}
+
+#: Headers of the data-quality tables (report sheets, ``landuse check`` output).
+QUALITY_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "severity": "级别",
+        "code": "问题",
+        "count": "数量",
+        "parcel_id": "地块编号",
+        "message": "说明",
+        "value": "值",
+    },
+    "en": {
+        "severity": "Severity",
+        "code": "Problem",
+        "count": "Count",
+        "parcel_id": "Parcel",
+        "message": "Message",
+        "value": "Value",
+    },
+}
+
+#: The unit of ``value`` in a :func:`landuse.check` row, by code: days, m², or a share.
+CHECK_UNITS: dict[str, str] = {
+    "date_order": "days",
+    "early_start": "days",
+    "overlap": "m2",
+    "sliver": "m2",
+    "area_mismatch": "share",
+    "ratio_range": "share",
+}
+
+
+def check_value(code: str, value: Any, lang: Lang = "zh") -> str:
+    """A :func:`landuse.check` value with its unit, for people (blank when there is none).
+
+    Examples
+    --------
+    >>> check_value("early_start", 12.0), check_value("sliver", 3.25, lang="en")
+    ('12 天', '3.2 m²')
+    >>> check_value("area_mismatch", 0.125), check_value("duplicate_id", float("nan"))
+    ('+12.5%', '')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    unit = CHECK_UNITS.get(code)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if unit == "days":
+        return f"{number:,.0f} 天" if lang == "zh" else f"{number:,.0f} days"
+    if unit == "m2":
+        return f"{number:,.1f} m²"
+    if unit == "share":
+        return f"{number:+.1%}"
+    return f"{number:,.4g}"

@@ -20,7 +20,7 @@ QUICKSTART = [
     (
         "md",
         "# landuse 快速上手 · Quickstart\n\nBundled **synthetic** ledger for the Qingdao West Coast "
-        "New Area → task list → disposal rates → map, in ten cells.",
+        "New Area → task list → disposal rates → map, in {cells} cells.",
     ),
     (
         "code",
@@ -50,7 +50,9 @@ QUICKSTART = [
         "code",
         'pieces = lu.assign_zones(tasks, zones, columns=["functional_zone"])\n'
         'rates = lu.disposal_rates(pieces, by=["functional_zone", "zone"], as_of="2022-06-30", target=0.6)\n'
-        "rates",
+        "# mid-cell, a table shows only through display(); the cell's last value shows by itself\n"
+        'display(lu.display_rates(rates, lang="en").head(4))  # English labels, rounded\n'
+        "rates  # labels, 亩 to 0.1, rates in %, the 达标 column marked",
     ),
     (
         "code",
@@ -79,7 +81,7 @@ PILOT = [
         "code",
         'pilot = renewal[renewal["name"] == "风河南片区"]\n'
         'pilot_rates = lu.disposal_rates(lu.assign_zones(tasks, pilot), as_of="2022-06-30", target=0.6)\n'
-        'pilot_rates.loc[["风河南片区"]]',
+        'lu.display_rates(pilot_rates.loc[["风河南片区"]])',
     ),
     ("code", 'assert (pilot_rates.loc["风河南片区", "rate"] > 0.6).all()'),
     ("md", "## Every renewal zone, and the two functional zones"),
@@ -228,12 +230,36 @@ FIELD = [
         'again.loc[updated["surveyed"], ["parcel_id", "far", "category", "reason"]]',
     ),
     ("md", "## 4 · Renewal zones by stage"),
-    ("code", 'lu.renewal_progress(renewal, tasks, as_of="2022-06-30")'),
+    (
+        "code",
+        'stages = lu.renewal_progress(renewal, tasks, as_of="2022-06-30")\n'
+        'stages.round({c: 2 for c in stages.select_dtypes("float").columns})',
+    ),
     ("code", 'lu.plot_renewal(renewal, as_of="2022-06-30");'),
 ]
 
 
+_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
 def write(name: str, cells: list[tuple[str, str]]) -> None:
+    # "in {cells} cells": the count the text claims is the count the notebook has
+    count = _NUMBERS[len(cells)] if len(cells) < len(_NUMBERS) else str(len(cells))
+    cells = [(kind, text.replace("{cells}", count)) for kind, text in cells]
     notebook = new_notebook(
         cells=[new_markdown_cell(c) if kind == "md" else new_code_cell(c) for kind, c in cells]
     )
@@ -252,7 +278,7 @@ def main() -> None:
     write("03_bring_your_own_ledger.ipynb", LEDGER)
     write("04_parks_and_per_mu.ipynb", PARKS_AND_PER_MU)
     write("05_field_survey_and_renewal.ipynb", FIELD)
-    print(f"wrote 4 notebooks to {OUT}")
+    print(f"wrote {len(list(OUT.glob('*.ipynb')))} notebooks to {OUT}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from landuse.cli import main
@@ -24,7 +26,7 @@ def test_demo_writes_rates_and_map(tmp_path, capsys):
     )
     assert (tmp_path / "idle.csv").exists()
     rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
-    assert {"functional_zone", "zone", "category", "rate"} <= set(rates.columns)
+    assert {"功能区", "片区", "类别", "处置率（%）"} <= set(rates.columns)
     assert len(rates) == 8 * 4
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
     assert "landuse.decode" in page and "landuse-legend" in page
@@ -82,7 +84,7 @@ def test_check_command(west_coast_path, tmp_path, capsys):
     path = tmp_path / "bad.gpkg"
     bad.to_file(path)
     assert main(["check", str(path)]) == 1
-    assert "duplicate_id" in capsys.readouterr().out
+    assert "地块编号重复" in capsys.readouterr().out
 
 
 def test_errors_exit_2(capsys):
@@ -224,7 +226,111 @@ def test_check_counts_info_rows_and_lists_them_only_with_all(capsys):
     sample = str(lu.datasets.get_path("west_coast"))
     main(["check", sample, "--as-of", "2021-12-31", "--limit", "1000"])
     short = capsys.readouterr().out
-    assert "info rows counted above, not listed" in short
-    assert "\n    info " not in short and " info early_start" not in short
+    report = lu.check(lu.read_raw(sample), as_of="2021-12-31")
+    early = int((report["code"] == "early_start").sum())
+    # one line per kind of problem with its count, in Chinese; info rows only counted
+    lines = [line for line in short.splitlines() if "早于约定日期开工" in line]
+    assert len(lines) == 1 and f"{early:,} 行" in lines[0] and "--all" in lines[0]
+    assert "early_start" not in short and " info " not in short
     main(["check", sample, "--as-of", "2021-12-31", "--limit", "1000", "--all"])
-    assert "not listed" not in capsys.readouterr().out
+    full = capsys.readouterr().out
+    listed = [line for line in full.splitlines() if line.startswith("提示")]
+    assert len(listed) == early + 1  # the count line and every row
+    # values with their units: days between the agreed and the actual start
+    assert re.search(r"提示 +早于约定日期开工 +\d+ .* [\d,]+ 天$", full, re.MULTILINE)
+    main(["check", sample, "--as-of", "2021-12-31", "--all", "--limit", "100", "--lang", "en"])
+    english = capsys.readouterr().out
+    assert "started before the agreed start" in english and re.search(r"\d days$", english, re.M)
+
+
+def test_help_is_true_and_lists_every_subcommand(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for command in ("demo", "rates", "map", "report", "check", "idle", "permu", "packages"):
+        assert command in text
+    assert "`" not in text
+    with pytest.raises(SystemExit):
+        main(["rates", "--help"])
+    rates_help = capsys.readouterr().out
+    for option in ("--tiles", "--tk", "--offline", "--renewal", "--cdn"):
+        assert option not in rates_help  # map options only where a map is drawn
+    assert "--by" in rates_help and "`" not in rates_help
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    report_help = capsys.readouterr().out
+    assert "--by" in report_help and "--tiles" in report_help and "--cdn" not in report_help
+
+
+def test_zones_default_to_the_parcel_files_zones_layer(west_coast_path, ledger, tmp_path, capsys):
+    assert main(["rates", str(west_coast_path), "--as-of", "2022-06-30"]) == 0
+    assert "灵山卫街道" in capsys.readouterr().out
+    alone = tmp_path / "parcels.gpkg"
+    ledger.to_file(alone, layer="parcels")
+    assert main(["rates", str(alone), "--as-of", "2022-06-30"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "no zones layer" in err and "--zones" in err
+    assert main(["report", str(alone), "--as-of", "2022-06-30", "--out", str(tmp_path)]) == 2
+    assert "no zones layer" in capsys.readouterr().err
+
+
+def test_rates_files_are_labelled_and_rounded(west_coast_path, tmp_path, capsys):
+    import openpyxl
+
+    csv, xlsx = tmp_path / "r.csv", tmp_path / "r.xlsx"
+    sample = str(west_coast_path)
+    assert main(["rates", sample, "--as-of", "2022-06-30", "--out", str(csv)]) == 0
+    table = pd.read_csv(csv, encoding="utf-8-sig")
+    assert list(table.columns[:3]) == ["片区", "类别", "宗数"] and "处置率（%）" in table.columns
+    assert set(table["类别"]) == {"批而未供", "供而未用", "低效用地", "合计"}
+    text = csv.read_text(encoding="utf-8-sig")
+    assert not re.search(r"\d\.\d{3,}", text)  # no 16-digit floats: 0.01 亩, 0.1 %
+    assert main(["rates", sample, "--as-of", "2022-06-30", "--out", str(xlsx)]) == 0
+    sheet = openpyxl.load_workbook(xlsx).active
+    header = [c.value for c in sheet[1]]
+    rate = sheet.cell(2, header.index("处置率") + 1)
+    assert isinstance(rate.value, float) and rate.number_format == "0.0%"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    capsys.readouterr()
+    english = tmp_path / "en.csv"
+    args = ["rates", sample, "--as-of", "2022-06-30", "--lang", "en", "--out", str(english)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    import landuse as lu
+
+    for name in lu.read_zones(west_coast_path)["name"]:  # zone names are data, kept as they are
+        printed = printed.replace(name, "")
+    assert not re.search(r"[\u4e00-\u9fff]", printed)
+    table = pd.read_csv(english, encoding="utf-8-sig")
+    assert list(table.columns[:3]) == ["Zone", "Category", "Parcels"]
+    assert "Low-efficiency" in set(table["Category"])
+    assert main(["rates", sample, "--out", str(tmp_path / "r.txt")]) == 2
+    assert ".csv or .xlsx" in capsys.readouterr().err
+
+
+def test_rates_and_report_by_a_parcel_column(west_coast_path, tmp_path, capsys):
+    sample = str(west_coast_path)
+    assert main(["rates", sample, "--as-of", "2022-06-30", "--by", "park"]) == 0
+    assert "联东U谷" in capsys.readouterr().out
+    assert main(["rates", sample, "--as-of", "2022-06-30", "--by", "functional_zone"]) == 0
+    assert "青岛海洋高新区" in capsys.readouterr().out
+    assert main(["rates", sample, "--as-of", "2022-06-30", "--by", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+    out = tmp_path / "r"
+    args = ["report", sample, "--as-of", "2022-06-30", "--by", "park", "--no-pdf"]
+    assert main([*args, "--out", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "联东U谷" in page and "风河南片区" in page  # renewal zones from the file's layer
+    assert "tile.openstreetmap.org" not in page  # no basemap unless --tiles names one
+
+
+def test_demo_in_english(tmp_path, capsys):
+    args = ["demo", "--out", str(tmp_path), "--quiet", "--tiles", "none", "--lang", "en"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Pilot area" in printed and "Low-efficiency" in printed and "处置率" not in printed
+    rates = pd.read_csv(tmp_path / "rates.csv", encoding="utf-8-sig")
+    assert {"Functional zone", "Zone", "Category", "Rate (%)"} <= set(rates.columns)
+    assert "Rates by functional zone" in pd.read_excel(tmp_path / "report.xlsx", sheet_name=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -40,6 +41,24 @@ def test_report_page_and_workbook(browser, tmp_path, ledger, zones, renewal):
     assert page.locator("h1").inner_text() == "<b>存量土地报告</b>"  # escaped, shown as text
     assert page.locator("#rates tbody tr").count() == len(zones) * 4
     assert page.locator("#rates tr.missed").count() > 0
+    # met/missed is a small marker in the 达标 column: no cell of the table is painted
+    painted = page.eval_on_selector_all(
+        "#rates td, #functional td, #pilot td",
+        "cells => cells.filter(c => { const b = getComputedStyle(c).backgroundColor;"
+        " return b !== 'rgba(0, 0, 0, 0)' && !c.closest('tr').classList.contains('district'); })"
+        ".length",
+    )
+    assert painted == 0
+    assert page.locator("#rates td .badge.missed").count() == page.locator("#rates tr").count() - 1
+    # 合计 rows are bold; the district total is set apart by a double rule
+    weights = page.eval_on_selector_all(
+        "#rates tr.total td", "cells => cells.map(c => getComputedStyle(c).fontWeight)"
+    )
+    assert weights and set(weights) == {"700"}
+    rule = page.eval_on_selector(
+        "#functional tr.district.first td", "c => getComputedStyle(c).borderTopStyle"
+    )
+    assert rule == "double"
     widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
     assert len(widths) == 3 and min(widths) > 300  # rates, progress, renewal stages
     assert page.locator("#renewal tbody tr").count() == len(renewal)
@@ -48,7 +67,16 @@ def test_report_page_and_workbook(browser, tmp_path, ledger, zones, renewal):
     assert blocked == [] and errors == []
     page.close()
     workbook = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
-    assert list(workbook) == ["处置率", "数据质量汇总", "数据质量明细", "闲置土地处置", "待核查"]
+    assert list(workbook) == [
+        "处置率",
+        "分功能区处置率",
+        "试点片区",
+        "城市更新片区",
+        "闲置土地处置",
+        "待核查",
+        "数据质量汇总",
+        "数据质量明细",
+    ]
     assert len(workbook["处置率"]) == len(zones) * 4
 
 
@@ -141,3 +169,134 @@ def test_report_prints_to_an_a4_pdf(ledger, zones, tmp_path):
     assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+59[45]\.\d*\s+84[12]\.\d*", pdf)  # A4 in points
     html = page.read_text(encoding="utf-8")
     assert "@media print" in html and 'class="print-only"' in html
+
+
+def _classes(html: str, table: str) -> list[str]:
+    body = html.split(f'<table id="{table}">', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr class="([^"]*)">', body)
+
+
+def test_functional_zones_with_the_district_total(ledger, zones, tmp_path):
+    import openpyxl
+
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html")
+    html = page.read_text(encoding="utf-8")
+    assert "分功能区处置率" in html and "全区合计" in html
+    functions = zones["functional_zone"].nunique()
+    classes = _classes(html, "functional")
+    assert len(classes) == (functions + 1) * 4  # three categories and 合计, then the district
+    assert [c.split()[0] for c in classes[3::4]] == ["total"] * (functions + 1)
+    assert all("district" in c for c in classes[-4:]) and "first" in classes[-4]
+    assert not any("district" in c for c in classes[:-4])
+    sheet = pd.read_excel(page.with_suffix(".xlsx"), sheet_name="分功能区处置率")
+    totals = sheet[sheet["类别"] == "合计"].set_index("功能区")
+    district = totals.loc["全区合计"]
+    parts = totals.drop(index="全区合计")
+    # the district total is the sum of its functional zones (each parcel once)
+    assert district["面积（亩）"] == pytest.approx(parts["面积（亩）"].sum())
+    assert district["已处置（亩）"] == pytest.approx(parts["已处置（亩）"].sum())
+    pieces = lu.assign_zones(tasks, zones)
+    rates = lu.disposal_rates(pieces, as_of="2022-06-30")
+    expected = rates.xs("all", level="category")
+    assert district["面积（亩）"] == pytest.approx(expected["area_mu"].sum())
+    assert district["处置率"] == pytest.approx(
+        expected["disposed_area_mu"].sum() / expected["area_mu"].sum()
+    )
+    book = openpyxl.load_workbook(page.with_suffix(".xlsx"))
+    cell = book["分功能区处置率"]["G2"]
+    assert isinstance(cell.value, float) and cell.number_format == "0.0%"
+
+
+def test_pilot_area_and_renewal_zones(ledger, zones, renewal, tmp_path):
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, renewal=renewal, as_of="2022-06-30", out=tmp_path / "r.html")
+    html = page.read_text(encoding="utf-8")
+    body = html.split('<table id="pilot">', 1)[1].split("</table>", 1)[0]
+    # the pilot area of the seed article: all three categories above 60 %
+    assert body.count("风河南片区") == 4 and body.count("✓ 达标") == 4
+    assert "未达标" not in body
+    renewal_body = html.split('<table id="renewal">', 1)[1].split("</table>", 1)[0]
+    assert all(name in renewal_body for name in renewal["name"])
+    sheet = pd.read_excel(page.with_suffix(".xlsx"), sheet_name="城市更新片区")
+    assert list(sheet["片区"]) == list(renewal["name"]) and sheet["处置率"].dtype == float
+
+
+def test_report_in_english(ledger, zones, renewal, tmp_path):
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(
+        tasks, zones, renewal=renewal, as_of="2022-06-30", out=tmp_path / "r.html", lang="en"
+    )
+    html = page.read_text(encoding="utf-8")
+    cjk = re.compile(r"[\u3400-\u9fff\uff08\uff09]")
+    headings = re.findall(r"<(?:h1|h2|h3|th|p)[^>]*>([^<]*)<", html)
+    assert headings and not [h for h in headings if cjk.search(h)]
+    assert "District total" in html and "✓ met" in html and "✗ missed" in html
+    book = pd.read_excel(page.with_suffix(".xlsx"), sheet_name=None)
+    assert "Rates by functional zone" in book and "Pilot areas" in book
+    for name, sheet in book.items():
+        assert not cjk.search(name) and not [c for c in sheet.columns if cjk.search(str(c))]
+
+
+def test_report_groups_by_any_parcel_column(ledger, zones, tmp_path):
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "r.html", by="park")
+    html = page.read_text(encoding="utf-8")
+    assert "按“park”分组的处置率" in html
+    rates = pd.read_excel(page.with_suffix(".xlsx"), sheet_name="处置率")
+    assert rates.columns[0] == "park"
+    assert len(rates) == (tasks["park"].nunique() + tasks["park"].isna().any()) * 4
+    with pytest.raises(ValueError, match="no such column"):
+        lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "x.html", by="nope")
+
+
+def test_basemap_only_when_tiles_are_named(ledger, zones, tmp_path):
+    tasks = lu.classify(ledger, as_of="2021-12-31").head(300)
+    plain = lu.report(tasks, zones, as_of="2022-06-30", out=tmp_path / "a.html", excel=False)
+    tiled = lu.report(
+        tasks, zones, as_of="2022-06-30", out=tmp_path / "b.html", excel=False, tiles="osm"
+    )
+    assert "tile.openstreetmap.org" not in plain.read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" in tiled.read_text(encoding="utf-8")
+
+
+def test_every_sheet_is_headed_frozen_filtered_and_sized(ledger, zones, renewal, tmp_path):
+    import openpyxl
+
+    tasks = lu.classify(ledger, as_of="2021-12-31")
+    page = lu.report(tasks, zones, renewal=renewal, as_of="2022-06-30", out=tmp_path / "r.html")
+    book = openpyxl.load_workbook(page.with_suffix(".xlsx"))
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref, sheet.title
+        for cell in sheet[1]:  # wide enough for the Chinese header (two columns a character)
+            assert sheet.column_dimensions[cell.column_letter].width >= 2 * len(str(cell.value))
+        assert re.search(r"[\u4e00-\u9fff]", str(sheet[1][0].value)), sheet.title
+    idle = book["闲置土地处置"]
+    header = [c.value for c in idle[1]]
+    days = idle.cell(2, header.index("闲置天数") + 1)
+    assert isinstance(days.value, int) and days.number_format == "#,##0"
+    since = idle.cell(2, header.index("闲置起始") + 1)
+    assert since.is_date and since.number_format == "yyyy-mm-dd"
+    fees = [r[header.index("闲置费（万元）")] for r in idle.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(f, float) for f in fees)
+
+
+def test_template_is_package_data(tmp_path):
+    from importlib import resources
+
+    templates = resources.files("landuse").joinpath("templates")
+    assert templates.joinpath("report.html").is_file()
+    assert templates.joinpath("report.css").is_file()
+    import importlib
+
+    module = importlib.import_module("landuse.report")
+    assert "<table" not in Path(module.__file__ or "").read_text(encoding="utf-8")
+    hatchling = pytest.importorskip("hatchling.builders.wheel")
+    import zipfile
+
+    root = Path(__file__).parent.parent
+    wheel = next(iter(hatchling.WheelBuilder(str(root)).build(directory=str(tmp_path))))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"landuse/templates/report.html", "landuse/templates/report.css"} <= names
+    assert {"landuse/static/webmap.js", "landuse/static/webmap.css"} <= names

@@ -515,6 +515,7 @@ def disposal_rates(
     schema: str | None = None,
     where: str | Mapping[str, Any] | None = None,
     non_final: Mapping[str, int] = NON_FINAL,
+    lang: Lang = "zh",
     verbose: bool = False,
 ) -> RatesTable:
     """Disposal rate per area and category: disposed area ÷ area of the stock to dispose.
@@ -548,6 +549,9 @@ def disposal_rates(
         When ``parcels`` is a PostGIS URL: the table of pieces (with ``area_mu`` and the ``by``
         columns) and an optional filter (``{"zone": [...]}`` or trusted SQL). The database
         does the grouping; only the sums are fetched. Results equal the in-memory ones.
+    lang
+        Language the table is shown in by a notebook (``"zh"`` default, ``"en"``); the data are
+        the same. :func:`landuse.display_rates` formats it for print in either language.
     verbose
         Show a progress bar of the stages (sums, rates).
 
@@ -583,6 +587,7 @@ def disposal_rates(
         schema=schema,
         where=where,
         non_final=non_final,
+        lang=lang,
         verbose=verbose,
     )
     return rates

@@ -151,7 +151,7 @@ def disposal_rates(ddf: Any, **options: Any) -> pd.DataFrame:
     """Partial sums per partition (a parcel and its pieces live in one partition), then rates."""
     only(
         options,
-        {"by", "as_of", "methods", "target", "non_final", "verbose"},
+        {"by", "as_of", "methods", "target", "non_final", "lang", "verbose"},
         step="disposal_rates",
         where="a dask frame (table=, schema=, where= are for PostGIS URLs)",
     )
@@ -159,4 +159,6 @@ def disposal_rates(ddf: Any, **options: Any) -> pd.DataFrame:
     sums = {k: options[k] for k in ("as_of", "methods", "non_final") if k in options}
     meta = stats.partial_sums(ddf._meta, by=by, **sums)
     partials = ddf.map_partitions(stats.partial_sums, by=by, **sums, meta=meta)
-    return stats.finish_rates(partials.compute(), by=by, target=target)
+    return stats.finish_rates(
+        partials.compute(), by=by, target=target, lang=options.get("lang", "zh")
+    )

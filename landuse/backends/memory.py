@@ -73,7 +73,7 @@ def assign_zones(
 def disposal_rates(parcels: pd.DataFrame, **options: Any) -> pd.DataFrame:
     only(
         options,
-        {"by", "as_of", "methods", "target", "non_final", "verbose"},
+        {"by", "as_of", "methods", "target", "non_final", "lang", "verbose"},
         step="disposal_rates",
         where=_WHERE,
     )

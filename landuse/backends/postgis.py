@@ -28,7 +28,7 @@ from landuse._urls import is_url, redact, safe_url, secrets_of
 from landuse._validate import as_date, validate_parcels, validate_zones
 from landuse.backends._common import only
 from landuse.stats import OUTSIDE, counted_methods, finish_rates, rate_options
-from landuse.vocab import CATEGORIES
+from landuse.vocab import CATEGORIES, Lang
 
 __all__ = [
     "MAX_ENGINES",
@@ -109,7 +109,18 @@ def write_parcels(gdf: gpd.GeoDataFrame, url: str, **options: Any) -> str:
 def disposal_rates(url: str, **options: Any) -> pd.DataFrame:
     only(
         options,
-        {"by", "as_of", "methods", "target", "non_final", "table", "schema", "where", "verbose"},
+        {
+            "by",
+            "as_of",
+            "methods",
+            "target",
+            "non_final",
+            "table",
+            "schema",
+            "where",
+            "lang",
+            "verbose",
+        },
         step="disposal_rates",
         where="a PostGIS URL",
     )
@@ -124,6 +135,7 @@ def disposal_rates(url: str, **options: Any) -> pd.DataFrame:
         target=target,
         where=options.get("where"),
         non_final=options.get("non_final"),
+        lang=options.get("lang", "zh"),
     )
 
 
@@ -476,6 +488,7 @@ def table_rates(
     target: float | None,
     where: str | Mapping[str, Any] | None = None,
     non_final: Mapping[str, int] | None = None,
+    lang: Lang = "zh",
 ) -> pd.DataFrame:
     """:func:`landuse.disposal_rates` computed by the database: only sums cross the wire."""
     import sqlalchemy as sa
@@ -558,4 +571,4 @@ def table_rates(
             params=params,
         )
     partials = pd.concat([per_category, overall], ignore_index=True)
-    return finish_rates(partials, by=by, target=target)
+    return finish_rates(partials, by=by, target=target, lang=lang)
