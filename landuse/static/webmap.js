@@ -225,7 +225,7 @@ landuse.ParcelLayer = L.Renderer.extend({
     delete this._ctx;
   },
   _toggled: function (e) {
-    if (this._groups.indexOf(e.layer) >= 0 && this._map) { this._unhover(); this._redraw(); }
+    if (this._groups.indexOf(e.layer) >= 0 && this._map) { this._unhover(); this._redraw(true); }
   },
 
   _update: function () {
@@ -233,56 +233,79 @@ landuse.ParcelLayer = L.Renderer.extend({
     L.Renderer.prototype._update.call(this);
     var b = this._bounds, size = b.getSize(), r = L.Browser.retina ? 2 : 1, canvas = this._container;
     L.DomUtil.setPosition(canvas, b.min);
-    canvas.width = r * size.x; canvas.height = r * size.y;
+    if (canvas.width === r * size.x && canvas.height === r * size.y) return this._redraw(false);
+    canvas.width = r * size.x; canvas.height = r * size.y;  // clears the canvas
     canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
-    this._redraw();
+    this._redraw(true);
   },
 
-  _redraw: function () {
+  _redraw: function (force) {
     if (!this._map || !this._bounds) return;
     var t0 = performance.now(), map = this._map, d = this._d, box = this._box;
     var ctx = this._ctx, canvas = this._container, W = canvas.width, H = canvas.height;
-    var r = W / Math.max(1, this._bounds.getSize().x);
+    var size = this._bounds.getSize(), r = W / Math.max(1, size.x);
     var k = Math.pow(2, this._zoom), origin = map.getPixelOrigin().add(this._bounds.min);
-    var ox = origin.x, oy = origin.y, size = this._bounds.getSize();
+    var ox = origin.x, oy = origin.y;
     var on = this._groups.map(function (g) { return map.hasLayer(g); });
-    var lod = landuse.LOD / k, min = landuse.MIN;
-    var shapes = this._styles.map(function () { return []; }), holed = [];
+    var key = [this._zoom, ox, oy, W, H, on.join()].join(" ");
+    if (key === this._drawn && !force) return;  // a zoom fires both viewreset and moveend
+    this._drawn = key;
     if (!this._img || this._img.width !== W || this._img.height !== H) {
       this._img = ctx.createImageData(W, H);
       this._pix = new Uint32Array(this._img.data.buffer);
     }
     var pix = this._pix, colors = this._colors, group = d.group, style = d.style, holes = this._holes;
-    pix.fill(0);
-    var dots = 0, pad = min / k;
+    var lod = landuse.LOD / k, pad = landuse.MIN / k, scale = k * r, D = landuse.MIN * r;
+    var oxr = ox * r, oyr = oy * r, shapes = this._styles.map(function () { return []; }), holed = [];
     var qx0 = ox / k - pad, qy0 = oy / k - pad, qx1 = (ox + size.x) / k + pad, qy1 = (oy + size.y) / k + pad;
-    this._query(qx0, qy0, qx1, qy1, function (i) {
-      if (!on[group[i]]) return;
-      var b0 = box[4 * i], b1 = box[4 * i + 1], b2 = box[4 * i + 2], b3 = box[4 * i + 3];
-      if (b2 < qx0 || b0 > qx1 || b3 < qy0 || b1 > qy1) return;
-      if (b2 - b0 >= lod || b3 - b1 >= lod) {
-        (holes[i] ? holed : shapes[style[i]]).push(i);
-        return;
+    var g = this._grid, items = g.items, start = g.start, dots = 0, list = g.big, from = 0, to = list.length;
+    var c0 = Math.max(0, Math.floor((qx0 - g.half - g.x0) / g.cw)), c1 = Math.min(g.cols - 1, Math.floor((qx1 + g.half - g.x0) / g.cw));
+    var r0 = Math.max(0, Math.floor((qy0 - g.half - g.y0) / g.ch)), r1 = Math.min(g.rows - 1, Math.floor((qy1 + g.half - g.y0) / g.ch));
+    pix.fill(0);
+    // the big parcels, then the grid cells in view. Where parcels are packed denser than one per
+    // landuse.MIN pixels, their boxes shrink to the spacing (at least a pixel): the area still
+    // fills, without drawing each pixel many times over
+    var cellArea = g.cw * g.ch * k * k, cells = (r1 - r0 + 1) * (c1 - c0 + 1), base = D;
+    for (var cell = -1; cell < cells; cell++) {
+      if (cell >= 0) {
+        var id = (r0 + Math.floor(cell / (c1 - c0 + 1))) * g.cols + c0 + cell % (c1 - c0 + 1);
+        list = items; from = start[id]; to = start[id + 1];
+        if (from === to) continue;
+        D = Math.max(r, Math.min(base, r * Math.sqrt(cellArea / (to - from))));
       }
-      // a box at least landuse.MIN pixels wide, written straight into the pixels
-      var w = Math.max(min, (b2 - b0) * k), h = Math.max(min, (b3 - b1) * k);
-      var cx = ((b0 + b2) / 2) * k - ox, cy = ((b1 + b3) / 2) * k - oy;
-      var xa = Math.max(0, Math.round((cx - w / 2) * r)), xb = Math.min(W, Math.round((cx + w / 2) * r));
-      var ya = Math.max(0, Math.round((cy - h / 2) * r)), yb = Math.min(H, Math.round((cy + h / 2) * r));
-      var color = colors[style[i]];
-      for (var y = ya; y < yb; y++) pix.fill(color, y * W + xa, y * W + xb);
-      dots++;
-    });
+      for (var a = from; a < to; a++) {
+        var i = list[a];
+        if (!on[group[i]]) continue;
+        var b0 = box[4 * i], b1 = box[4 * i + 1], b2 = box[4 * i + 2], b3 = box[4 * i + 3];
+        if (b2 < qx0 || b0 > qx1 || b3 < qy0 || b1 > qy1) continue;
+        if (b2 - b0 >= lod || b3 - b1 >= lod) {
+          (holes[i] ? holed : shapes[style[i]]).push(i);
+          continue;
+        }
+        // small: a box at least landuse.MIN pixels wide, written straight into the pixels
+        var w = (b2 - b0) * scale, h = (b3 - b1) * scale;
+        if (w < D) w = D;
+        if (h < D) h = D;
+        var cx = (b0 + b2) * 0.5 * scale - oxr, cy = (b1 + b3) * 0.5 * scale - oyr;
+        var xa = cx - w * 0.5 + 0.5, xb = cx + w * 0.5 + 0.5, ya = cy - h * 0.5 + 0.5, yb = cy + h * 0.5 + 0.5;
+        xa = xa < 0 ? 0 : xa | 0; xb = xb > W ? W : xb | 0; ya = ya < 0 ? 0 : ya | 0; yb = yb > H ? H : yb | 0;
+        var color = colors[style[i]];
+        for (var y = ya; y < yb; y++) {
+          for (var x = y * W + xa, end = y * W + xb; x < end; x++) pix[x] = color;
+        }
+        dots++;
+      }
+    }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     if (dots) ctx.putImageData(this._img, 0, 0); else ctx.clearRect(0, 0, W, H);
     ctx.setTransform(r, 0, 0, r, 0, 0);
     var drawn = 0, self = this;
-    shapes.forEach(function (list, s) {
-      if (!list.length) return;
+    shapes.forEach(function (members, s) {
+      if (!members.length) return;
       ctx.beginPath();
-      for (var a = 0; a < list.length; a++) self._trace(ctx, list[a], k, ox, oy);
+      for (var m = 0; m < members.length; m++) self._trace(ctx, members[m], k, ox, oy);
       self._paint(ctx, self._styles[s], "nonzero");
-      drawn += list.length;
+      drawn += members.length;
     });
     holed.forEach(function (i) {  // parcels with holes: one by one, even-odd
       ctx.beginPath();
@@ -290,8 +313,8 @@ landuse.ParcelLayer = L.Renderer.extend({
       self._paint(ctx, self._styles[style[i]], "evenodd");
       drawn++;
     });
-    var ms = performance.now() - t0;
-    this.stats = {frames: this.stats.frames + 1, ms: ms, dots: dots, shapes: drawn, zoom: this._zoom};
+    this.stats = {frames: this.stats.frames + 1, ms: performance.now() - t0, dots: dots, shapes: drawn,
+                  zoom: this._zoom};
   },
 
   _trace: function (ctx, i, k, ox, oy) {
@@ -376,7 +399,8 @@ landuse.ParcelLayer = L.Renderer.extend({
 landuse.dotColor = function (style) {
   // a style as one RGBA pixel (little-endian ABGR): the fill colour, as opaque as fill and
   // outline together look on a parcel a few pixels wide
-  var probe = landuse._probe || (landuse._probe = document.createElement("canvas").getContext("2d"));
+  var probe = landuse._probe ||
+    (landuse._probe = document.createElement("canvas").getContext("2d", {willReadFrequently: true}));
   probe.clearRect(0, 0, 1, 1);
   probe.fillStyle = style.fillColor || style.color || "#3388ff";
   probe.fillRect(0, 0, 1, 1);
