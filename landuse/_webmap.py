@@ -20,7 +20,7 @@ import html
 import importlib.resources
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,7 @@ __all__ = [
     "TileLayer",
     "decode_parcels",
     "encode_geometries",
+    "geometry_arrays",
     "encode_parcels",
     "pack",
     "spatial_order",
@@ -65,38 +66,85 @@ RUNTIME_CSS = _static("webmap.css")
 def escape_text(values: Sequence[Any] | pd.Series) -> list[str]:
     """Text safe to insert as HTML (as ``html.escape``); missing values become empty strings.
 
-    Each distinct value is escaped once (a million parcels share a few thousand names).
+    Each distinct value is escaped once, and only those holding ``&<>"'`` go through
+    ``html.escape`` (found by pyarrow in one pass), so a million ids take well under a second.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     text = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    escaped = np.asarray([html.escape(str(u)) for u in uniques] + [""], dtype=object)
+    plain = [u if isinstance(u, str) else str(u) for u in uniques]
+    special = pc.match_substring_regex(pa.array(plain, type=pa.large_string()), "[&<>\"']")
+    for i in np.flatnonzero(special.to_numpy(zero_copy_only=False)):
+        plain[i] = html.escape(plain[i])
+    escaped = np.asarray([*plain, ""], dtype=object)
     return escaped[codes].tolist()  # code -1 (missing) is the "" at the end
 
 
-def encode_geometries(geoms: np.ndarray, precision: int = 6) -> dict[str, Any]:
-    """Polygons in lon/lat as part/ring/vertex counts and integer coordinate deltas.
+def geometry_arrays(geoms: np.ndarray) -> dict[str, np.ndarray]:
+    """Every coordinate of (multi)polygons, ring by ring, with the counts that split them.
+
+    ``xy``: the coordinates (closing vertices included); ``f``: parts per feature; ``g``: rings
+    per part; ``r``: coordinates per ring. Plain polygons (one part, no hole; nearly every
+    parcel) are read in one ``get_coordinates`` call; only the others are split into parts and
+    rings, so a million parcels take about a second.
+    """
+    n = len(geoms)
+    xy, feature_of = shapely.get_coordinates(geoms, return_index=True)
+    per_feature = np.bincount(feature_of, minlength=n)
+    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    f = np.ones(n, dtype=np.int64)
+    if simple.all():
+        return {"xy": xy, "f": f, "g": np.ones(n, dtype=np.int64), "r": per_feature}
+    other = np.flatnonzero(~simple)
+    parts, part_of = shapely.get_parts(geoms[other], return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    f[other] = np.bincount(part_of, minlength=len(other))
+    part_row = np.repeat(np.arange(n), f)
+    g = np.ones(len(part_row), dtype=np.int64)
+    g[~simple[part_row]] = np.bincount(ring_of, minlength=len(parts))
+    ring_row = np.repeat(part_row, g)
+    r = per_feature[ring_row]
+    r[~simple[ring_row]] = shapely.get_num_coordinates(rings)
+    return {"xy": xy, "f": f, "g": g, "r": r}
+
+
+def encode_geometries(
+    geoms: np.ndarray,
+    precision: int = 6,
+    *,
+    to_lonlat: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Polygons as part/ring/vertex counts and integer lon/lat deltas.
 
     ``f``: parts per feature; ``g``: rings per part; ``r``: vertices per ring (the closing
     vertex dropped); ``x``, ``y``: deltas in units of 10^-precision degrees, the first from
     ``o`` (the first vertex), each other from the vertex before it (across parcels too).
+    ``geoms`` are in lon/lat, or in any CRS with ``to_lonlat`` mapping an (n, 2) array of
+    their coordinates to lon/lat (one projection call for all coordinates).
     """
-    parts, part_of = shapely.get_parts(geoms, return_index=True)
-    rings, ring_of = shapely.get_rings(parts, return_index=True)
-    coords, coord_of = shapely.get_coordinates(rings, return_index=True)
-    per_ring = np.bincount(coord_of, minlength=len(rings))
-    keep = np.ones(len(coords), dtype=bool)
+    arrays = geometry_arrays(geoms)
+    per_ring = arrays["r"]
+    keep = np.ones(len(arrays["xy"]), dtype=bool)
     keep[np.cumsum(per_ring)[per_ring > 0] - 1] = False
-    quantised = np.round(coords[keep] * 10**precision).astype(np.int64)
+    coords = arrays["xy"][keep]
+    if to_lonlat is not None and len(coords):
+        coords = to_lonlat(coords)
+    quantised = np.round(coords * 10**precision).astype(np.int64)
     origin = quantised[0] if len(quantised) else np.zeros(2, dtype=np.int64)
     deltas = np.diff(quantised, axis=0, prepend=origin[None, :])
+    lower = quantised.min(axis=0) / 10**precision if len(quantised) else np.zeros(2)
+    upper = quantised.max(axis=0) / 10**precision if len(quantised) else np.zeros(2)
     return {
         "p": precision,
         "o": origin.tolist(),
         "x": deltas[:, 0],
         "y": deltas[:, 1],
         "r": np.maximum(per_ring - 1, 0),
-        "g": np.bincount(ring_of, minlength=len(parts)),
-        "f": np.bincount(part_of, minlength=len(geoms)),
+        "g": arrays["g"],
+        "f": arrays["f"],
+        "bounds": (*lower.tolist(), *upper.tolist()),
     }
 
 
@@ -187,8 +235,16 @@ _DTYPES = {"u1": np.uint8, "u2": np.uint16, "u4": np.uint32, "i4": np.int32, "f8
 
 
 def _utf8(values: Sequence[str]) -> tuple[np.ndarray, bytes]:
-    encoded = [v.encode("utf-8") for v in values]
-    return np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), b"".join(encoded)
+    """Byte lengths and the concatenated UTF-8 bytes of strings (pyarrow's own buffers)."""
+    import pyarrow as pa
+
+    array = pa.array(values, type=pa.large_string())
+    _, offsets, data = array.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)[: len(values) + 1] if offsets else np.zeros(1)
+    ends = ends.astype(np.int64)
+    if data is None:
+        return np.diff(ends), b""
+    return np.diff(ends), data.to_pybytes()[ends[0] : ends[-1]]
 
 
 def encode_parcels(
@@ -198,7 +254,8 @@ def encode_parcels(
     style_of: np.ndarray,
     tips: Sequence[Sequence[str]],
     precision: int = 6,
-) -> bytes:
+    to_lonlat: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[bytes, tuple[float, float, float, float]]:
     """Parcels as one binary block for the page: a JSON header, then typed-array sections.
 
     Layout: ``uint32`` header length, the header (UTF-8 JSON: ``n`` parcels, precision ``p``,
@@ -209,8 +266,10 @@ def encode_parcels(
     ``tb{i}`` UTF-8 bytes, ``tl{i}`` byte lengths, and ``tc{i}`` codes when dictionary-coded.
     Counts use the smallest unsigned type that holds them. The page reads the sections as
     typed arrays without copying; :func:`decode_parcels` is the reference decoder.
+
+    Returns the block and the lon/lat bounds of the parcels.
     """
-    geom = encode_geometries(geoms, precision)
+    geom = encode_geometries(geoms, precision, to_lonlat=to_lonlat)
     sections: dict[str, np.ndarray] = {
         "f": _uint(geom["f"]),
         "g": _uint(geom["g"]),
@@ -249,7 +308,8 @@ def encode_parcels(
         offset += len(blobs[-1])
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
     text += b" " * (-(4 + len(text)) % 8)  # sections start 8-byte aligned
-    return np.uint32(len(text)).astype("<u4").tobytes() + text + b"".join(blobs)
+    block = np.uint32(len(text)).astype("<u4").tobytes() + text + b"".join(blobs)
+    return block, geom["bounds"]
 
 
 def decode_parcels(block: bytes) -> dict[str, Any]:
@@ -397,7 +457,7 @@ class CompactPolygons(ScriptElement):
     Parameters
     ----------
     geoms
-        Polygons in lon/lat (EPSG:4326, or GCJ-02 for Gaode tiles).
+        Polygons in lon/lat (EPSG:4326, or GCJ-02 for Gaode tiles), or see ``to_lonlat``.
     groups
         The feature groups (legend entries), already on the map.
     group_of, style_of
@@ -408,6 +468,9 @@ class CompactPolygons(ScriptElement):
         ``{label: escaped values}`` shown in a hover tooltip; empty for none.
     lod
         Force the level-of-detail layer on or off (default: by the number of parcels).
+    to_lonlat
+        Maps an (n, 2) array of the coordinates of ``geoms`` to lon/lat, when they are in
+        another CRS (one projection call for every coordinate).
     """
 
     def __init__(
@@ -421,6 +484,7 @@ class CompactPolygons(ScriptElement):
         tips: dict[str, list[str]],
         precision: int = 6,
         lod: bool | None = None,
+        to_lonlat: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
         super().__init__()
         self._name = "CompactPolygons"
@@ -435,12 +499,13 @@ class CompactPolygons(ScriptElement):
             order = spatial_order(geoms)
             geoms, group_of, style_of = geoms[order], group_of[order], style_of[order]
             columns = [values[order] for values in columns]
-        self.block = encode_parcels(
+        self.block, self.bounds = encode_parcels(
             geoms,
             group_of=group_of,
             style_of=style_of,
             tips=[values.tolist() for values in columns],
             precision=precision,
+            to_lonlat=to_lonlat,
         )
         self.payload = pack(self.block)
 

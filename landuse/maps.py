@@ -6,7 +6,7 @@ folium is imported inside the functions, so ``import landuse`` stays light.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,7 @@ from landuse._webmap import (
     ScaleBar,
     escape_text,
 )
-from landuse.coords import to_gcj02
+from landuse.coords import to_gcj02, wgs84_to_gcj02
 from landuse.stats import disposed_by, method_label
 from landuse.vocab import CATEGORIES, STAGES, Lang, category_label, stage_label
 
@@ -169,6 +169,22 @@ def _lonlat(gdf: gpd.GeoDataFrame, gcj02: bool, decimals: int | None = None) -> 
     return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
 
 
+def _to_lonlat(crs: Any, gcj02: bool) -> Callable[[np.ndarray], np.ndarray]:
+    """Coordinates in ``crs`` to lon/lat (GCJ-02 for Gaode tiles), as :func:`_lonlat` does for
+    geometries, in one call over an (n, 2) array."""
+    import pyproj
+
+    transformer = pyproj.Transformer.from_crs(crs, 4326, always_xy=True)
+
+    def convert(xy: np.ndarray) -> np.ndarray:
+        lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
+        if gcj02:
+            lon, lat = wgs84_to_gcj02(np.asarray(lon), np.asarray(lat))
+        return np.column_stack([lon, lat])
+
+    return convert
+
+
 def _category_classes(parcels: gpd.GeoDataFrame, context: bool, lang: Lang, cmap: Any) -> _Classes:
     colors = {**CATEGORY_COLORS, **(cmap if isinstance(cmap, Mapping) else {})}
     present = [c for c in CATEGORIES if (parcels["category"] == c).any()]
@@ -232,6 +248,13 @@ def _styles(colors: list[str], style_kwds: Mapping[str, Any]) -> list[dict[str, 
     return out
 
 
+def _relabel(values: pd.Series, label: Callable[[Any], str]) -> pd.Series:
+    """``values.map(label)`` with missing values kept, calling ``label`` once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    labels = np.asarray([label(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(labels[codes], index=values.index, dtype=object)
+
+
 def _tooltips(rows: gpd.GeoDataFrame, tooltip: Any, lang: Lang) -> dict[str, list[str]]:
     if tooltip is False:
         return {}
@@ -247,9 +270,9 @@ def _tooltips(rows: gpd.GeoDataFrame, tooltip: Any, lang: Lang) -> dict[str, lis
             continue
         values = rows[field]
         if field == "category":
-            values = values.map(lambda c: category_label(c, lang), na_action="ignore")
+            values = _relabel(values, lambda c: category_label(c, lang))
         elif field == "disposal_method":
-            values = values.map(lambda m: method_label(m, lang), na_action="ignore")
+            values = _relabel(values, lambda m: method_label(m, lang))
         elif pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(values):
@@ -643,10 +666,8 @@ def parcel_map(
     for group in groups:
         group.add_to(m)
     style_of = 2 * classes.of_row[drawn] + disposed.to_numpy(dtype=int)
-    geoms = _lonlat(rows, gcj02)
-    extents.append(geoms)
-    CompactPolygons(
-        geoms,
+    parcels_layer = CompactPolygons(
+        np.asarray(rows.geometry.array),
         groups=groups,
         group_of=group_of,
         style_of=style_of,
@@ -654,7 +675,11 @@ def parcel_map(
         tips=_tooltips(rows, tooltip, lang),
         precision=precision,
         lod=lod,
-    ).add_to(m)
+        to_lonlat=_to_lonlat(rows.crs, gcj02),
+    )
+    parcels_layer.add_to(m)
+    if len(rows):
+        extents.append(np.asarray([shapely.box(*parcels_layer.bounds)]))
 
     stage_legend = None
     if renewal is not None:
@@ -662,7 +687,7 @@ def parcel_map(
         extents.append(renewal_geoms)
         stage_legend = _add_renewal(m, renewal, renewal_geoms, lang, as_of)
     if column == "package":
-        _add_package_labels(m, rows, column, geoms)
+        _add_package_labels(m, rows, column, _lonlat(rows, gcj02))
 
     if legend:
         title = (
