@@ -469,7 +469,8 @@ def _new_map() -> folium.Map:
 
     from landuse._assets import LEAFLET_CDN
 
-    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=True)
+    # half zoom steps, so fitting the data fills the window (a whole step halves the map)
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_snap=0.5)
     ScaleBar().add_to(m)  # metres only
     # only Leaflet is needed: no jQuery, Bootstrap or icon fonts to fetch
     m.default_js = [("leaflet", LEAFLET_CDN["js"])]
