@@ -576,7 +576,7 @@ def parcel_map(
     lod
         Draw parcels with a level of detail by zoom (one canvas layer: small parcels as boxes
         of a few pixels, full outlines when zoomed in, only what is in view; hover through a
-        grid index) instead of one Leaflet polygon each. Default: above 10,000 parcels.
+        grid index) instead of one Leaflet polygon each. Default: above 5,000 parcels.
 
     Returns
     -------

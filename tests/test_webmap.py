@@ -36,8 +36,9 @@ def synthetic(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     ix, iy = np.divmod(np.arange(n), side)
     x0 = 480_000 + ix * 120.0
     y0 = 3_950_000 + iy * 120.0
-    corners = np.stack([np.c_[x0, y0], np.c_[x0 + 100, y0], np.c_[x0 + 100, y0 + 100],
-                        np.c_[x0, y0 + 100]], axis=1)
+    corners = np.stack(
+        [np.c_[x0, y0], np.c_[x0 + 100, y0], np.c_[x0 + 100, y0 + 100], np.c_[x0, y0 + 100]], axis=1
+    )
     corners += rng.uniform(-8, 8, corners.shape)
     frame = gpd.GeoDataFrame(
         {
@@ -105,7 +106,7 @@ def test_large_maps_use_the_level_of_detail_layer_in_spatial_order():
     parcels = synthetic(LOD_THRESHOLD + 1)
     m = lu.parcel_map(parcels, tiles=None, tooltip=["parcel_id", "category"])
     html = m.get_root().render()
-    assert '"lod":true' in html and '"min":4' in html
+    assert '"lod":true' in html and '"min":5' in html
     data = payload(m)
     assert data["n"] == len(parcels)
     # reordered along a Hilbert curve, each parcel still carries its own id and category
@@ -122,7 +123,9 @@ def test_large_maps_use_the_level_of_detail_layer_in_spatial_order():
     assert np.median(steps) < 0.002  # about one parcel (≈ 120 m)
     small = lu.parcel_map(parcels.head(500), tiles=None)
     assert '"lod":false' in small.get_root().render()
-    assert '"lod":true' in lu.parcel_map(parcels.head(500), tiles=None, lod=True).get_root().render()
+    assert (
+        '"lod":true' in lu.parcel_map(parcels.head(500), tiles=None, lod=True).get_root().render()
+    )
 
 
 def test_map_fits_every_parcel():

@@ -1,6 +1,6 @@
 /* landuse: decode packed parcels and draw them on a canvas; user text arrives as data. */
 window.landuse = window.landuse || {pending: 0, ready: 0, errors: [], layers: []};
-landuse.MIN = 4;  // smallest drawn size of a parcel, screen pixels
+landuse.MIN = 5;  // smallest drawn size of a parcel, screen pixels
 landuse.LOD = 6;  // below this size (pixels) the level-of-detail layer draws a box, not a path
 
 landuse.bytes = function (b64) {
