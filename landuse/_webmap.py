@@ -40,6 +40,7 @@ __all__ = [
     "LOD_THRESHOLD",
     "MIN_PIXELS",
     "CompactPolygons",
+    "FitView",
     "LayerControl",
     "Legend",
     "PointLabels",
@@ -629,6 +630,27 @@ class ScaleBar(ScriptElement):
     def script(self) -> str:
         options = js_literal({"metric": True, "imperial": False, "position": "bottomleft"})
         return f"L.control.scale({options}).addTo({self.parent.get_name()});\n"
+
+
+class FitView(ScriptElement):
+    """Open the map on ``[[south, west], [north, east]]``, clear of the legend and layer control.
+
+    The margins kept for them (pixels: ``left``, ``right``) shrink on a small map (at most a
+    fifth of its width each), so a narrow notebook cell or report frame still shows every
+    parcel instead of cutting off the west of the data.
+    """
+
+    def __init__(self, bounds: Sequence[Sequence[float]], *, left: int, right: int) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+        self.margins = {"left": left, "right": right, "top": 20, "bottom": 20, "maxZoom": 18}
+
+    def script(self) -> str:
+        return (
+            f"landuse.fit({self.parent.get_name()}, {js_literal(self.bounds)}, "
+            f"{js_literal(self.margins)});\n"
+        )
 
 
 class Legend(ScriptElement):

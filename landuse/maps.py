@@ -29,6 +29,7 @@ from landuse._tiles import add_tiles
 from landuse._validate import require_crs, require_finite
 from landuse._webmap import (
     CompactPolygons,
+    FitView,
     LayerControl,
     Legend,
     PointLabels,
@@ -718,11 +719,7 @@ def parcel_map(
     LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = shapely.total_bounds(np.concatenate(extents))
     # keep the data clear of the legend (bottom left) and the layer control (top right)
-    m.fit_bounds(
-        [[miny, minx], [maxy, maxx]],
-        padding_top_left=(280 if legend else 20, 20),
-        padding_bottom_right=(200, 20),
-    )
+    FitView([[miny, minx], [maxy, maxx]], left=190 if legend else 20, right=170).add_to(m)
     return m
 
 

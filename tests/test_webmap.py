@@ -135,7 +135,7 @@ def test_map_fits_every_parcel():
     parcels.loc[parcels.index[0], "geometry"] = far_west
     m = lu.parcel_map(parcels, tiles=None)
     html = m.get_root().render()
-    (bounds,) = re.findall(r"fitBounds\(\s*(\[\[[^\]]*\],\s*\[[^\]]*\]\])", html)
+    (bounds,) = re.findall(r"landuse\.fit\(\w+, (\[\[[^\]]*\],\s*\[[^\]]*\]\])", html)
     (south, west_lon), (north, east) = json.loads(bounds)
     lonlat = parcels.to_crs(4326).total_bounds
     assert west_lon <= lonlat[0] + 1e-6 and east >= lonlat[2] - 1e-6  # to the quantisation

@@ -429,6 +429,12 @@ landuse.labels = function (group, labels, css) {
     L.marker([label[0], label[1]], {icon: icon, interactive: false}).addTo(group);
   });
 };
+landuse.fit = function (map, bounds, m) {
+  // fitBounds with margins for the legend and the layer control, at most a fifth of the width
+  var width = map.getSize().x, cap = function (px) { return Math.min(px, Math.round(width / 5)); };
+  map.fitBounds(bounds, {paddingTopLeft: [cap(m.left), m.top], paddingBottomRight: [cap(m.right), m.bottom],
+                         maxZoom: m.maxZoom});
+};
 landuse.legend = function (map, markup) {
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {
