@@ -161,7 +161,11 @@ def large():
 
 
 def test_large_map_draws_hovers_and_redraws_when_zoomed(open_map, large):
-    m = lu.parcel_map(large, tiles=None, offline=True)
+    # a zone under every parcel: its canvas lies beneath the parcels' and has its own tooltip
+    zone = gpd.GeoDataFrame(
+        {"name": ["西海岸新区"]}, geometry=[shapely.box(*large.total_bounds).buffer(500)], crs=4549
+    )
+    m = lu.parcel_map(large, zones=zone, tiles=None, offline=True)
     opened = open_map(m)
     page = opened.page
     (stats,) = page.evaluate(STATS)
@@ -183,6 +187,8 @@ def test_large_map_draws_hovers_and_redraws_when_zoomed(open_map, large):
     text = tooltip.inner_text()
     assert row["parcel_id"] in text and row["name"] in text
     assert lu.category_label(row["category"]) in text
+    visible = page.locator(".leaflet-tooltip:visible").all_inner_texts()
+    assert len(visible) == 1 and row["parcel_id"] in visible[0]  # the zone's tooltip hides
     opened.screenshot("map_lod_tooltip.png")
     other = large.iloc[12_346]
     near = large.to_crs(4326).geometry.iloc[12_346].representative_point()
