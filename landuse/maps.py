@@ -191,7 +191,7 @@ def _category_classes(parcels: gpd.GeoDataFrame, context: bool, lang: Lang, cmap
     present = [c for c in CATEGORIES if (parcels["category"] == c).any()]
     labels = [category_label(c, lang) for c in present]
     palette = [colors[c] for c in present]
-    of_row = parcels["category"].map({c: i for i, c in enumerate(present)})
+    of_row = _relabel(parcels["category"], {c: i for i, c in enumerate(present)}.get).astype(float)
     if context and of_row.isna().any():
         labels.append(_WORDS[lang]["context"])
         palette.append(_CONTEXT_COLOR)
@@ -249,7 +249,7 @@ def _styles(colors: list[str], style_kwds: Mapping[str, Any]) -> list[dict[str, 
     return out
 
 
-def _relabel(values: pd.Series, label: Callable[[Any], str]) -> pd.Series:
+def _relabel(values: pd.Series, label: Callable[[Any], Any]) -> pd.Series:
     """``values.map(label)`` with missing values kept, calling ``label`` once per distinct value."""
     codes, uniques = pd.factorize(values)
     labels = np.asarray([label(u) for u in uniques] + [None], dtype=object)
