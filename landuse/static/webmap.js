@@ -185,6 +185,7 @@ landuse.ParcelLayer = L.Renderer.extend({
     var n = this._d.n, box = this._box, i;
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (i = 0; i < n; i++) {
+      if (!(box[4 * i] <= box[4 * i + 2])) continue;  // an empty geometry
       x0 = Math.min(x0, box[4 * i]); y0 = Math.min(y0, box[4 * i + 1]);
       x1 = Math.max(x1, box[4 * i + 2]); y1 = Math.max(y1, box[4 * i + 3]);
     }
@@ -192,9 +193,10 @@ landuse.ParcelLayer = L.Renderer.extend({
     var cell = Math.sqrt(w * h / Math.max(n / 4, 1));
     var cols = Math.max(1, Math.min(2048, Math.ceil(w / cell))), rows = Math.max(1, Math.min(2048, Math.ceil(h / cell)));
     var cw = w / cols, ch = h / rows, cellOf = new Int32Array(n), counts = new Uint32Array(cols * rows + 1);
-    var big = [], half = 0;
+    var big = [], half = 0, skipped = 0;
     for (i = 0; i < n; i++) {
       var bw = box[4 * i + 2] - box[4 * i], bh = box[4 * i + 3] - box[4 * i + 1];
+      if (!(bw >= 0 && bh >= 0)) { cellOf[i] = -1; skipped++; continue; }  // an empty geometry
       if (bw > cw || bh > ch) { big.push(i); cellOf[i] = -1; continue; }
       half = Math.max(half, bw / 2, bh / 2);
       var cx = Math.min(cols - 1, Math.floor(((box[4 * i] + box[4 * i + 2]) / 2 - x0) / cw));
@@ -203,7 +205,7 @@ landuse.ParcelLayer = L.Renderer.extend({
       counts[cellOf[i] + 1]++;
     }
     for (i = 0; i < cols * rows; i++) counts[i + 1] += counts[i];
-    var fill = counts.slice(0, cols * rows), items = new Uint32Array(n - big.length);
+    var fill = counts.slice(0, cols * rows), items = new Uint32Array(n - big.length - skipped);
     for (i = 0; i < n; i++) if (cellOf[i] >= 0) items[fill[cellOf[i]]++] = i;
     this._grid = {x0: x0, y0: y0, cw: cw, ch: ch, cols: cols, rows: rows, start: counts, items: items,
                   big: big, half: half};
@@ -228,11 +230,13 @@ landuse.ParcelLayer = L.Renderer.extend({
     map.on("mousemove", this._hover, this);
     map.on("mouseout", this._unhover, this);
     map.on("layeradd layerremove", this._toggled, this);
+    map.on("zoomstart", this._unhover, this);  // the parcel under the mouse changes
   },
   onRemove: function (map) {
     map.off("mousemove", this._hover, this);
     map.off("mouseout", this._unhover, this);
     map.off("layeradd layerremove", this._toggled, this);
+    map.off("zoomstart", this._unhover, this);
     this._unhover();
     L.Renderer.prototype.onRemove.call(this, map);
   },
