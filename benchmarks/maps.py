@@ -1,9 +1,13 @@
-"""Map size, build time and draw time in headless Chromium, for 1k / 10k / 100k parcels.
+"""Map size, build time, draw time and pan/zoom redraw time in headless Chromium.
 
 Run by hand (needs Chromium and Playwright, as scripts/test.sh installs them):
     python benchmarks/maps.py [--sizes 1000 10000 100000] [--repeat 3]
-Prints a table and ends with ``n=100000 html_mb=X build_s=Y draw_s=Z``. Draw time runs from
-navigation start to the moment every parcel is on the canvas (``landuse.ready``).
+    python benchmarks/maps.py --sizes 1000000 --repeat 1
+Prints a table and ends with ``n=100000 html_mb=X build_s=Y draw_s=Z`` (then the pan and zoom
+times). Draw time runs from navigation start to the moment every parcel is on the canvas
+(``landuse.ready``). Pan and zoom: from ``panBy``/``setZoom`` (no animation) to the next
+painted frame, i.e. the whole redraw the user waits for: a pan by a third of the screen, a zoom
+in by 3 levels (full outlines) and back out to the opening view.
 """
 
 from __future__ import annotations
@@ -52,7 +56,22 @@ def inventory(n: int) -> gpd.GeoDataFrame:
     return lu.add_areas(parcels)
 
 
-def draw_seconds(browser, path: Path) -> float:
+PAN_ZOOM = """async (name) => {
+  const map = window[name];
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const timed = async (move) => { const t = performance.now(); move(); await frame();
+                                   return performance.now() - t; };
+  const size = map.getSize(), zoom = map.getZoom(), centre = map.getCenter();
+  await frame();
+  const pan = await timed(() => map.panBy([size.x / 3, size.y / 4], {animate: false}));
+  const zoomIn = await timed(() => map.setZoom(zoom + 3, {animate: false}));
+  const panIn = await timed(() => map.panBy([size.x / 3, size.y / 4], {animate: false}));
+  const zoomOut = await timed(() => map.setView(centre, zoom, {animate: false}));
+  return {pan: pan, zoom_in: zoomIn, pan_in: panIn, zoom_out: zoomOut};
+}"""
+
+
+def draw_seconds(browser, path: Path, name: str) -> tuple[float, dict[str, float]]:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route(
         "**/*",
@@ -64,8 +83,9 @@ def draw_seconds(browser, path: Path) -> float:
     page.goto(path.as_uri())
     page.wait_for_function("window.landuse && window.landuse.ready > 0", timeout=300_000)
     seconds = time.perf_counter() - start
+    moves = page.evaluate(PAN_ZOOM, name)
     page.close()
-    return seconds
+    return seconds, moves
 
 
 def main() -> None:
@@ -84,22 +104,40 @@ def main() -> None:
         )
         for n in args.sizes:
             parcels = inventory(n)
-            builds, draws = [], []
+            builds, draws, moves = [], [], []
             path = folder / f"map_{n}.html"
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                lu.parcel_map(parcels, tiles=None, offline=True).save(str(path))
+                m = lu.parcel_map(parcels, tiles=None, offline=True)
+                m.save(str(path))
                 builds.append(time.perf_counter() - start)
-                draws.append(draw_seconds(browser, path))
+                seconds, moved = draw_seconds(browser, path, m.get_name())
+                draws.append(seconds)
+                moves.append(moved)
+            move_ms = {key: statistics.median(m[key] for m in moves) for key in moves[0]}
             rows.append(
-                (n, path.stat().st_size / 1e6, statistics.median(builds), statistics.median(draws))
+                (
+                    n,
+                    path.stat().st_size / 1e6,
+                    statistics.median(builds),
+                    statistics.median(draws),
+                    move_ms,
+                )
             )
         browser.close()
-    print(f"{'parcels':>8} {'html_mb':>8} {'build_s':>8} {'draw_s':>8}")
-    for n, mb, build, draw in rows:
-        print(f"{n:>8} {mb:>8.2f} {build:>8.2f} {draw:>8.2f}")
-    n, mb, build, draw = rows[-1]
+    keys = list(rows[0][4])
+    print(
+        f"{'parcels':>8} {'html_mb':>8} {'build_s':>8} {'draw_s':>8} "
+        + " ".join(f"{key + '_ms':>11}" for key in keys)
+    )
+    for n, mb, build, draw, move_ms in rows:
+        print(
+            f"{n:>8} {mb:>8.2f} {build:>8.2f} {draw:>8.2f} "
+            + " ".join(f"{move_ms[key]:>11.0f}" for key in keys)
+        )
+    n, mb, build, draw, move_ms = rows[-1]
     print(f"n={n} html_mb={mb:.2f} build_s={build:.2f} draw_s={draw:.2f}")
+    print(" ".join(f"{key}_ms={value:.0f}" for key, value in move_ms.items()))
 
 
 if __name__ == "__main__":
