@@ -1,15 +1,28 @@
-"""The whole path at 10k / 100k / 1M parcels: landuse vs naive geopandas vs the raw GEOS/PROJ cost.
+"""Areas per zone × category at 1M parcels: landuse vs DuckDB spatial vs raw shapely vs geopandas.
 
-Run by hand:  python benchmarks/pipeline.py --parcels 10000 100000 1000000 [--repeat 3]
+Run by hand:  python benchmarks/pipeline.py --parcels 1000000 [--repeat 3] [--paths ...]
+              python benchmarks/pipeline.py --parcels 300000 --profile   (landuse, per step)
 
-(a) landuse: read_parcels → add_areas → assign_zones(how="split") → disposal_rates
-(b) naive:   geopandas.read_parquet → to_crs → geopandas.overlay(parcels, zones) → groupby
-(c) raw:     pyarrow read → pyproj on the coordinate array → one STRtree query → intersect only
-             the parcels that cross a zone boundary → bincount
+The job: read a GeoParquet file → project EPSG:4490 → EPSG:4549 → split parcels at zone borders →
+sum the area per zone × category. Every path reads the SAME file, written by
+``lu.write_parcels`` (Hilbert order, bbox covering, row groups for parallel readers).
 
-Each path runs in a fresh process (so peak RSS is its own), --repeat times; medians are printed
-with peak RSS, and the areas per zone × category of (a) and (b) are compared. The last line is
-``ratio_vs_raw=X speedup_vs_naive=Y peak_rss_gb=Z`` for the largest N.
+(a) landuse:   read_parcels → add_areas → assign_zones(how="split") → disposal_rates (both cores)
+(b) raw:       the strongest single-thread shapely/pyproj path we can write: pyarrow reads two
+               columns → WKB → one pyproj call over all coordinates and one
+               ``shapely.set_coordinates`` → STRtree query of the (prepared) zones against the
+               parcels → a parcel hit by one zone is settled by one ``covers`` test, only the
+               rest are intersected → bincount
+(c) duckdb:    DuckDB + spatial (loaded from the ``duckdb-extension-spatial`` wheel by path,
+               no network), ``SET threads=2``: ST_GeomFromWKB → ST_Transform → ST_Intersects
+               join → CASE ST_Within … ST_Intersection → GROUP BY zone, category
+(d) geopandas: read_parquet → to_crs → geopandas.overlay → groupby
+
+Each path runs in a fresh process (peak RSS is its own), the paths alternate, --repeat rounds;
+medians are printed with the largest peak RSS, and the totals per zone × category of every
+path are compared with landuse's (relative 1e-9). The last line is
+``ratio_vs_raw=X ratio_vs_duckdb=Y peak_rss_gb=Z`` (landuse ÷ raw, landuse ÷ duckdb, landuse
+peak) for the largest N. Needs the ``bench`` extra (duckdb, duckdb-extension-spatial).
 """
 
 from __future__ import annotations
@@ -27,8 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CACHE = Path(tempfile.gettempdir()) / "landuse-bench"
+CACHE = Path(tempfile.gettempdir()) / "landuse-bench-v2"
 AS_OF = "2022-06-30"
+TARGET = 4549
 
 
 def data_paths(n: int) -> tuple[Path, Path]:
@@ -50,7 +64,7 @@ def data_paths(n: int) -> tuple[Path, Path]:
     frame["disposal_method"] = frame["category"].map(first).where(disposed, None)
     days = pd.to_datetime("2022-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     frame["disposal_date"] = pd.Series(days).where(disposed).to_numpy()
-    frame.to_crs(4490).to_parquet(parcels, index=False)
+    lu.write_parcels(frame.to_crs(4490), parcels)
     zone_frame.to_crs(4490).to_parquet(zones, index=False)
     return parcels, zones
 
@@ -62,18 +76,30 @@ def run_landuse(parcels_path: Path, zones_path: Path) -> pd.Series:
     zones = lu.read_zones(zones_path)
     parcels = lu.add_areas(parcels)
     pieces = lu.assign_zones(parcels, zones)
+    del parcels
     rates = lu.disposal_rates(pieces, as_of=AS_OF)
     return rates["area_mu"].drop("all", level="category") * lu.M2_PER_MU
 
 
-def run_naive(parcels_path: Path, zones_path: Path) -> pd.Series:
+def run_geopandas(parcels_path: Path, zones_path: Path) -> pd.Series:
     import geopandas as gpd
 
-    parcels = gpd.read_parquet(parcels_path).to_crs(4549)
-    zones = gpd.read_parquet(zones_path).to_crs(4549)
-    pieces = gpd.overlay(parcels[["parcel_id", "category", "geometry"]], zones, how="intersection")
+    parcels = gpd.read_parquet(parcels_path, columns=["category", "geometry"]).to_crs(TARGET)
+    zones = gpd.read_parquet(zones_path).to_crs(TARGET)
+    pieces = gpd.overlay(parcels, zones, how="intersection")
     pieces["area"] = pieces.area
     return pieces.groupby(["name", "category"])["area"].sum()
+
+
+def _raw_project(geoms: np.ndarray, transformer: object) -> np.ndarray:
+    """Every coordinate through one pyproj call, written back with one set_coordinates."""
+    import shapely
+
+    xy = shapely.get_coordinates(geoms)
+    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    del xy
+    transformer.transform(x, y, inplace=True)  # type: ignore[attr-defined]
+    return shapely.set_coordinates(geoms, np.column_stack([x, y]))
 
 
 def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
@@ -81,101 +107,234 @@ def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
     import shapely
     from pyproj import Transformer
 
+    transformer = Transformer.from_crs(4490, TARGET, always_xy=True)
     table = pq.read_table(parcels_path, columns=["category", "geometry"])
-    zone_table = pq.read_table(zones_path, columns=["name", "geometry"])
-    transformer = Transformer.from_crs(4490, 4549, always_xy=True)
-
-    def project(wkb: object) -> np.ndarray:
-        geoms = shapely.from_wkb(np.asarray(wkb))
-        return shapely.transform(
-            geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-        )
-
-    geoms = project(table.column("geometry").to_numpy(zero_copy_only=False))
-    zones = project(zone_table.column("geometry").to_numpy(zero_copy_only=False))
     categories, category_of = np.unique(
         table.column("category").to_numpy(zero_copy_only=False), return_inverse=True
     )
+    geoms = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+    del table
+    geoms = _raw_project(geoms, transformer)
+    zone_table = pq.read_table(zones_path, columns=["name", "geometry"])
+    zones = _raw_project(
+        shapely.from_wkb(zone_table.column("geometry").to_numpy(zero_copy_only=False)),
+        transformer,
+    )
+    names = zone_table.column("name").to_pylist()
     shapely.prepare(zones)
     zone_pos, parcel_pos = shapely.STRtree(geoms).query(zones, predicate="intersects")
-    inside = shapely.covers(zones[zone_pos], geoms[parcel_pos])
+    hits = np.bincount(parcel_pos, minlength=len(geoms))
     area = np.empty(len(zone_pos))
+    single = hits[parcel_pos] == 1
+    # a parcel hit by one zone only: inside it (whole area) unless it sticks out of every zone
+    inside = np.zeros(len(zone_pos), dtype=bool)
+    inside[single] = shapely.covers(zones[zone_pos[single]], geoms[parcel_pos[single]])
     area[inside] = shapely.area(geoms[parcel_pos[inside]])
-    area[~inside] = shapely.area(
-        shapely.intersection(geoms[parcel_pos[~inside]], zones[zone_pos[~inside]])
-    )
+    cut = ~inside
+    area[cut] = shapely.area(shapely.intersection(geoms[parcel_pos[cut]], zones[zone_pos[cut]]))
     key = zone_pos * len(categories) + category_of[parcel_pos]
     sums = np.bincount(key, area, minlength=len(zones) * len(categories))
-    names = zone_table.column("name").to_pylist()
     index = pd.MultiIndex.from_product([names, categories], names=["name", "category"])
     return pd.Series(sums, index=index)
 
 
-PATHS = {"landuse": run_landuse, "naive": run_naive, "raw": run_raw}
+def duckdb_connection(threads: int = 2, memory_limit: str | None = None) -> object:
+    """DuckDB with the spatial extension loaded from its wheel by path (no network)."""
+    import duckdb
+    import duckdb_extension_spatial
+
+    folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
+    found = sorted(folder.glob(f"v{duckdb.__version__}/spatial.duckdb_extension"))
+    if not found:
+        raise RuntimeError(
+            f"no spatial extension for duckdb {duckdb.__version__} under {folder}: "
+            "install duckdb-extension-spatial at the same version"
+        )
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    con.execute(f"LOAD '{found[0]}'")
+    con.execute(f"SET threads={threads}")
+    con.execute("SET enable_geoparquet_conversion=false")
+    if memory_limit:
+        con.execute(f"SET memory_limit='{memory_limit}'")
+    return con
+
+
+DUCKDB_SQL = """
+WITH p AS (
+    SELECT category,
+           ST_Transform(ST_GeomFromWKB(geometry), 'EPSG:4490', 'EPSG:{target}',
+                        always_xy := true) AS g
+    FROM read_parquet({parcels})
+), z AS (
+    SELECT name,
+           ST_Transform(ST_GeomFromWKB(geometry), 'EPSG:4490', 'EPSG:{target}',
+                        always_xy := true) AS g
+    FROM read_parquet({zones})
+)
+SELECT z.name AS name, p.category AS category,
+       sum(CASE WHEN ST_Within(p.g, z.g) THEN ST_Area(p.g)
+                ELSE ST_Area(ST_Intersection(p.g, z.g)) END) AS area
+FROM p JOIN z ON ST_Intersects(p.g, z.g)
+GROUP BY z.name, p.category
+"""
+
+
+def run_duckdb(parcels_path: Path, zones_path: Path) -> pd.Series:
+    con = duckdb_connection()
+    sql = DUCKDB_SQL.format(
+        target=TARGET,
+        parcels="'" + str(parcels_path).replace("'", "''") + "'",
+        zones="'" + str(zones_path).replace("'", "''") + "'",
+    )
+    frame = con.execute(sql).df()  # type: ignore[attr-defined]
+    return frame.set_index(["name", "category"])["area"].sort_index()
+
+
+PATHS = {
+    "raw": run_raw,
+    "duckdb": run_duckdb,
+    "landuse": run_landuse,
+    "geopandas": run_geopandas,
+}
 
 
 def child(path: str, n: int) -> None:
     parcels, zones = data_paths(n)
     start = time.perf_counter()
+    cpu = time.process_time()
     result = PATHS[path](parcels, zones)
     seconds = time.perf_counter() - start
+    cpu_share = (time.process_time() - cpu) / seconds
     rss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    out = CACHE / f"result_{path}_{n}.pkl"
-    result.to_pickle(out)
-    print(json.dumps({"seconds": seconds, "rss_gb": rss_gb}))
+    result.to_pickle(CACHE / f"result_{path}_{n}.pkl")
+    print(json.dumps({"seconds": seconds, "rss_gb": rss_gb, "cpu": cpu_share}))
 
 
-def measure(path: str, n: int, repeat: int) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", path, "--parcels", str(n)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return statistics.median(r["seconds"] for r in runs), max(r["rss_gb"] for r in runs)
+def run_child(path: str, n: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", path, "--parcels", str(n)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{path} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def compare(n: int) -> float:
-    """Largest relative difference of areas per zone × category, landuse vs naive."""
-    ours = pd.read_pickle(CACHE / f"result_landuse_{n}.pkl")
-    naive = pd.read_pickle(CACHE / f"result_naive_{n}.pkl")
-    ours.index = ours.index.set_names(["name", "category"])
-    joined = pd.concat([ours.rename("ours"), naive.rename("naive")], axis=1).fillna(0)
-    joined = joined[(joined["ours"] > 0) | (joined["naive"] > 0)]
-    return float((joined["ours"] - joined["naive"]).abs().div(joined["naive"]).max())
+def compare(n: int, paths: list[str]) -> dict[str, float]:
+    """Largest relative difference of area per zone × category, each path vs landuse."""
+    results = {p: pd.read_pickle(CACHE / f"result_{p}_{n}.pkl") for p in paths}
+    base_name = "landuse" if "landuse" in results else paths[0]
+    base = results[base_name]
+    base.index = base.index.set_names(["name", "category"])
+    out = {}
+    for path, other in results.items():
+        if path == base_name:
+            continue
+        other.index = other.index.set_names(["name", "category"])
+        joined = pd.concat([base.rename("a"), other.rename("b")], axis=1).fillna(0)
+        joined = joined[(joined["a"] > 0) | (joined["b"] > 0)]
+        out[path] = float((joined["a"] - joined["b"]).abs().div(joined["b"]).max())
+    return out
+
+
+def profile(n: int) -> None:
+    """landuse per step at n parcels (cumulative seconds of the step's functions, one process)."""
+    import cProfile
+    import pstats
+
+    parcels, zones = data_paths(n)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.runcall(run_landuse, parcels, zones)
+    total = time.perf_counter() - start
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def key(entry: tuple[str, int, str]) -> str:
+        return f"{Path(entry[0]).stem}.{entry[2]}"
+
+    def t(name: str, *, callers: tuple[str, ...] = (), not_callers: tuple[str, ...] = ()) -> float:
+        """Cumulative seconds of a function, optionally only the calls from (not from) some."""
+        total = 0.0
+        for entry, (_, _, _, ct, by) in stats.items():
+            if key(entry) != name:
+                continue
+            if not callers and not not_callers:
+                total += ct
+                continue
+            for caller, (_, _, _, cct) in by.items():
+                if (callers and key(caller) in callers) or (
+                    not_callers and key(caller) not in not_callers
+                ):
+                    total += cct
+        return total
+
+    outer = ("_validate.validate_parcels", "_validate.validate_zones")
+    steps = {
+        "read": t("io.read_raw"),
+        "validate": t("_validate.validate_parcels")
+        + t("_validate.validate_zones")
+        + t("_validate.validate_polygons", not_callers=outer),
+        "project": t("areas.project"),
+        "areas": t("areas.measure_m2")
+        - t("areas.project_cached", callers=("areas.measure_m2",))
+        - t("areas.project", callers=("areas.measure_m2",)),
+        "zone query": t("strtree.query") + t("strtree.__init__"),
+        "intersections": t("zones._split_pieces") + t("zones._disjoint_zones"),
+        "rates": t("stats.disposal_rates"),
+    }
+    for name, seconds in steps.items():
+        print(f"{name:>14} {seconds:7.2f} s")
+    print(f"{'total':>14} {total:7.2f} s  (under cProfile)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parcels", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--parcels", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--paths", nargs="+", default=list(PATHS), choices=list(PATHS))
     parser.add_argument("--child")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.parcels[0])
         return
-    print(f"{'parcels':>9} {'path':>8} {'median_s':>9} {'peak_rss_gb':>12}")
+    if args.profile:
+        profile(args.parcels[0])
+        return
+    print(f"{'parcels':>9} {'path':>10} {'median_s':>9} {'peak_rss_gb':>12} {'cpu':>6}")
     summary = ""
     for n in args.parcels:
         data_paths(n)
+        runs: dict[str, list[dict[str, float]]] = {p: [] for p in args.paths}
+        for _ in range(args.repeat):  # alternate the paths, round by round
+            for path in args.paths:
+                runs[path].append(run_child(path, n))
         times = {}
-        for path in ("raw", "landuse", "naive"):
-            seconds, rss = measure(path, n, args.repeat)
+        for path in args.paths:
+            seconds = statistics.median(r["seconds"] for r in runs[path])
+            rss = max(r["rss_gb"] for r in runs[path])
+            cpu = statistics.median(r["cpu"] for r in runs[path])
             times[path] = (seconds, rss)
-            print(f"{n:>9} {path:>8} {seconds:>9.2f} {rss:>12.2f}", flush=True)
-        difference = compare(n)
-        ratio = times["landuse"][0] / times["raw"][0]
-        speedup = times["naive"][0] / times["landuse"][0]
+            print(f"{n:>9} {path:>10} {seconds:>9.2f} {rss:>12.2f} {cpu:>5.0%}", flush=True)
+        differences = compare(n, args.paths)
         print(
-            f"{n:>9} landuse/raw {ratio:.2f}  naive/landuse {speedup:.1f}  "
-            f"max relative area difference vs naive {difference:.1e}",
+            f"{n:>9} max relative difference of area per zone × category vs landuse: "
+            + ", ".join(f"{p} {d:.1e}" for p, d in differences.items()),
             flush=True,
         )
-        summary = f"ratio_vs_raw={ratio:.2f} speedup_vs_naive={speedup:.1f} peak_rss_gb={times['landuse'][1]:.2f}"
-    print(summary)
+        bad = {p: d for p, d in differences.items() if not d <= 1e-9}
+        if bad:
+            print(f"totals DISAGREE (> 1e-9): {bad}", flush=True)
+        if {"landuse", "raw", "duckdb"} <= set(times):
+            summary = (
+                f"ratio_vs_raw={times['landuse'][0] / times['raw'][0]:.2f} "
+                f"ratio_vs_duckdb={times['landuse'][0] / times['duckdb'][0]:.2f} "
+                f"peak_rss_gb={times['landuse'][1]:.2f}"
+            )
+    if summary:
+        print(summary)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landuse import _dask
+from landuse import _dask, _parallel
 from landuse._errors import InputError, ZoneError, format_ids
 from landuse._progress import stages
 from landuse._validate import require_columns, validate_polygons, validate_zones
@@ -36,7 +36,9 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     left, right = left[keep], right[keep]
     if not len(left):
         return zones
-    overlap = shapely.area(shapely.intersection(zones[left], zones[right]))
+    overlap = _parallel.map_chunks(
+        lambda a, b: shapely.area(shapely.intersection(a, b)), zones[left], zones[right]
+    )
     too_big = overlap > tolerance_m2
     if too_big.any():
         pairs = [
@@ -63,12 +65,42 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
     """Drop the lines and points an intersection may carry (shared edges)."""
     out = geoms.copy()
-    mixed = shapely.get_type_id(geoms) == 7  # GeometryCollection
+    mixed = _parallel.map_chunks(shapely.get_type_id, geoms) == 7  # GeometryCollection
     for i in np.flatnonzero(mixed):
         parts = shapely.get_parts(geoms[i])
         polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
         out[i] = shapely.union_all(polys) if len(polys) else shapely.Polygon()
     return out
+
+
+def _intersect_pieces(parcels: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygonal intersections of parcel/zone pairs and their areas (one chunk)."""
+    pieces = _polygonal(shapely.intersection(parcels, zones))
+    return pieces, shapely.area(pieces)
+
+
+def _overlay_query(
+    parcels: np.ndarray, zone_wkb: np.ndarray, predicate: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(zone position, parcel position) of the pairs where ``predicate(zone, parcel)``.
+
+    The parcels are cut into contiguous chunks, one STRtree per chunk queried by the zones,
+    on the pool. Each chunk parses its own copy of the zones from WKB (exactly the same
+    coordinates): a prepared geometry is not shared between threads. Pairs come back sorted
+    by zone, then parcel, whatever the number of threads.
+    """
+
+    def query(chunk: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        own = shapely.from_wkb(zone_wkb)
+        shapely.prepare(own)
+        zone_pos, pos = shapely.STRtree(chunk).query(own, predicate=predicate)
+        return zone_pos, index[pos]
+
+    zone_pos, parcel_pos = _parallel.map_chunks(
+        query, parcels, np.arange(len(parcels), dtype=np.intp)
+    )
+    order = np.lexsort((parcel_pos, zone_pos))
+    return zone_pos[order].astype(np.intp), parcel_pos[order].astype(np.intp)
 
 
 def _split_pieces(
@@ -87,8 +119,11 @@ def _split_pieces(
     (~1e-15) so that they add up to the parcel's area exactly.
     """
     zone_pos, parcel_pos = pairs
-    pieces = _polygonal(shapely.intersection(parcels[parcel_pos], zones[zone_pos]))
-    native = shapely.area(pieces)
+    # the intersections (and their areas) in chunks on the pool: elementwise, so the same
+    # pieces and the same floats as one call
+    pieces, native = _parallel.map_chunks(
+        _intersect_pieces, parcels[parcel_pos], zones[zone_pos], min_chunk=2_000
+    )
     keep = native > 0
     zone_pos, parcel_pos, pieces, native = (
         zone_pos[keep],
@@ -96,7 +131,9 @@ def _split_pieces(
         pieces[keep],
         native[keep],
     )
-    parcel_native = shapely.area(parcels)
+    parcel_native = np.zeros(len(parcels))  # only the crossing parcels are looked up
+    crossing = np.unique(parcel_pos)
+    parcel_native[crossing] = shapely.area(parcels[crossing])
 
     out_parcel: list[int] = []
     out_zone: list[int] = []
@@ -285,10 +322,12 @@ def _assign(
     else:
         stage("query")
         # one prepared `covers` query settles most parcels; only the rest meet the zones again
-        zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="covers")
+        # (both on the pool, the parcels in chunks: see _overlay_query)
+        zone_wkb = shapely.to_wkb(zone_geoms)
+        zone_pos, parcel_pos = _overlay_query(geoms, zone_wkb, "covers")
         zone_of[parcel_pos] = zone_pos
         rest = np.flatnonzero(zone_of < 0)
-        rest_pos, zone_hit = shapely.STRtree(zone_geoms).query(geoms[rest], predicate="intersects")
+        zone_hit, rest_pos = _overlay_query(geoms[rest], zone_wkb, "intersects")
         stage("split crossing parcels")
         piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
             geoms,
