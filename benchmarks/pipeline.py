@@ -198,8 +198,20 @@ PATHS = {
 }
 
 
+IMPORTS = {
+    "raw": ("pyarrow.parquet", "shapely", "pyproj"),
+    "duckdb": ("duckdb", "duckdb_extension_spatial"),
+    "landuse": ("landuse",),
+    "geopandas": ("geopandas", "pyarrow.parquet"),
+}
+
+
 def child(path: str, n: int) -> None:
+    import importlib
+
     parcels, zones = data_paths(n)
+    for module in IMPORTS[path]:  # the job is timed, not the interpreter's imports
+        importlib.import_module(module)
     start = time.perf_counter()
     cpu = time.process_time()
     result = PATHS[path](parcels, zones)
@@ -240,53 +252,71 @@ def compare(n: int, paths: list[str]) -> dict[str, float]:
 
 
 def profile(n: int) -> None:
-    """landuse per step at n parcels (cumulative seconds of the step's functions, one process)."""
-    import cProfile
-    import pstats
+    """landuse per step at n parcels: wall seconds inside each step's functions, one process.
 
-    parcels, zones = data_paths(n)
-    profiler = cProfile.Profile()
+    The functions are wrapped where the pipeline looks them up; a step's time excludes the
+    wrapped steps it calls (``measure_m2`` calling ``project``: projection, not areas).
+    """
+    import threading
+
+    import shapely
+
+    import landuse as lu
+    from landuse import _validate, areas, io, stats, zones
+
+    parcels, zone_path = data_paths(n)
+    spent: dict[str, float] = {}
+    main_thread = threading.main_thread()
+    stack: list[list[float]] = []
+
+    def wrap(owner: object, name: str, step: str) -> None:
+        original = getattr(owner, name, None)
+        if original is None or getattr(original, "_step", None):
+            return
+
+        def timed(*args: object, **kwargs: object) -> object:
+            if threading.current_thread() is not main_thread:
+                return original(*args, **kwargs)
+            stack.append([0.0])
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                nested = stack.pop()[0]
+                spent[step] = spent.get(step, 0.0) + elapsed - nested
+                if stack:
+                    stack[-1][0] += elapsed
+
+        timed._step = step  # type: ignore[attr-defined]
+        setattr(owner, name, timed)
+
+    for module in (io, areas, zones, stats, _validate):
+        for name, step in (
+            ("_read_frame", "read"),
+            ("validate_parcels", "validate"),
+            ("validate_polygons", "validate"),
+            ("validate_zones", "validate"),
+            ("project", "project"),
+            ("project_cached", "project"),
+            ("measure_m2", "areas"),
+            ("_overlay_query", "zone query"),
+            ("_disjoint_zones", "zone query"),
+            ("_split_pieces", "intersections"),
+            ("partial_sums", "rates"),
+        ):
+            wrap(module, name, step)
+    wrap(shapely.STRtree, "query", "zone query")
+    wrap(lu, "disposal_rates", "rates")
     start = time.perf_counter()
-    profiler.runcall(run_landuse, parcels, zones)
+    run_landuse(parcels, zone_path)
     total = time.perf_counter() - start
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-
-    def key(entry: tuple[str, int, str]) -> str:
-        return f"{Path(entry[0]).stem}.{entry[2]}"
-
-    def t(name: str, *, callers: tuple[str, ...] = (), not_callers: tuple[str, ...] = ()) -> float:
-        """Cumulative seconds of a function, optionally only the calls from (not from) some."""
-        total = 0.0
-        for entry, (_, _, _, ct, by) in stats.items():
-            if key(entry) != name:
-                continue
-            if not callers and not not_callers:
-                total += ct
-                continue
-            for caller, (_, _, _, cct) in by.items():
-                if (callers and key(caller) in callers) or (
-                    not_callers and key(caller) not in not_callers
-                ):
-                    total += cct
-        return total
-
-    outer = ("_validate.validate_parcels", "_validate.validate_zones")
-    steps = {
-        "read": t("io.read_raw"),
-        "validate": t("_validate.validate_parcels")
-        + t("_validate.validate_zones")
-        + t("_validate.validate_polygons", not_callers=outer),
-        "project": t("areas.project"),
-        "areas": t("areas.measure_m2")
-        - t("areas.project_cached", callers=("areas.measure_m2",))
-        - t("areas.project", callers=("areas.measure_m2",)),
-        "zone query": t("strtree.query") + t("strtree.__init__"),
-        "intersections": t("zones._split_pieces") + t("zones._disjoint_zones"),
-        "rates": t("stats.disposal_rates"),
-    }
-    for name, seconds in steps.items():
-        print(f"{name:>14} {seconds:7.2f} s")
-    print(f"{'total':>14} {total:7.2f} s  (under cProfile)")
+    for step in ("read", "validate", "project", "areas", "zone query", "intersections", "rates"):
+        print(f"{step:>14} {spent.get(step, 0.0):7.2f} s")
+    other = total - sum(spent.values())
+    print(f"{'other':>14} {other:7.2f} s  (frames, copies, sorting pieces back)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(f"{'total':>14} {total:7.2f} s  peak_rss_gb={rss:.2f}")
 
 
 def main() -> None:
@@ -301,6 +331,8 @@ def main() -> None:
         child(args.child, args.parcels[0])
         return
     if args.profile:
+        import landuse  # noqa: F401  (imports are not a step)
+
         profile(args.parcels[0])
         return
     print(f"{'parcels':>9} {'path':>10} {'median_s':>9} {'peak_rss_gb':>12} {'cpu':>6}")

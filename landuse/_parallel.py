@@ -14,6 +14,7 @@ below that the pool costs more than it saves.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -22,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIN_CHUNK", "chunk_bounds", "map_chunks", "run", "thread_count"]
+__all__ = ["MIN_CHUNK", "MIN_CHUNK_HEAVY", "chunk_bounds", "map_chunks", "run", "thread_count"]
 
-MIN_CHUNK = 20_000  # rows per thread below which the pool is not worth it
+MIN_CHUNK = 20_000  # rows per thread below which the pool is not worth it (cheap kernels)
+MIN_CHUNK_HEAVY = 2_000  # the same for costly ones (intersections, overlay queries)
 _ENV = "LANDUSE_THREADS"
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
@@ -68,7 +70,7 @@ def _mark_worker() -> None:
 def chunk_bounds(n: int, parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous ``(start, stop)`` ranges covering ``range(n)``, sizes within one."""
     edges = np.linspace(0, n, parts + 1).round().astype(np.int64)
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges.tolist()) if b > a]
 
 
 def _parts(n: int, threads: int | None, min_chunk: int) -> int:
@@ -91,7 +93,8 @@ def map_chunks(
     func: Callable[..., Any],
     *arrays: Any,
     threads: int | None = None,
-    min_chunk: int = MIN_CHUNK,
+    min_chunk: int | None = None,
+    heavy: bool = False,
     combine: Callable[[list[Any]], Any] | None = None,
 ) -> Any:
     """``func(*arrays)`` computed over contiguous row chunks on the pool, results concatenated.
@@ -99,7 +102,8 @@ def map_chunks(
     ``arrays`` share their first dimension. ``func`` must be elementwise along it (row i of
     the result depends only on row i of the inputs) for the result to equal one serial call;
     ``combine`` joins the chunk results (default :func:`numpy.concatenate`; a tuple result is
-    concatenated item by item).
+    concatenated item by item). Each thread gets at least ``min_chunk`` rows (default
+    :data:`MIN_CHUNK`, or :data:`MIN_CHUNK_HEAVY` for a ``heavy`` kernel).
 
     Examples
     --------
@@ -109,6 +113,8 @@ def map_chunks(
     True
     """
     n = len(arrays[0])
+    if min_chunk is None:
+        min_chunk = MIN_CHUNK_HEAVY if heavy else MIN_CHUNK
     parts = _parts(n, threads, min_chunk)
     if parts == 1:
         return func(*arrays)

@@ -227,9 +227,7 @@ def _area(geoms: np.ndarray) -> np.ndarray:
 
 def _total_bounds(geoms: np.ndarray) -> np.ndarray:
     """``shapely.total_bounds`` from per-chunk bounds (min/max: order does not matter)."""
-    parts = _parallel.map_chunks(
-        lambda chunk: shapely.total_bounds(chunk)[np.newaxis], geoms, min_chunk=50_000
-    )
+    parts = _parallel.map_chunks(lambda chunk: shapely.total_bounds(chunk)[np.newaxis], geoms)
     with warnings.catch_warnings():  # a chunk (or all) without finite bounds: NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.array(

@@ -37,7 +37,7 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     if not len(left):
         return zones
     overlap = _parallel.map_chunks(
-        lambda a, b: shapely.area(shapely.intersection(a, b)), zones[left], zones[right]
+        lambda a, b: shapely.area(shapely.intersection(a, b)), zones[left], zones[right], heavy=True
     )
     too_big = overlap > tolerance_m2
     if too_big.any():
@@ -97,7 +97,7 @@ def _overlay_query(
         return zone_pos, index[pos]
 
     zone_pos, parcel_pos = _parallel.map_chunks(
-        query, parcels, np.arange(len(parcels), dtype=np.intp)
+        query, parcels, np.arange(len(parcels), dtype=np.intp), heavy=True
     )
     order = np.lexsort((parcel_pos, zone_pos))
     return zone_pos[order].astype(np.intp), parcel_pos[order].astype(np.intp)
@@ -122,7 +122,7 @@ def _split_pieces(
     # the intersections (and their areas) in chunks on the pool: elementwise, so the same
     # pieces and the same floats as one call
     pieces, native = _parallel.map_chunks(
-        _intersect_pieces, parcels[parcel_pos], zones[zone_pos], min_chunk=2_000
+        _intersect_pieces, parcels[parcel_pos], zones[zone_pos], heavy=True
     )
     keep = native > 0
     zone_pos, parcel_pos, pieces, native = (
