@@ -266,6 +266,7 @@ def profile(n: int) -> None:
 
     parcels, zone_path = data_paths(n)
     spent: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     main_thread = threading.main_thread()
     stack: list[list[float]] = []
 
@@ -277,16 +278,19 @@ def profile(n: int) -> None:
         def timed(*args: object, **kwargs: object) -> object:
             if threading.current_thread() is not main_thread:
                 return original(*args, **kwargs)
-            stack.append([0.0])
-            start = time.perf_counter()
+            stack.append([0.0, 0.0])
+            start, start_cpu = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 elapsed = time.perf_counter() - start
-                nested = stack.pop()[0]
+                elapsed_cpu = time.process_time() - start_cpu
+                nested, nested_cpu = stack.pop()
                 spent[step] = spent.get(step, 0.0) + elapsed - nested
+                cpu[step] = cpu.get(step, 0.0) + elapsed_cpu - nested_cpu
                 if stack:
                     stack[-1][0] += elapsed
+                    stack[-1][1] += elapsed_cpu
 
         timed._step = step  # type: ignore[attr-defined]
         setattr(owner, name, timed)
@@ -308,15 +312,16 @@ def profile(n: int) -> None:
             wrap(module, name, step)
     wrap(shapely.STRtree, "query", "zone query")
     wrap(lu, "disposal_rates", "rates")
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     run_landuse(parcels, zone_path)
-    total = time.perf_counter() - start
+    total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    print(f"{'step':>14} {'wall_s':>7} {'cpu_s':>7}")
     for step in ("read", "validate", "project", "areas", "zone query", "intersections", "rates"):
-        print(f"{step:>14} {spent.get(step, 0.0):7.2f} s")
-    other = total - sum(spent.values())
-    print(f"{'other':>14} {other:7.2f} s  (frames, copies, sorting pieces back)")
+        print(f"{step:>14} {spent.get(step, 0.0):7.2f} {cpu.get(step, 0.0):7.2f}")
+    other, other_cpu = total - sum(spent.values()), total_cpu - sum(cpu.values())
+    print(f"{'other':>14} {other:7.2f} {other_cpu:7.2f}  (frames, copies, pieces back in order)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"{'total':>14} {total:7.2f} s  peak_rss_gb={rss:.2f}")
+    print(f"{'total':>14} {total:7.2f} {total_cpu:7.2f}  peak_rss_gb={rss:.2f}")
 
 
 def main() -> None:

@@ -252,16 +252,17 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     transformer = Transformer.from_crs(source, target, always_xy=True)
 
     def project_chunk(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # one PROJ call over the chunk's raw coordinates (pyproj releases the GIL, and a
-        # Transformer may be shared by threads); new geometries, the input is never changed
-        finite = np.ones(1, dtype=bool)
-
-        def transform_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            x, y = transformer.transform(x, y)
-            finite[0] = bool(np.isfinite(x).all() and np.isfinite(y).all())
-            return x, y
-
-        return shapely.transform(chunk, transform_xy, interleaved=False), finite
+        # one PROJ call over the chunk's raw coordinates, in place (pyproj releases the GIL,
+        # and a Transformer may be shared by threads), written back with one
+        # set_coordinates into new geometries: the input is never changed
+        xy = shapely.get_coordinates(chunk)
+        x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+        transformer.transform(x, y, inplace=True)
+        finite = np.isfinite(x).all() and np.isfinite(y).all()
+        xy[:, 0], xy[:, 1] = x, y
+        del x, y
+        out = shapely.set_coordinates(np.array(chunk, dtype=object, copy=True), xy)
+        return out, np.array([finite])
 
     projected, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
     if not finite.all():
