@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -222,12 +223,20 @@ def child(path: str, n: int) -> None:
     print(json.dumps({"seconds": seconds, "rss_gb": rss_gb, "cpu": cpu_share}))
 
 
+def checkout_env() -> dict[str, str]:
+    """The environment for a child: this checkout's landuse first on the path."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+
+
 def run_child(path: str, n: int) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", path, "--parcels", str(n)],
         capture_output=True,
         text=True,
         check=False,
+        env=checkout_env(),
     )
     if done.returncode:
         raise RuntimeError(f"{path} failed:\n{done.stderr[-3000:]}")

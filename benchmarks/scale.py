@@ -30,7 +30,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-import landuse as lu
+# this checkout's landuse, here and in the workers the cluster starts
+ROOT = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, ROOT)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)
+
+import landuse as lu  # noqa: E402
 
 CHUNK = 250_000
 SIZE = 120.0
