@@ -67,6 +67,16 @@ def _mark_worker() -> None:
     _local.worker = True
 
 
+def _forget_pool() -> None:
+    """In a forked child the pool's threads are gone: start a new pool when needed."""
+    global _pool, _pool_size, _lock
+    _pool, _pool_size, _lock = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def chunk_bounds(n: int, parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous ``(start, stop)`` ranges covering ``range(n)``, sizes within one."""
     edges = np.linspace(0, n, parts + 1).round().astype(np.int64)

@@ -214,3 +214,19 @@ def test_geoparquet_read_on_two_threads_equals_geopandas(monkeypatch, tmp_path, 
         monkeypatch.setenv("LANDUSE_THREADS", str(threads))
         back = lu.read_raw(path)
         pd.testing.assert_frame_equal(back, reference, check_exact=True)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_gets_a_pool_of_its_own():
+    import multiprocessing
+
+    x = np.arange(100_000, dtype=float)
+    _parallel.map_chunks(np.sqrt, x, threads=2)  # the parent's pool exists
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        total = pool.apply_async(_sum_of_roots, (x,)).get(timeout=60)
+    assert total == float(np.sqrt(x).sum())
+
+
+def _sum_of_roots(x: np.ndarray) -> float:
+    return float(_parallel.map_chunks(np.sqrt, x, threads=2).sum())
