@@ -260,6 +260,15 @@ def compare(n: int, paths: list[str]) -> dict[str, float]:
     return out
 
 
+def current_rss_gb() -> float:
+    """Resident memory now (Linux), in GB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024**3
+
+
 def profile(n: int) -> None:
     """landuse per step at n parcels: wall seconds inside each step's functions, one process.
 
@@ -276,6 +285,7 @@ def profile(n: int) -> None:
     parcels, zone_path = data_paths(n)
     spent: dict[str, float] = {}
     cpu: dict[str, float] = {}
+    rss: dict[str, float] = {}
     main_thread = threading.main_thread()
     stack: list[list[float]] = []
 
@@ -297,6 +307,7 @@ def profile(n: int) -> None:
                 nested, nested_cpu = stack.pop()
                 spent[step] = spent.get(step, 0.0) + elapsed - nested
                 cpu[step] = cpu.get(step, 0.0) + elapsed_cpu - nested_cpu
+                rss[step] = max(rss.get(step, 0.0), current_rss_gb())
                 if stack:
                     stack[-1][0] += elapsed
                     stack[-1][1] += elapsed_cpu
@@ -324,9 +335,12 @@ def profile(n: int) -> None:
     start, start_cpu = time.perf_counter(), time.process_time()
     run_landuse(parcels, zone_path)
     total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
-    print(f"{'step':>14} {'wall_s':>7} {'cpu_s':>7}")
+    print(f"{'step':>14} {'wall_s':>7} {'cpu_s':>7} {'rss_after_gb':>12}")
     for step in ("read", "validate", "project", "areas", "zone query", "intersections", "rates"):
-        print(f"{step:>14} {spent.get(step, 0.0):7.2f} {cpu.get(step, 0.0):7.2f}")
+        print(
+            f"{step:>14} {spent.get(step, 0.0):7.2f} {cpu.get(step, 0.0):7.2f} "
+            f"{rss.get(step, 0.0):12.2f}"
+        )
     other, other_cpu = total - sum(spent.values()), total_cpu - sum(cpu.values())
     print(f"{'other':>14} {other:7.2f} {other_cpu:7.2f}  (frames, copies, pieces back in order)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2

@@ -134,9 +134,11 @@ def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     """Mask of geometries with a NaN or infinite x or y coordinate."""
 
     def chunk_mask(chunk: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(chunk), dtype=bool)
+        if np.isfinite(shapely.get_coordinates(chunk)).all():
+            return mask  # the usual case: no row index needed
         coords, row = shapely.get_coordinates(chunk, return_index=True)
         bad = ~np.isfinite(coords).all(axis=1)
-        mask = np.zeros(len(chunk), dtype=bool)
         mask[row[bad]] = True
         return mask
 
