@@ -195,6 +195,8 @@ def main() -> None:
         ours = rates["area_mu"].drop("all", level="category") * lu.M2_PER_MU
         theirs = pd.read_pickle(duck_out).set_index(["name", "category"])["area"]
         ours.index = ours.index.set_names(["name", "category"])
+        # pieces outside every zone have no zone name; DuckDB's inner join has no such rows
+        ours = ours[ours.index.get_level_values("name").notna()]
         joined = pd.concat([ours.rename("a"), theirs.rename("b")], axis=1).fillna(0)
         joined = joined[(joined["a"] > 0) | (joined["b"] > 0)]
         difference = float((joined["a"] - joined["b"]).abs().div(joined["b"]).max())
