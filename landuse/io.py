@@ -628,8 +628,14 @@ def _read_geoparquet(
         crs = json.loads(json.dumps(crs))
         for member in crs.get("datum_ensemble", {}).get("members", []):
             member.pop("id", None)  # as geopandas does: older PROJ refuses these ids
-    table = parquet.read(columns=[n for n in names if n != primary], use_threads=True)
-    position = names.index(primary)
+    table = parquet.read(
+        columns=[n for n in names if n != primary], use_threads=True, use_pandas_metadata=True
+    )
+    # where geopandas puts the geometry: its place among the columns pandas makes of the file
+    # (an index stored as a column is not one of them)
+    stored_index = [n for n in table.column_names if n not in names]
+    placed = list(schema.empty_table().select(names + stored_index).to_pandas().columns)
+    position = placed.index(primary) if primary in placed else len(placed)
     frame = table.to_pandas()
     del table
 

@@ -378,3 +378,22 @@ def test_geoparquet_row_group_sizes():
     assert _row_group_size(1_000_000) == 125_000
     assert -(-100_000 // _row_group_size(100_000)) == 4
     assert -(-10_000_000 // _row_group_size(10_000_000)) == 77
+
+
+@pytest.mark.parametrize("columns", [None, ["b", "geometry"], ["geometry", "a"]])
+@pytest.mark.parametrize("index", [False, True])
+def test_geoparquet_read_equals_geopandas(tmp_path, columns, index):
+    """The parallel reader gives what geopandas.read_parquet gives: columns in order, a stored
+    index, the CRS."""
+    from landuse.io import _read_geoparquet
+
+    frame = gpd.GeoDataFrame(
+        {"a": [1, 2, 3], "b": ["x", "y", None]},
+        geometry=shapely.points([120.0, 120.1, 120.2], [36.0, 36.1, 36.2]),
+        crs=4490,
+        index=pd.Index([10, 11, 12], name="idx"),
+    )[["a", "geometry", "b"]]
+    path = tmp_path / "f.parquet"
+    (frame if index else frame.reset_index(drop=True)).to_parquet(path)
+    expected = gpd.read_parquet(path, columns=columns)
+    pd.testing.assert_frame_equal(_read_geoparquet(path, columns=columns, bbox=None), expected)
