@@ -17,6 +17,11 @@ def small_chunks(monkeypatch):
     """Chunks of a few rows, so that the bundled sample is cut up as 1M parcels would be."""
     monkeypatch.setattr(_parallel, "MIN_CHUNK", 7)
     monkeypatch.setattr(_parallel, "MIN_CHUNK_HEAVY", 3)
+    try:  # each run validates and projects afresh (the identity cache, where there is one)
+        from landuse import _cache
+    except ImportError:
+        return
+    _cache.clear()
 
 
 def fresh(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
