@@ -354,7 +354,11 @@ def main() -> None:
     parser.add_argument("--paths", nargs="+", default=list(PATHS), choices=list(PATHS))
     parser.add_argument("--child")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prepare:
+        data_paths(args.parcels[0])
+        return
     if args.child:
         child(args.child, args.parcels[0])
         return
@@ -366,7 +370,15 @@ def main() -> None:
     print(f"{'parcels':>9} {'path':>10} {'median_s':>9} {'peak_rss_gb':>12} {'cpu':>6}")
     summary = ""
     for n in args.parcels:
-        data_paths(n)
+        # built in a child too: Linux carries a process's peak RSS across fork and exec, so a
+        # parent that built 1M parcels would lend its peak to every path it starts
+        prepared = subprocess.run(
+            [sys.executable, __file__, "--prepare", "--parcels", str(n)],
+            check=False,
+            env=checkout_env(),
+        )
+        if prepared.returncode:
+            raise SystemExit(f"building the data for {n} parcels failed")
         runs: dict[str, list[dict[str, float]]] = {p: [] for p in args.paths}
         for _ in range(args.repeat):  # alternate the paths, round by round
             for path in args.paths:
