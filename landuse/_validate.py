@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landuse import _parallel
 from landuse._dates import parse_dates, two_digit_year
 from landuse._errors import (
     DateOrderError,
@@ -275,11 +276,17 @@ def _ids(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, id_column: str | None)
 
 def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     """Mask of geometries with a NaN or infinite x or y coordinate."""
-    coords, row = shapely.get_coordinates(geoms, return_index=True)
-    bad = ~np.isfinite(coords).all(axis=1)
-    mask = np.zeros(len(geoms), dtype=bool)
-    mask[row[bad]] = True
-    return mask
+
+    def chunk_mask(chunk: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(chunk), dtype=bool)
+        if np.isfinite(shapely.get_coordinates(chunk)).all():
+            return mask  # the usual case: no row index needed
+        coords, row = shapely.get_coordinates(chunk, return_index=True)
+        bad = ~np.isfinite(coords).all(axis=1)
+        mask[row[bad]] = True
+        return mask
+
+    return np.asarray(_parallel.map_chunks(chunk_mask, np.asarray(geoms)), dtype=bool)
 
 
 def off_earth_rows(geoms: np.ndarray, crs: object) -> np.ndarray:
@@ -321,7 +328,7 @@ def validate_polygons(
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
-    empty = shapely.is_empty(geoms)
+    empty = _parallel.map_chunks(shapely.is_empty, np.asarray(geoms))
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
     nonfinite = nonfinite_rows(np.asarray(geoms))
@@ -337,7 +344,7 @@ def validate_polygons(
             f"(is the CRS {gdf.crs.name} right?)",
             _ids(gdf, outside, id_column),
         )
-    types = shapely.get_type_id(geoms)
+    types = _parallel.map_chunks(shapely.get_type_id, np.asarray(geoms))
     polygonal = (types == 3) | (types == 6)
     if not polygonal.all():
         bad = ~polygonal
@@ -347,7 +354,7 @@ def validate_polygons(
             _ids(gdf, bad, id_column),
         )
     out = gdf.copy(deep=False)
-    invalid = ~shapely.is_valid(geoms)
+    invalid = ~_parallel.map_chunks(shapely.is_valid, np.asarray(geoms))
     if invalid.any():
         repaired = _polygonal_part(shapely.make_valid(geoms[invalid]))
         lost = shapely.is_empty(repaired)

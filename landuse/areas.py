@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import geopandas as gpd
@@ -11,6 +12,7 @@ from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
+from landuse import _parallel
 from landuse._errors import GeometryError, InputError
 from landuse._progress import stages
 from landuse._validate import fresh_mark, require_crs, validate_polygons
@@ -144,7 +146,7 @@ def zone_crs_codes(geoms: np.ndarray, source: Any) -> np.ndarray:
     n = len(geoms)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    bounds = shapely.bounds(geoms)
+    bounds = _parallel.map_chunks(shapely.bounds, geoms)
     to_lonlat = _to_lonlat(source)
     if to_lonlat is None:
         west, east = bounds[:, 0], bounds[:, 2]
@@ -152,14 +154,16 @@ def zone_crs_codes(geoms: np.ndarray, source: Any) -> np.ndarray:
     else:  # the corners' longitudes: lines of equal longitude are not straight in metres
         xs = bounds[:, [0, 2, 2, 0]].ravel()
         ys = bounds[:, [1, 1, 3, 3]].ravel()
-        lon, lat4 = to_lonlat.transform(xs, ys)
+        lon, lat4 = _parallel.map_chunks(
+            lambda x, y: tuple(map(np.asarray, to_lonlat.transform(x, y))), xs, ys
+        )
         lon = np.asarray(lon).reshape(n, 4)
         west, east = lon.min(axis=1), lon.max(axis=1)
         lat = np.asarray(lat4).reshape(n, 4).mean(axis=1)
     zone = _gk_zone(west)
     crossing = zone != _gk_zone(east)
     if crossing.any():
-        points = shapely.point_on_surface(geoms[crossing])
+        points = _parallel.map_chunks(shapely.point_on_surface, geoms[crossing])
         px, py = shapely.get_x(points), shapely.get_y(points)
         if to_lonlat is not None:
             px, py = to_lonlat.transform(px, py)
@@ -196,13 +200,11 @@ def measure_m2(
         target = CRS.from_user_input(crs)
         if not target.is_projected:
             raise InputError(f"areas must be measured in a projected CRS, not {target.name}")
-        return np.asarray(
-            shapely.area(project_cached(geoms, source, target, projections)), dtype=float
-        )
+        return _area(project_cached(geoms, source, target, projections))
     if len(geoms) == 0:
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    minx, miny, maxx, maxy = _total_bounds(geoms)
     if not np.isfinite([minx, miny, maxx, maxy]).all():
         raise InputError("geometries have no finite coordinates")
     to_lonlat = _to_lonlat(source)
@@ -216,15 +218,33 @@ def measure_m2(
         and _in_china(maxx, maxy)
     ):
         target = gk_zone_crs(3 * int(_gk_zone(minx)))
-        return np.asarray(
-            shapely.area(project_cached(geoms, source, target, projections)), dtype=float
-        )
+        return _area(project_cached(geoms, source, target, projections))
     codes = zone_crs_codes(geoms, source)
     area = np.empty(len(geoms), dtype=float)
     for code in np.unique(codes):
         rows = np.flatnonzero(codes == code)
-        area[rows] = shapely.area(project(geoms[rows], source, _zone_crs(int(code))))
+        area[rows] = _area(project(geoms[rows], source, _zone_crs(int(code))))
     return area
+
+
+def _area(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.area`` in chunks on the thread pool (elementwise: the same floats)."""
+    return np.asarray(_parallel.map_chunks(shapely.area, geoms), dtype=float)
+
+
+def _total_bounds(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.total_bounds`` from per-chunk bounds (min/max: order does not matter)."""
+    parts = _parallel.map_chunks(lambda chunk: shapely.total_bounds(chunk)[np.newaxis], geoms)
+    with warnings.catch_warnings():  # a chunk (or all) without finite bounds: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.array(
+            [
+                np.nanmin(parts[:, 0]),
+                np.nanmin(parts[:, 1]),
+                np.nanmax(parts[:, 2]),
+                np.nanmax(parts[:, 3]),
+            ]
+        )
 
 
 def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
@@ -237,15 +257,22 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     if source.equals(target):
         return geoms
     transformer = Transformer.from_crs(source, target, always_xy=True)
-    finite = [True]
 
-    def transform_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        x, y = transformer.transform(x, y)
-        finite[0] = bool(np.isfinite(x).all() and np.isfinite(y).all())
-        return x, y
+    def project_chunk(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # one PROJ call over the chunk's raw coordinates, in place (pyproj releases the GIL,
+        # and a Transformer may be shared by threads), written back with one
+        # set_coordinates into new geometries: the input is never changed
+        xy = shapely.get_coordinates(chunk)
+        x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+        transformer.transform(x, y, inplace=True)
+        finite = np.isfinite(x).all() and np.isfinite(y).all()
+        xy[:, 0], xy[:, 1] = x, y
+        del x, y
+        out = shapely.set_coordinates(np.array(chunk, dtype=object, copy=True), xy)
+        return out, np.array([finite])
 
-    projected = shapely.transform(geoms, transform_xy, interleaved=False)
-    if not finite[0]:
+    projected, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
+    if not finite.all():
         raise InputError(
             f"coordinates fall outside the area of use of {target.name}; "
             f"check that the source CRS {source.name} is right"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import warnings
 from collections.abc import Mapping
@@ -12,11 +14,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
+import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from landuse import _shapefile
+from landuse import _parallel, _shapefile
 from landuse._atomic import replacing
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
@@ -79,7 +83,7 @@ def _read_frame(
     if path.suffix.lower() in _PARQUET_SUFFIXES or path.is_dir():
         # GeoParquet 1.1 files written with a bbox covering let pyarrow skip row groups
         try:
-            return gpd.read_parquet(path, columns=_with_geometry(columns), bbox=bbox)
+            return _read_geoparquet(path, columns=_with_geometry(columns), bbox=bbox)
         except (pa.ArrowException, OSError) as error:
             raise SourceError(
                 f"{path} is not a readable GeoParquet file or dataset: {error}"
@@ -436,9 +440,89 @@ def _add_qgis_style(gdf: gpd.GeoDataFrame, gpkg: Path, layer: str, lang: str) ->
         add_default_style(gpkg, layer, *style)
 
 
-def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int = 65_536) -> None:
+def _read_geoparquet(
+    path: Path,
+    *,
+    columns: list[str] | None,
+    bbox: tuple[float, float, float, float] | None,
+) -> gpd.GeoDataFrame:
+    """GeoParquet into a GeoDataFrame, as ``geopandas.read_parquet`` reads it, on both cores.
+
+    pyarrow reads the columns and row groups on its own threads; the WKB of each row group
+    becomes shapely geometries on the landuse pool (GEOS parses without the GIL), one row group
+    at a time per thread, so the whole file's WKB never sits in memory as Python bytes. Files
+    this fast path does not know (datasets, bbox filters, several geometry columns, GeoArrow
+    encodings) go to ``geopandas.read_parquet``.
+    """
+
+    def fallback() -> gpd.GeoDataFrame:
+        return gpd.read_parquet(path, columns=columns, bbox=bbox)
+
+    if bbox is not None or path.is_dir():
+        return fallback()
+    parquet = pq.ParquetFile(path)
+    schema = parquet.schema_arrow
+    try:
+        geo = json.loads((schema.metadata or {})[b"geo"])
+        primary = geo["primary_column"]
+        meta = geo["columns"][primary]
+        encoding = meta["encoding"]
+    except (KeyError, TypeError, ValueError):
+        return fallback()  # geopandas says what is wrong with the metadata
+    if len(geo["columns"]) != 1 or encoding != "WKB":
+        return fallback()
+    covering = {
+        part[0]
+        for part in (meta.get("covering", {}).get("bbox", {}) or {}).values()
+        if isinstance(part, list) and part
+    }
+    names = [n for n in schema.names if n not in covering] if columns is None else list(columns)
+    if primary not in names or any(n not in schema.names for n in names):
+        return fallback()
+    crs: Any = meta.get("crs", "OGC:CRS84")  # GeoParquet: no crs key means OGC:CRS84
+    if isinstance(crs, dict):
+        crs = json.loads(json.dumps(crs))
+        for member in crs.get("datum_ensemble", {}).get("members", []):
+            member.pop("id", None)  # as geopandas does: older PROJ refuses these ids
+    table = parquet.read(
+        columns=[n for n in names if n != primary], use_threads=True, use_pandas_metadata=True
+    )
+    # where geopandas puts the geometry: its place among the columns pandas makes of the file
+    # (an index stored as a column is not one of them)
+    stored_index = [n for n in table.column_names if n not in names]
+    placed = list(schema.empty_table().select(names + stored_index).to_pandas().columns)
+    position = placed.index(primary) if primary in placed else len(placed)
+    frame = table.to_pandas()
+    del table
+
+    def parse(group: int) -> np.ndarray:
+        one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
+        wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
+        return shapely.from_wkb(np.asarray(wkb.combine_chunks()))
+
+    groups = parquet.metadata.num_row_groups
+    parts = _parallel.run([functools.partial(parse, g) for g in range(groups)])
+    geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    del parts
+    if len(geoms) != len(frame):
+        return fallback()
+    frame.insert(min(position, frame.shape[1]), primary, gpd.array.from_shapely(geoms, crs=crs))
+    return gpd.GeoDataFrame(frame, geometry=primary)
+
+
+def _row_group_size(rows: int) -> int:
+    """Rows per GeoParquet row group: readers split their work by row group (pyarrow, DuckDB,
+    dask, our own reader), so even a modest file gets a few balanced groups, and a big one
+    groups of at most 131,072 rows (1M parcels: 8 groups of 125,000)."""
+    groups = max(-(-rows // 131_072), min(4, -(-rows // 16_384)), 1)
+    return max(-(-rows // groups), 1)
+
+
+def _write_geoparquet(
+    gdf: gpd.GeoDataFrame, target: Path, row_group_size: int | None = None
+) -> None:
     """GeoParquet 1.1 with a bbox covering, rows in Hilbert order: a later bbox read touches
-    only the row groups near the box."""
+    only the row groups near the box, and parallel readers get balanced row groups."""
     if len(gdf):
         gdf = gdf.iloc[np.argsort(gdf.hilbert_distance().to_numpy(), kind="stable")]
     gdf.to_parquet(
@@ -446,7 +530,7 @@ def _write_geoparquet(gdf: gpd.GeoDataFrame, target: Path, row_group_size: int =
         index=False,
         write_covering_bbox=True,
         schema_version="1.1.0",
-        row_group_size=row_group_size,
+        row_group_size=row_group_size or _row_group_size(len(gdf)),
     )
 
 

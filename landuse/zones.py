@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -12,6 +11,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landuse import _parallel
 from landuse._errors import InputError, ZoneError, format_ids, warn
 from landuse._progress import stages
 from landuse._validate import (
@@ -40,7 +40,9 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
     left, right = left[keep], right[keep]
     if not len(left):
         return zones
-    overlap = shapely.area(shapely.intersection(zones[left], zones[right]))
+    overlap = _parallel.map_chunks(
+        lambda a, b: shapely.area(shapely.intersection(a, b)), zones[left], zones[right], heavy=True
+    )
     too_big = overlap > tolerance_m2
     if too_big.any():
         pairs = [
@@ -66,12 +68,42 @@ def _disjoint_zones(zones: np.ndarray, names: np.ndarray, tolerance_m2: float) -
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
     """Drop the lines and points an intersection may carry (shared edges)."""
     out = geoms.copy()
-    mixed = shapely.get_type_id(geoms) == 7  # GeometryCollection
+    mixed = _parallel.map_chunks(shapely.get_type_id, geoms) == 7  # GeometryCollection
     for i in np.flatnonzero(mixed):
         parts = shapely.get_parts(geoms[i])
         polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
         out[i] = shapely.union_all(polys) if len(polys) else shapely.Polygon()
     return out
+
+
+def _intersect_pieces(parcels: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygonal intersections of parcel/zone pairs and their areas (one chunk)."""
+    pieces = _polygonal(shapely.intersection(parcels, zones))
+    return pieces, shapely.area(pieces)
+
+
+def _overlay_query(
+    parcels: np.ndarray, zone_wkb: np.ndarray, predicate: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(zone position, parcel position) of the pairs where ``predicate(zone, parcel)``.
+
+    The parcels are cut into contiguous chunks, one STRtree per chunk queried by the zones,
+    on the pool. Each chunk parses its own copy of the zones from WKB (exactly the same
+    coordinates): a prepared geometry is not shared between threads. Pairs come back sorted
+    by zone, then parcel, whatever the number of threads.
+    """
+
+    def query(chunk: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        own = shapely.from_wkb(zone_wkb)
+        shapely.prepare(own)
+        zone_pos, pos = shapely.STRtree(chunk).query(own, predicate=predicate)
+        return zone_pos, index[pos]
+
+    zone_pos, parcel_pos = _parallel.map_chunks(
+        query, parcels, np.arange(len(parcels), dtype=np.intp), heavy=True
+    )
+    order = np.lexsort((parcel_pos, zone_pos))
+    return zone_pos[order].astype(np.intp), parcel_pos[order].astype(np.intp)
 
 
 def _split_pieces(
@@ -90,8 +122,11 @@ def _split_pieces(
     (~1e-15) so that they add up to the parcel's area exactly.
     """
     zone_pos, parcel_pos = pairs
-    pieces = _polygonal(shapely.intersection(parcels[parcel_pos], zones[zone_pos]))
-    native = shapely.area(pieces)
+    # the intersections (and their areas) in chunks on the pool: elementwise, so the same
+    # pieces and the same floats as one call
+    pieces, native = _parallel.map_chunks(
+        _intersect_pieces, parcels[parcel_pos], zones[zone_pos], heavy=True
+    )
     keep = native > 0
     zone_pos, parcel_pos, pieces, native = (
         zone_pos[keep],
@@ -99,15 +134,34 @@ def _split_pieces(
         pieces[keep],
         native[keep],
     )
-    parcel_native = shapely.area(parcels)
+    parcel_native = np.zeros(len(parcels))  # only the crossing parcels are looked up
+    crossing = np.unique(parcel_pos)
+    parcel_native[crossing] = shapely.area(parcels[crossing])
 
     out_parcel: list[int] = []
     out_zone: list[int] = []
     out_geom: list[shapely.Geometry] = []
     order = np.lexsort((zone_pos, parcel_pos))
     bounds = np.flatnonzero(np.diff(parcel_pos[order], prepend=-1, append=-1) != 0)
-    for start, stop in itertools.pairwise(bounds):
-        rows = order[start:stop]
+    starts, counts = bounds[:-1], np.diff(bounds)
+    # Most crossing parcels need nothing but their pieces: no sliver, nothing outside the
+    # zones. Those are settled at once (the same sums as the loop: a plain left-to-right sum
+    # up to 8 pieces); the loop sees only the rest.
+    simple = np.zeros(len(starts), dtype=bool)
+    if len(starts):
+        native_sorted = native[order]
+        first = parcel_pos[order[starts]]
+        outside_all = parcel_native[first] - np.add.reduceat(native_sorted, starts)
+        any_sliver = np.logical_or.reduceat(native_sorted < sliver_m2, starts)
+        simple = (
+            (counts <= 8)
+            & ~any_sliver
+            & (outside_all < sliver_m2)
+            & (outside_all <= 1e-9 * parcel_m2[first])
+        )
+    simple_rows = order[np.repeat(simple, counts)]
+    for start, count in zip(starts[~simple], counts[~simple], strict=True):
+        rows = order[start : start + count]
         position = parcel_pos[rows[0]]
         parcel = parcels[position]
         big = native[rows] >= sliver_m2
@@ -131,15 +185,21 @@ def _split_pieces(
         out_zone += zone_ids
         out_geom += geoms
 
-    piece_parcel = np.asarray(out_parcel, dtype=np.intp)
-    geometry = np.asarray(out_geom, dtype=object)
-    measured = shapely.area(geometry)
+    # pieces by parcel, each parcel's pieces in the loop's order
+    piece_parcel = np.concatenate([parcel_pos[simple_rows], np.asarray(out_parcel, dtype=np.intp)])
+    back = np.argsort(piece_parcel, kind="stable")
+    piece_parcel = piece_parcel[back]
+    loop_geoms = np.empty(len(out_geom), dtype=object)
+    loop_geoms[:] = out_geom
+    geometry = np.concatenate([pieces[simple_rows], loop_geoms])[back]
+    piece_zone = np.concatenate([zone_pos[simple_rows], np.asarray(out_zone, dtype=np.intp)])[back]
+    measured = _parallel.map_chunks(shapely.area, geometry)
     total = np.bincount(piece_parcel, measured, minlength=len(parcels))
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = parcel_m2 / total
     return (
-        piece_parcel,
-        np.asarray(out_zone, dtype=np.intp),
+        piece_parcel.astype(np.intp),
+        piece_zone.astype(np.intp),
         geometry,
         measured * scale[piece_parcel],
     )
@@ -233,10 +293,12 @@ def _assign(
     else:
         stage("query")
         # one prepared `covers` query settles most parcels; only the rest meet the zones again
-        zone_pos, parcel_pos = shapely.STRtree(geoms).query(zone_geoms, predicate="covers")
+        # (both on the pool, the parcels in chunks: see _overlay_query)
+        zone_wkb = shapely.to_wkb(zone_geoms)
+        zone_pos, parcel_pos = _overlay_query(geoms, zone_wkb, "covers")
         zone_of[parcel_pos] = zone_pos
         rest = np.flatnonzero(zone_of < 0)
-        rest_pos, zone_hit = shapely.STRtree(zone_geoms).query(geoms[rest], predicate="intersects")
+        zone_hit, rest_pos = _overlay_query(geoms[rest], zone_wkb, "intersects")
         stage("split crossing parcels")
         piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
             geoms,

@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -336,3 +337,63 @@ def test_bbox_and_columns_read_only_what_is_asked(tmp_path, ledger):
     assert list(part.columns) == ["parcel_id", "category", "geometry"]
     gpkg = lu.write_parcels(ledger, tmp_path / "p.gpkg")
     assert set(lu.read_parcels(gpkg, bbox=box)["parcel_id"]) == set(expected["parcel_id"])
+
+
+def test_geoparquet_row_groups_for_parallel_readers(tmp_path):
+    """300k parcels: several balanced row groups (pyarrow, DuckDB and dask split their work by
+    row group), the bbox covering kept, and the round trip equal."""
+    import pyarrow.parquet as pq
+
+    n = 300_000
+    rng = np.random.default_rng(3)
+    x = 119.8 + rng.random(n) * 0.6
+    y = 35.7 + rng.random(n) * 0.5
+    parcels = gpd.GeoDataFrame(
+        {
+            "parcel_id": np.char.add("P", np.arange(n).astype(str)).astype(object),
+            "category": rng.choice(np.array(lu.CATEGORIES, dtype=object), n),
+        },
+        geometry=shapely.box(x, y, x + 0.0008, y + 0.0008),
+        crs=4490,
+    )
+    path = lu.write_parcels(parcels, tmp_path / "p.parquet")
+    meta = pq.read_metadata(path)
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert meta.num_row_groups > 1 and sum(sizes) == n
+    assert max(sizes) <= 131_072 and max(sizes) - min(sizes) <= 1
+    geo = json.loads(pq.read_schema(path).metadata[b"geo"])
+    assert geo["columns"]["geometry"]["covering"]["bbox"]["xmin"] == ["bbox", "xmin"]
+    back = lu.read_parcels(path)
+    assert back.hilbert_distance().is_monotonic_increasing
+    assert back.crs == parcels.crs and "bbox" not in back.columns
+    expected = parcels.set_index("parcel_id").loc[back["parcel_id"]]
+    assert (back["category"].to_numpy() == expected["category"].to_numpy()).all()
+    assert shapely.equals_exact(back.geometry.array, expected.geometry.array, tolerance=0).all()
+
+
+def test_geoparquet_row_group_sizes():
+    from landuse.io import _row_group_size
+
+    assert _row_group_size(10) == 10
+    assert _row_group_size(1_000_000) == 125_000
+    assert -(-100_000 // _row_group_size(100_000)) == 4
+    assert -(-10_000_000 // _row_group_size(10_000_000)) == 77
+
+
+@pytest.mark.parametrize("columns", [None, ["b", "geometry"], ["geometry", "a"]])
+@pytest.mark.parametrize("index", [False, True])
+def test_geoparquet_read_equals_geopandas(tmp_path, columns, index):
+    """The parallel reader gives what geopandas.read_parquet gives: columns in order, a stored
+    index, the CRS."""
+    from landuse.io import _read_geoparquet
+
+    frame = gpd.GeoDataFrame(
+        {"a": [1, 2, 3], "b": ["x", "y", None]},
+        geometry=shapely.points([120.0, 120.1, 120.2], [36.0, 36.1, 36.2]),
+        crs=4490,
+        index=pd.Index([10, 11, 12], name="idx"),
+    )[["a", "geometry", "b"]]
+    path = tmp_path / "f.parquet"
+    (frame if index else frame.reset_index(drop=True)).to_parquet(path)
+    expected = gpd.read_parquet(path, columns=columns)
+    pd.testing.assert_frame_equal(_read_geoparquet(path, columns=columns, bbox=None), expected)
