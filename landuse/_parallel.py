@@ -23,7 +23,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIN_CHUNK", "MIN_CHUNK_HEAVY", "chunk_bounds", "map_chunks", "run", "thread_count"]
+__all__ = [
+    "MIN_CHUNK",
+    "MIN_CHUNK_HEAVY",
+    "chunk_bounds",
+    "map_chunks",
+    "run",
+    "serially",
+    "thread_count",
+]
 
 MIN_CHUNK = 20_000  # rows per thread below which the pool is not worth it (cheap kernels)
 MIN_CHUNK_HEAVY = 2_000  # the same for costly ones (intersections, overlay queries)
@@ -65,6 +73,21 @@ def _executor(size: int) -> ThreadPoolExecutor:
 
 def _mark_worker() -> None:
     _local.worker = True
+
+
+def serially(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` run without the pool in the calling thread — for work that is already parallel
+    (a dask partition: dask's workers use the cores, and memory stays one chunk per worker)."""
+
+    def run_serially(*args: Any, **kwargs: Any) -> Any:
+        before = getattr(_local, "worker", False)
+        _local.worker = True
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _local.worker = before
+
+    return run_serially
 
 
 def _forget_pool() -> None:

@@ -84,7 +84,7 @@ def escape_text(values: Sequence[Any] | pd.Series) -> list[str]:
     for i in np.flatnonzero(special.to_numpy(zero_copy_only=False)):
         plain[i] = html.escape(plain[i])
     escaped = np.asarray([*plain, ""], dtype=object)
-    return escaped[codes].tolist()  # code -1 (missing) is the "" at the end
+    return list(escaped[codes].tolist())  # code -1 (missing) is the "" at the end
 
 
 def geometry_arrays(geoms: np.ndarray) -> dict[str, np.ndarray]:
@@ -429,6 +429,9 @@ class ScriptElement(MacroElement):
     Subclasses implement :meth:`script`; the landuse runtime (``static/webmap.js`` and
     ``webmap.css``) goes into the page header once.
     """
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
 
     def script(self) -> str:
         raise NotImplementedError

@@ -175,7 +175,7 @@ def zone_crs_codes(geoms: np.ndarray, source: Any) -> np.ndarray:
     if not china.all():
         utm = np.floor((centre + 180) / 6).astype(np.int64) % 60 + 1
         zone = np.where(china, zone, np.where(lat >= 0, 32600, 32700) + utm)
-    return zone
+    return np.asarray(zone)
 
 
 def _zone_crs(code: int) -> CRS:
@@ -277,7 +277,7 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
             f"coordinates fall outside the area of use of {target.name}; "
             f"check that the source CRS {source.name} is right"
         )
-    return projected
+    return np.asarray(projected)
 
 
 def project_cached(

@@ -498,7 +498,7 @@ def _read_geoparquet(
     def parse(group: int) -> np.ndarray:
         one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
         wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
-        return shapely.from_wkb(np.asarray(wkb.combine_chunks()))
+        return np.asarray(shapely.from_wkb(np.asarray(wkb.combine_chunks())))
 
     groups = parquet.metadata.num_row_groups
     parts = _parallel.run([functools.partial(parse, g) for g in range(groups)])

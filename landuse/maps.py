@@ -167,7 +167,7 @@ def _lonlat(gdf: gpd.GeoDataFrame, gcj02: bool, decimals: int | None = None) -> 
     if decimals is None:
         return geoms
     geoms = shapely.simplify(geoms, 1e-5, preserve_topology=True)
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    return np.asarray(shapely.transform(geoms, lambda xy: np.round(xy, decimals)))
 
 
 def _to_lonlat(crs: Any, gcj02: bool) -> Callable[[np.ndarray], np.ndarray]:

@@ -90,7 +90,7 @@ def _nice_length(width_m: float) -> float:
     """A round scale-bar length near a fifth of the map width: 1, 2 or 5 × 10^k metres."""
     target = width_m / 5
     power = 10 ** math.floor(math.log10(target))
-    return max(step * power for step in (1, 2, 5) if step * power <= target)
+    return float(max(step * power for step in (1, 2, 5) if step * power <= target))
 
 
 def _scale_bar(ax: Axes) -> None:
@@ -261,7 +261,7 @@ def plot_parcels(
         if title:
             ax.set_title(title, fontsize=14)
         fig.tight_layout()
-    return fig
+    return cast("Figure", fig)
 
 
 def _label_zones(ax: Axes, zones: gpd.GeoDataFrame, view: tuple[float, ...]) -> None:
@@ -410,7 +410,7 @@ def plot_rates(
         if title:
             ax.set_title(title)
         fig.tight_layout()
-    return fig
+    return cast("Figure", fig)
 
 
 def plot_progress(
@@ -487,7 +487,7 @@ def plot_progress(
             ax.set_title(title)
         fig.autofmt_xdate()
         fig.tight_layout()
-    return fig
+    return cast("Figure", fig)
 
 
 def plot_renewal(
@@ -577,4 +577,4 @@ def plot_renewal(
             )
         )
         fig.tight_layout()
-    return fig
+    return cast("Figure", fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -230,3 +232,20 @@ def test_a_forked_child_gets_a_pool_of_its_own():
 
 def _sum_of_roots(x: np.ndarray) -> float:
     return float(_parallel.map_chunks(np.sqrt, x, threads=2).sum())
+
+
+def test_dask_partitions_run_serially_inside_their_worker(monkeypatch):
+    monkeypatch.setenv("LANDUSE_THREADS", "2")
+    x = np.arange(200_000, dtype=float)
+    seen = []
+
+    def record(chunk):
+        seen.append(threading.current_thread().name)
+        return np.sqrt(chunk)
+
+    assert (_parallel.map_chunks(record, x) == np.sqrt(x)).all()
+    assert any(name.startswith("landuse") for name in seen)  # the pool, outside dask
+    seen.clear()
+    out = _parallel.serially(lambda: _parallel.map_chunks(record, x))()
+    assert (out == np.sqrt(x)).all() and seen == [threading.current_thread().name]
+    assert len(_parallel.map_chunks(record, x)) == len(x)  # the pool is back afterwards

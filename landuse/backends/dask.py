@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landuse import areas, rules, stats, zones
+from landuse import _parallel, areas, rules, stats, zones
 from landuse._errors import DuplicateIdError, InputError
 from landuse._validate import validate_parcels, validate_zones
 from landuse.backends._common import only
@@ -77,7 +77,9 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
     ddf = dask_geopandas.read_parquet(path, columns=columns)
-    checked = ddf.map_partitions(validate_parcels, meta=validate_parcels(ddf._meta))
+    checked = ddf.map_partitions(
+        _parallel.serially(validate_parcels), meta=validate_parcels(ddf._meta)
+    )
     checked.spatial_partitions = ddf.spatial_partitions
     counts = ddf["parcel_id"].value_counts()
     repeated = counts[counts > 1].compute()
@@ -107,7 +109,7 @@ def add_areas(ddf: Any, **options: Any) -> Any:
     options.pop("verbose", None)  # dask shows its own progress (dashboard, ProgressBar)
     only(options, {"crs"}, step="add_areas", where="a dask frame")
     add = areas.add_areas
-    out = ddf.map_partitions(add, **options, meta=add(ddf._meta, **options))
+    out = ddf.map_partitions(_parallel.serially(add), **options, meta=add(ddf._meta, **options))
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
@@ -116,7 +118,9 @@ def classify(ddf: Any, **options: Any) -> Any:
     options.pop("verbose", None)
     if options.get("per_mu") is not None:
         raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
-    out = ddf.map_partitions(rules.classify, **options, meta=rules.classify(ddf._meta, **options))
+    out = ddf.map_partitions(
+        _parallel.serially(rules.classify), **options, meta=rules.classify(ddf._meta, **options)
+    )
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
@@ -141,7 +145,7 @@ def assign_zones(ddf: Any, zones_: gpd.GeoDataFrame, **options: Any) -> Any:
     def per_partition(frame: gpd.GeoDataFrame, partition_info: dict[str, Any] | None = None) -> Any:
         number = partition_info["number"] if partition_info else None
         subset = zones_frame if number is None else zones_frame.iloc[near[number]]
-        return assign(frame, subset, **options)
+        return _parallel.serially(assign)(frame, subset, **options)
 
     meta = assign(ddf._meta, zones_frame.iloc[:0], **options)
     return ddf.map_partitions(per_partition, meta=meta)
@@ -158,7 +162,7 @@ def disposal_rates(ddf: Any, **options: Any) -> pd.DataFrame:
     by, target = stats.rate_options(options.get("by", "zone"), options.get("target"))
     sums = {k: options[k] for k in ("as_of", "methods", "non_final") if k in options}
     meta = stats.partial_sums(ddf._meta, by=by, **sums)
-    partials = ddf.map_partitions(stats.partial_sums, by=by, **sums, meta=meta)
+    partials = ddf.map_partitions(_parallel.serially(stats.partial_sums), by=by, **sums, meta=meta)
     return stats.finish_rates(
         partials.compute(), by=by, target=target, lang=options.get("lang", "zh")
     )
