@@ -26,11 +26,9 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures
-import copy
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import sys
@@ -348,8 +346,41 @@ def make_scratch(base: Path) -> Path:
     shutil.copy(ROOT / "pyproject.toml", base / "pyproject.toml")
     (base / "data").symlink_to(ROOT / "data")
     (base / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "_mutation_cov.py", base / "scripts" / "_mutation_cov.py")
+    for helper in ("_mutation_cov.py", "_mutation_worker.py"):
+        shutil.copy(ROOT / "scripts" / helper, base / "scripts" / helper)
     return base
+
+
+class Worker:
+    """A scratch copy of the package with its fork server (scripts/_mutation_worker.py)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.server: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "scripts/_mutation_worker.py"],
+            cwd=self.base,
+            env=env_for(self.base),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, args: list[str], timeout: float) -> object:
+        if self.server is None or self.server.poll() is not None:
+            self.start()
+        assert self.server is not None and self.server.stdin and self.server.stdout
+        self.server.stdin.write(json.dumps({"args": args, "timeout": timeout}) + "\n")
+        self.server.stdin.flush()
+        return json.loads(self.server.stdout.readline())
+
+    def stop(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            assert self.server.stdin
+            self.server.stdin.close()
+            self.server.wait(timeout=30)
 
 
 def env_for(base: Path) -> dict[str, str]:
@@ -367,8 +398,11 @@ def test_files(module: str) -> list[str]:
     return [f for f in files if (ROOT / f).exists()]
 
 
-def measure_reach(module: str, base: Path) -> tuple[dict[int, list[str]], float, bool]:
-    """{line: nodeids reaching it}, the clean run's time, and whether the clean run passed."""
+def measure_reach(
+    module: str, base: Path
+) -> tuple[dict[int, list[str]], dict[str, float], float, bool]:
+    """{line: node ids reaching it}, {node id: seconds}, the clean run's time, and whether
+    the clean run passed."""
     data = base / f".reach_{module}.json"
     env = env_for(base)
     env["LANDUSE_MUTATION_COV"] = json.dumps(
@@ -383,30 +417,22 @@ def measure_reach(module: str, base: Path) -> tuple[dict[int, list[str]], float,
     elapsed = time.monotonic() - started
     if done.returncode != 0:
         print(done.stdout[-3000:], done.stderr[-2000:], sep="\n")
-    reach = {int(k): v for k, v in json.loads(data.read_text()).items()}
-    return reach, elapsed, done.returncode == 0
+    measured = json.loads(data.read_text())
+    reach = {int(k): v for k, v in measured["reach"].items()}
+    return reach, measured["durations"], elapsed, done.returncode == 0
 
 
-def run_mutant(base: Path, module: str, code: str, tests: list[str], timeout: float) -> str:
-    target = base / PACKAGE / f"{module}.py"
+def run_mutant(worker: Worker, module: str, code: str, tests: list[str], timeout: float) -> str:
+    target = worker.base / PACKAGE / f"{module}.py"
     original = target.read_text(encoding="utf-8")
     target.write_text(code, encoding="utf-8")
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", *PYTEST_OPTS, *tests],
-            cwd=base,
-            env=env_for(base),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return "timeout"
+        answer = worker.run([*PYTEST_OPTS, *tests], timeout)
     finally:
         target.write_text(original, encoding="utf-8")
-    if done.returncode == 0:
-        return "survived"
-    if done.returncode == 5:  # no tests collected/selected: nothing checked it
+    if answer == "timeout":
+        return "timeout"
+    if answer in (0, 5):  # passed, or no test selected: nothing caught it
         return "survived"
     return "killed"
 
@@ -437,14 +463,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None, help="seconds per mutant")
     parser.add_argument("--json", default=None, help="write the results to this file")
     parser.add_argument("--list", action="store_true", help="list mutants and exit")
+    parser.add_argument(
+        "--rerun",
+        default=None,
+        help="a --json file of an earlier run: run only its survivors, count the rest killed",
+    )
     args = parser.parse_args(argv)
 
     equivalent = read_equivalent()
     started_all = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="landuse-mutation-"))
+    workers: list[Worker] = []
+    rerun: set[str] | None = None
+    if args.rerun:  # mutants killed then stay killed: tests are only ever added
+        earlier = json.loads(Path(args.rerun).read_text(encoding="utf-8"))["modules"]
+        rerun = {k for r in earlier.values() for k in (*r["survivors"], *r["equivalent"])}
     results: dict[str, dict[str, object]] = {}
     try:
-        workers = [make_scratch(scratch / f"w{i}") for i in range(max(1, args.jobs))]
+        workers = [Worker(make_scratch(scratch / f"w{i}")) for i in range(max(1, args.jobs))]
         for module in args.modules:
             source = (ROOT / PACKAGE / f"{module}.py").read_text(encoding="utf-8")
             mutants = enumerate_mutants(module, source)
@@ -463,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{m.key}  [{m.kind}]")
                 continue
             t0 = time.monotonic()
-            reach, clean_time, clean_ok = measure_reach(module, workers[0])
+            reach, durations, clean_time, clean_ok = measure_reach(module, workers[0].base)
             if not clean_ok:
                 print(f"{module}: the clean test run fails; fix that first", file=sys.stderr)
                 return 2
@@ -479,19 +515,30 @@ def main(argv: list[str] | None = None) -> int:
                         tests.update(reach[line] or every_test)
                 if hit:
                     # import-time-only lines are reached by every test
-                    reached.append((m, sorted(tests) if tests else every_test))
-            pool: queue.Queue[Path] = queue.Queue()
+                    # the quickest tests first: with -x a kill usually comes early
+                    chosen = sorted(tests or every_test, key=lambda t: (durations.get(t, 0), t))
+                    reached.append((m, chosen))
+            if rerun is not None:  # only the survivors of an earlier run are run again
+                before_killed = [(m, "killed") for m, _ in reached if m.key not in rerun]
+                reached_all = reached
+                reached = [(m, t) for m, t in reached if m.key in rerun]
+            pool: queue.Queue[Worker] = queue.Queue()
             for w in workers:
                 pool.put(w)
 
-            def job(item: tuple[Mutant, list[str]]) -> tuple[Mutant, str]:
+            def job(
+                item: tuple[Mutant, list[str]],
+                source: str = source,
+                pool: queue.Queue[Worker] = pool,
+                timeout: float = timeout,
+            ) -> tuple[Mutant, str]:
                 m, tests = item
                 code = apply(source, m)
-                base = pool.get()
+                worker = pool.get()
                 try:
-                    return m, run_mutant(base, module, code, tests, timeout)
+                    return m, run_mutant(worker, m.module, code, tests, timeout)
                 finally:
-                    pool.put(base)
+                    pool.put(worker)
 
             outcomes: list[tuple[Mutant, str]] = []
             with concurrent.futures.ThreadPoolExecutor(len(workers)) as ex:
@@ -499,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
                     outcomes.append((m, outcome))
                     if outcome == "survived":
                         print(f"  [{module} {i}/{len(reached)}] survived {m.key}", flush=True)
+            if rerun is not None:
+                outcomes = before_killed + outcomes
+                reached = reached_all
             killed = sum(o != "survived" for _, o in outcomes)
             survivors = [m for m, o in outcomes if o == "survived"]
             eq = [m for m in survivors if m.key in equivalent]
@@ -506,9 +556,11 @@ def main(argv: list[str] | None = None) -> int:
             denominator = len(reached) - len(eq)
             score = killed / denominator if denominator else float("nan")
             lines = source.splitlines()
-            print(f"\n== {module}: {len(mutants)} mutants, {len(reached)} reached, "
-                  f"{killed} killed, {len(eq)} equivalent, score {score:.1%} "
-                  f"(clean run {clean_time:.0f}s, module {time.monotonic() - t0:.0f}s)")
+            print(
+                f"\n== {module}: {len(mutants)} mutants, {len(reached)} reached, "
+                f"{killed} killed, {len(eq)} equivalent, score {score:.1%} "
+                f"(clean run {clean_time:.0f}s, module {time.monotonic() - t0:.0f}s)"
+            )
             for m in live:
                 print(f"  SURVIVED {m.key}    | {lines[m.line - 1].strip()[:90]}")
             for m in eq:
@@ -521,16 +573,25 @@ def main(argv: list[str] | None = None) -> int:
                 "score": score,
                 "survivors": [m.key for m in live],
                 "timeouts": sum(o == "timeout" for _, o in outcomes),
+                "seconds": time.monotonic() - t0,
             }
+            if args.json:  # after every module, so a long sweep leaves partial results
+                Path(args.json).write_text(
+                    json.dumps({"seconds": time.monotonic() - started_all, "modules": results})
+                )
     finally:
+        for worker in workers:
+            worker.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     if args.list:
         return 0
     total = time.monotonic() - started_all
     print(f"\nmodule  mutants reached killed equivalent score   (total {total / 60:.1f} min)")
     for module, r in results.items():
-        print(f"{module:<7} {r['mutants']:>7} {r['reached']:>7} {r['killed']:>6} "
-              f"{len(r['equivalent']):>10} {r['score']:.1%}")  # type: ignore[arg-type]
+        print(
+            f"{module:<7} {r['mutants']:>7} {r['reached']:>7} {r['killed']:>6} "
+            f"{len(r['equivalent']):>10} {r['score']:.1%}"
+        )  # type: ignore[arg-type]
     if args.json:
         Path(args.json).write_text(json.dumps({"seconds": total, "modules": results}, indent=1))
     return 0
