@@ -299,3 +299,175 @@ def test_a_disposed_parcel_split_across_zones_counts_once_in_a_roll_up():
     assert (row["parcels"], row["disposed_parcels"]) == (2, 1)
     assert row["count_rate"] == pytest.approx(0.5)
     assert row["disposed_area_mu"] == pytest.approx(10.0)
+
+
+# --- the safety net for the redesign (issue 12): behaviours the mutation run found loose -----
+
+
+def test_a_disposal_date_without_a_method_is_not_a_disposal():
+    # a parcel is disposed when it has a method that counts *and* a date (API.md, Data model)
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 10.0, None, "2022-01-01"),
+            ("A", "approved_unsupplied", 30.0, "supplied", "2022-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_parcels"] == 1
+    assert rates.loc[("A", "approved_unsupplied"), "rate"] == pytest.approx(0.75)
+
+
+def test_an_inventory_without_disposal_columns_has_nothing_disposed():
+    frame = table().drop(columns=["disposal_method", "disposal_date"])
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert (rates["disposed_parcels"] == 0).all()
+    assert (rates["disposed_area_mu"] == 0).all()
+    assert rates.loc[("A", "all"), "area_mu"] == 100
+    assert rates.loc[("A", "all"), "rate"] == 0
+
+
+def test_a_disposal_dated_in_the_future_does_not_count_without_as_of():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-01"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2999-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame)  # as of today
+    assert rates.loc[("A", "low_efficiency"), "rate"] == pytest.approx(0.25)
+
+
+def test_one_method_may_be_given_as_a_string():
+    rates = lu.disposal_rates(
+        table(), as_of="2022-06-30", methods={"approved_unsupplied": "reserved"}
+    )
+    assert rates.loc[("A", "approved_unsupplied"), "rate"] == 0  # supplied no longer counts
+    assert rates.loc[("B", "approved_unsupplied"), "rate"] == 1
+    assert rates.loc[("A", "low_efficiency"), "rate"] == 1  # other categories keep their list
+
+
+def test_bad_by_methods_and_sources_are_refused():
+    with pytest.raises(lu.InputError, match=r"unknown categor.*idle"):
+        lu.disposal_rates(table(), methods={"idle": ["started"]})
+    with pytest.raises(lu.InputError, match="at least one column"):
+        lu.disposal_rates(table(), by=[])
+    with pytest.raises(lu.InputError, match="cannot include 'category'"):
+        lu.disposal_rates(table(), by=["zone", "category"])
+    with pytest.raises(lu.InputError, match="postgresql"):
+        lu.disposal_rates("parcels.gpkg")
+    with pytest.raises(lu.InputError, match="area_mu"):
+        lu.disposal_rates(table().drop(columns="area_mu"))
+    for target in (-0.1, 1.1):
+        with pytest.raises(lu.InputError, match="target"):
+            lu.disposal_rates(table(), target=target)
+    for target in (0.0, 1.0):  # the ends of the range are rates too
+        assert "meets_target" in lu.disposal_rates(table(), target=target).columns
+
+
+def test_areas_are_measured_when_the_task_list_has_none(parcels_from):
+    # 100 m squares in EPSG:4549: 10 000 m² = 15 亩 each
+    parcels = parcels_from(
+        [
+            {
+                "zone": "A",
+                "category": "low_efficiency",
+                "disposal_method": "upgraded",
+                "disposal_date": pd.Timestamp("2022-01-01"),
+            },
+            {
+                "zone": "A",
+                "category": "low_efficiency",
+                "disposal_method": None,
+                "disposal_date": pd.NaT,
+            },
+        ]
+    )
+    rates = lu.disposal_rates(parcels, as_of="2022-06-30")
+    assert rates.loc[("A", "all"), "area_mu"] == pytest.approx(30.0, rel=1e-9)
+    assert rates.loc[("A", "all"), "disposed_area_mu"] == pytest.approx(15.0, rel=1e-9)
+
+
+def test_every_zone_gets_every_category_and_zones_come_sorted():
+    rates = lu.disposal_rates(table(list(reversed(ROWS))), as_of="2022-06-30")
+    assert rates.index.get_level_values("zone").unique().tolist() == ["A", "B"]
+    assert rates.loc["B"].index.tolist() == [*lu.CATEGORIES, "all"]
+    empty = rates.loc[("B", "low_efficiency")]
+    assert (empty["parcels"], empty["area_mu"]) == (0, 0)
+    assert rates["parcels"].dtype == "int64" and rates["disposed_parcels"].dtype == "int64"
+
+
+def test_display_rates_in_chinese_for_people():
+    frame = table()
+    frame.loc[4, "zone"] = None  # outside every zone
+    shown = lu.display_rates(lu.disposal_rates(frame, as_of="2022-06-30", target=0.6), digits=0)
+    assert list(shown.columns[:2]) == ["片区", "类别"]
+    a_all = shown[(shown["片区"] == "A") & (shown["类别"] == "合计")].iloc[0]
+    assert a_all["处置率"] == "70%"
+    assert a_all["达标"] == "是"
+    a_idle = shown[(shown["片区"] == "A") & (shown["类别"] == "供而未用")].iloc[0]
+    assert a_idle["达标"] == "否" and a_idle["处置率"] == "0%"
+    outside = shown[shown["片区"] == "（区外）"]
+    assert len(outside) == 4  # the parcel outside every zone is shown, labelled
+    assert outside["处置率"].tolist() == ["100%", "—", "—", "100%"]  # no stock: no rate
+    assert outside["达标"].tolist() == ["是", "—", "—", "是"]
+    b = lu.display_rates(lu.disposal_rates(table(), as_of="2022-06-30"), lang="en")
+    low = b[(b["Zone"] == "B") & (b["Category"] == lu.category_label("low_efficiency", "en"))]
+    assert low["Rate"].iloc[0] == "—"
+
+
+def test_display_rates_as_numbers_for_a_spreadsheet():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30")
+    shown = lu.display_rates(rates, as_numbers=True)
+    assert shown["处置率"].iloc[0] == pytest.approx(rates["rate"].iloc[0])
+    rounded = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04), digits=1)
+    assert rounded["面积（亩）"].iloc[0] == pytest.approx(round(rates["area_mu"].iloc[0] + 0.04, 1))
+    assert (
+        lu.display_rates(rates, as_numbers=True)["面积（亩）"].iloc[0] == rates["area_mu"].iloc[0]
+    )
+
+
+def test_progress_by_zone_per_quarter():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-15"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2022-05-01"),
+            ("B", "low_efficiency", 60.0, "upgraded", "2022-02-01"),
+            ("B", "low_efficiency", 40.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, freq="Q", by="zone")
+    a = table_.loc[("A", "low_efficiency")]
+    assert a.index.tolist() == [pd.Period("2022Q1", "Q"), pd.Period("2022Q2", "Q")]
+    assert a["disposed_area_mu"].tolist() == [10.0, 30.0]
+    assert a["cumulative_area_mu"].tolist() == [10.0, 40.0]
+    assert a["cumulative_parcels"].tolist() == [1, 2]
+    assert a["rate"].tolist() == [pytest.approx(0.25), pytest.approx(1.0)]
+    b = table_.loc[("B", "all")]
+    assert b["area_mu"].tolist() == [100.0, 100.0]
+    assert b["rate"].tolist() == [pytest.approx(0.6), pytest.approx(0.6)]
+
+
+def test_progress_counts_disposals_before_its_first_period():
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 20.0, "supplied", "2021-06-10"),
+            ("A", "approved_unsupplied", 30.0, "supplied", "2022-02-10"),
+            ("A", "approved_unsupplied", 50.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, start="2022-01-01").xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-01", "M")
+    assert table_["cumulative_area_mu"].tolist() == [20.0, 50.0]
+    assert table_["cumulative_parcels"].tolist() == [1, 2]
+    assert table_["rate"].iloc[-1] == pytest.approx(0.5)
+    whole = lu.progress(frame).xs("all", level="category")
+    assert whole.index[0] == pd.Period("2021-06", "M") and len(whole) == 9
+
+
+def test_progress_refuses_what_it_cannot_show():
+    with pytest.raises(lu.InputError, match="freq"):
+        lu.progress(table(), freq="W")
+    with pytest.raises(lu.InputError, match="no parcel has a category"):
+        lu.progress(table().assign(category=None))
+    with pytest.raises(lu.InputError, match="no disposal"):
+        lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT))

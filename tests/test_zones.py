@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -219,3 +221,105 @@ def test_a_slight_zone_overlap_is_trimmed_so_nothing_counts_twice():
     assert areas["A"] == pytest.approx(5_000, rel=1e-9)
     assert areas["B"] == pytest.approx(5_000, rel=1e-9)
     assert areas.sum() == pytest.approx(10_000, rel=1e-12)
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def test_a_parcel_smaller_than_the_sliver_size_is_never_dropped():
+    x0, y0 = ORIGIN
+    # 1 m × 0.5 m straddling the West/East border: 0.15 m² West, 0.35 m² East
+    tiny = shapely.box(x0 + 999.7, y0, x0 + 1000.7, y0 + 0.5)
+    out = lu.assign_zones(make_parcels([{"geometry": tiny}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["East"]  # the zone holding most of it
+    assert out["area_m2"].iloc[0] == pytest.approx(0.5, rel=1e-9)
+    assert out["zone_share"].iloc[0] == pytest.approx(1.0)
+
+
+def test_a_sliver_poking_out_of_every_zone_stays_with_its_parcel():
+    x0, y0 = ORIGIN
+    # the parcel pokes 5 mm above the zones' northern edge: 0.5 m² outside every zone
+    parcel = shapely.box(x0 + 900, y0 + 400, x0 + 1000, y0 + 500.005)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["West"]
+    assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)  # whole parcel
+    assert out["area_m2"].iloc[0] == pytest.approx(parcel.area, rel=1e-12)
+    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=0.1)
+    assert split["zone"].fillna("-").tolist() == ["West", "-"]
+    assert split["area_m2"].iloc[1] == pytest.approx(0.5, rel=1e-6)
+
+
+def overlapping_zones(overlap_m: float) -> gpd.GeoDataFrame:
+    x0, y0 = ORIGIN
+    return gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 1000 - overlap_m, y0, x0 + 2000, y0 + 1000),
+        ],
+        crs=GK40,
+    )
+
+
+def test_an_overlap_of_exactly_the_tolerance_is_trimmed_not_refused():
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    zones = overlapping_zones(0.5)  # 0.5 m × 1000 m = 500 m² exactly
+    with pytest.warns(UserWarning, match="slight zone overlap"):
+        out = lu.assign_zones(parcels, zones, overlap_tolerance_m2=500)
+    assert out["area_m2"].sum() == pytest.approx(10_000, rel=1e-12)
+    with pytest.raises(lu.ZoneError, match=r"A & B \(500 m²\)"):
+        lu.assign_zones(parcels, zones, overlap_tolerance_m2=499)
+
+
+def test_zones_that_only_share_an_edge_are_not_an_overlap():
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "slight zone overlap" warning for a shared edge
+        out = lu.assign_zones(parcels, two_zones(), overlap_tolerance_m2=0)
+    assert sorted(out["zone"]) == ["East", "West"]
+
+
+def test_pieces_are_polygons_where_a_zone_touches_the_parcel_along_a_line():
+    x0, y0 = ORIGIN
+    # zone Z is two blocks; the parcel covers half of the first and touches the second along
+    # its western edge: the raw intersection is a polygon plus a line
+    zone = shapely.union(
+        shapely.box(x0, y0, x0 + 100, y0 + 100), shapely.box(x0 + 150, y0, x0 + 250, y0 + 100)
+    )
+    zones = gpd.GeoDataFrame({"name": ["Z"]}, geometry=[zone], crs=GK40)
+    parcel = shapely.box(x0 + 50, y0, x0 + 150, y0 + 100)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), zones)
+    assert out["zone"].fillna("-").tolist() == ["Z", "-"]
+    assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
+    np.testing.assert_allclose(out["area_m2"], [5_000, 5_000])
+
+
+def test_largest_and_centroid_give_the_first_zone_when_it_holds_most():
+    parcels = make_parcels([{"geometry": square(930, 0)}])  # 70 m West, 30 m East
+    for how in ("largest", "centroid"):
+        out = lu.assign_zones(parcels, two_zones(), how=how, columns=["district"])
+        assert out["zone"].tolist() == ["West"], how
+        assert out["district"].tolist() == ["D1"], how
+        assert out["area_m2"].iloc[0] == pytest.approx(10_000), how
+        assert out.geometry.iloc[0].equals(parcels.geometry.iloc[0]), how
+
+
+def test_an_empty_inventory_gives_an_empty_result_with_the_zone_columns():
+    parcels = make_parcels([{}]).iloc[:0]
+    out = lu.assign_zones(parcels, two_zones(), columns=["district"])
+    assert len(out) == 0
+    for column in ("zone", "district", "zone_share", "area_m2", "area_mu", "area_ha"):
+        assert column in out.columns
+
+
+def test_one_crs_for_everything_must_be_projected():
+    parcels = make_parcels([{"geometry": square(970, 0)}])
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.assign_zones(parcels, two_zones(), crs=4490)
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.assign_zones(parcels, two_zones(), overlay_crs=4490)
+    out = lu.assign_zones(parcels.to_crs(4490), two_zones(), crs=GK40)
+    np.testing.assert_allclose(out["area_m2"], [3_000, 7_000], rtol=1e-9)
+    overlaid = lu.assign_zones(parcels, two_zones(), overlay_crs=4550)
+    assert overlaid["zone"].tolist() == ["West", "East"]
+    np.testing.assert_allclose(overlaid["area_m2"].sum(), 10_000, rtol=1e-12)
