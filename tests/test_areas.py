@@ -213,3 +213,77 @@ def test_parcels_outside_china_get_their_utm_zone():
     measured = lu.add_areas(parcels)["area_m2"]
     assert measured.iloc[0] == pytest.approx(90_000.0, rel=1e-8)
     assert measured.iloc[1] == pytest.approx(paris.to_crs(32631).area.iloc[0], rel=1e-12)
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def lonlat_square(lon: float, lat: float) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"parcel_id": ["a"]}, geometry=[shapely.box(lon, lat, lon + 0.01, lat + 0.01)], crs=4490
+    )
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "epsg"),
+    [
+        (113.3, 23.1, 4547),  # Guangzhou: south China is China too (CM 114°E)
+        (110.3, 20.0, 4546),  # Haikou (CM 111°E)
+        (87.6, 43.8, 4538),  # Ürümqi (CM 87°E)
+        (139.7, 35.7, 32654),  # Tokyo: east of China's zones, UTM 54N
+        (120.0, 60.0, 32651),  # north of China's extent at 120°E: UTM 51N
+    ],
+)
+def test_gauss_kruger_in_china_and_utm_outside(lon, lat, epsg):
+    parcel = lonlat_square(lon, lat)
+    assert lu.area_crs(parcel).to_epsg() == epsg
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("central_meridian", [72, 138])
+def test_no_gauss_kruger_code_is_invented_outside_chinas_zones(central_meridian):
+    # EPSG:4533/4555 next to the range are other CRSs: refuse rather than guess a code
+    with pytest.raises(lu.InputError, match="outside China's GK zones"):
+        lu.areas.gk_zone_crs(central_meridian)
+    assert lu.areas.gk_zone_crs(75).to_epsg() == 4534
+    assert lu.areas.gk_zone_crs(135).to_epsg() == 4554
+
+
+def test_coordinates_with_no_place_in_the_target_crs_are_refused():
+    # 30°E lies 90° from the central meridian of EPSG:4549: it projects to infinity
+    with pytest.raises(lu.InputError, match="area of use"):
+        lu.add_areas(lonlat_square(30.0, 0.0), crs=4549)
+
+
+def test_measured_in_the_crs_forced_for_all():
+    parcel = lonlat_square(120.2, 36.0)
+    forced = lu.add_areas(parcel, crs=4550)["area_m2"].iloc[0]
+    assert forced == pytest.approx(parcel.to_crs(4550).area.iloc[0], rel=1e-12)
+    assert forced != pytest.approx(lu.add_areas(parcel)["area_m2"].iloc[0], rel=1e-4)
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.add_areas(parcel, crs=4490)
+
+
+def test_an_empty_inventory_has_empty_area_columns():
+    out = lu.add_areas(lonlat_square(120.2, 36.0).iloc[:0])
+    assert len(out) == 0
+    assert {"area_m2", "area_mu", "area_ha"} <= set(out.columns)
+    with pytest.raises(lu.InputError, match="empty"):
+        lu.area_crs(lonlat_square(120.2, 36.0).iloc[:0])
+
+
+def test_data_on_both_sides_of_a_zone_border_each_measured_in_their_zone():
+    # two parcels, 118.45°E (zone 39) and 118.55°E (zone 40): not the one-zone fast path
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["w", "e"]},
+        geometry=[
+            shapely.box(118.45, 36.0, 118.46, 36.01),
+            shapely.box(118.55, 36.0, 118.56, 36.01),
+        ],
+        crs=4490,
+    )
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4548).area.iloc[0], rel=1e-12)
+    assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
+    assert lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), 4490).tolist() == [39, 40]
