@@ -458,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="+", help="module names under landuse/, e.g. stats")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run in parallel")
     parser.add_argument("--limit", type=int, default=None, help="at most N mutants per module")
+    parser.add_argument(
+        "--every", type=int, default=1, help="a sample: every k-th mutant (estimates the score)"
+    )
     parser.add_argument("--lines", default=None, help="only mutants on lines A-B (or A)")
     parser.add_argument("--kinds", default=None, help="comma list: compare,const,call,delete…")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per mutant")
@@ -492,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
                 kinds = set(args.kinds.split(","))
                 mutants = [m for m in mutants if m.kind in kinds]
             mutants.sort(key=lambda m: (m.line, m.index, m.description))
+            if args.every > 1:  # a systematic sample: every k-th mutant in line order
+                mutants = mutants[:: args.every]
             if args.limit is not None:
                 mutants = mutants[: args.limit]
             if args.list:

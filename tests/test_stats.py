@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -471,3 +473,15 @@ def test_progress_refuses_what_it_cannot_show():
         lu.progress(table().assign(category=None))
     with pytest.raises(lu.InputError, match="no disposal"):
         lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT))
+
+
+def test_only_a_method_without_a_date_is_reported():
+    # parcels with neither method nor date are simply not disposed: no warning for them
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lu.disposal_rates(table(), as_of="2022-06-30")
+    frame = table()
+    frame.loc[0, "disposal_date"] = pd.NaT  # P0: supplied, but when?
+    with pytest.warns(lu.UndatedDisposalWarning, match=r"^1 disposal\(s\) .*: P0$"):
+        rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_parcels"] == 0
