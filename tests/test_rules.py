@@ -545,3 +545,47 @@ def test_english_incomplete_reasons(parcels_from):
     assert result["reason"].iloc[0] == (
         "undetermined: missing far: cannot tell whether low-efficiency"
     )
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def test_the_default_rule_sets_cannot_be_changed_in_place():
+    # they are the defaults of every classify call: one caller must not change them for all
+    import dataclasses
+
+    for rules in (lu.IdleRules(), lu.LowEfficiencyRules()):
+        field = dataclasses.fields(rules)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(rules, field, 99)
+    assert hash(lu.IdleRules()) == hash(lu.IdleRules())  # usable as a cache key
+
+
+def test_the_reason_shows_the_indicator_to_two_decimals(parcels_from):
+    _, reason, _ = classify_one(parcels_from, "2021-12-31", **{**BUILT, "far": 0.8571})
+    assert "容积率 0.86 < 1.0" in reason
+
+
+@pytest.mark.parametrize(
+    ("d_land", "other_land", "rules", "expected"),
+    [
+        (10.0, 10.0, lu.LowEfficiencyRules(), None),  # exactly half: not a majority
+        (12.0, 8.0, lu.LowEfficiencyRules(), "low_efficiency"),  # 60 % D
+        (12.0, 8.0, lu.LowEfficiencyRules(per_mu_d_share=0.6), None),  # the share is a parameter
+    ],
+)
+def test_per_mu_d_class_screens_a_parcel_when_they_hold_most_of_its_land(
+    parcels_from, d_land, other_land, rules, expected
+):
+    parcels = parcels_from(full([BUILT]))
+    graded = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "grade": ["D", "B"],
+            "land_by_parcel": [{"P1": d_land}, {"P1": other_land}],
+        }
+    )
+    out = lu.classify(parcels, as_of="2021-12-31", per_mu=graded, low=rules)
+    assert out["category"].iloc[0] == expected
+    if expected:
+        assert "亩均效益评价 D 类" in out["reason"].iloc[0] and "60%" in out["reason"].iloc[0]
