@@ -338,11 +338,11 @@ def _replace_child(parent: ast.AST, old: ast.AST, new: ast.AST) -> None:
 # --- scratch copies, coverage and test runs --------------------------------------------------
 
 
-def make_scratch(base: Path) -> Path:
+def make_scratch(base: Path, tests: Path) -> Path:
     """A copy of the package and the tests, with the sample data linked."""
     base.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / PACKAGE, base / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tests", base / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(tests, base / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", base / "pyproject.toml")
     (base / "data").symlink_to(ROOT / "data")
     (base / "scripts").mkdir()
@@ -393,9 +393,9 @@ def env_for(base: Path) -> dict[str, str]:
     return env
 
 
-def test_files(module: str) -> list[str]:
+def test_files(module: str, base: Path) -> list[str]:
     files = [f"tests/test_{module}.py", *EXTRA_TESTS.get(module, [])]
-    return [f for f in files if (ROOT / f).exists()]
+    return [f for f in files if (base / f).exists()]
 
 
 def measure_reach(
@@ -412,7 +412,7 @@ def measure_reach(
     cmd.remove("-x")
     started = time.monotonic()
     done = subprocess.run(
-        [*cmd, *test_files(module)], cwd=base, env=env, capture_output=True, text=True
+        [*cmd, *test_files(module, base)], cwd=base, env=env, capture_output=True, text=True
     )
     elapsed = time.monotonic() - started
     if done.returncode != 0:
@@ -461,6 +461,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--every", type=int, default=1, help="a sample: every k-th mutant (estimates the score)"
     )
+    parser.add_argument(
+        "--tests",
+        default=str(ROOT / "tests"),
+        help="the tests folder to run (e.g. an older version, for a before score)",
+    )
     parser.add_argument("--lines", default=None, help="only mutants on lines A-B (or A)")
     parser.add_argument("--kinds", default=None, help="comma list: compare,const,call,delete…")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per mutant")
@@ -483,7 +488,10 @@ def main(argv: list[str] | None = None) -> int:
         rerun = {k for r in earlier.values() for k in (*r["survivors"], *r["equivalent"])}
     results: dict[str, dict[str, object]] = {}
     try:
-        workers = [Worker(make_scratch(scratch / f"w{i}")) for i in range(max(1, args.jobs))]
+        workers = [
+            Worker(make_scratch(scratch / f"w{i}", Path(args.tests)))
+            for i in range(max(1, args.jobs))
+        ]
         for module in args.modules:
             source = (ROOT / PACKAGE / f"{module}.py").read_text(encoding="utf-8")
             mutants = enumerate_mutants(module, source)
