@@ -485,3 +485,10 @@ def test_only_a_method_without_a_date_is_reported():
     with pytest.warns(lu.UndatedDisposalWarning, match=r"^1 disposal\(s\) .*: P0$"):
         rates = lu.disposal_rates(frame, as_of="2022-06-30")
     assert rates.loc[("A", "approved_unsupplied"), "disposed_parcels"] == 0
+
+
+def test_one_unknown_category_among_good_ones_is_named():
+    frame = table()
+    frame.loc[2, "category"] = "idle_land"
+    with pytest.raises(lu.InputError, match=r"unknown category 'idle_land'.*P2"):
+        lu.disposal_rates(frame, as_of="2022-06-30")
