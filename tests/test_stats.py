@@ -492,3 +492,31 @@ def test_one_unknown_category_among_good_ones_is_named():
     frame.loc[2, "category"] = "idle_land"
     with pytest.raises(lu.InputError, match=r"unknown category 'idle_land'.*P2"):
         lu.disposal_rates(frame, as_of="2022-06-30")
+
+
+def test_progress_axis_starts_at_the_first_disposal_that_still_counts():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2015-01-10"),  # lapsed in 2016
+            ("A", "supplied_unused", 30.0, "started", "2022-03-01"),
+            ("A", "supplied_unused", 60.0, "started", "2022-04-30"),
+        ]
+    )
+    table_ = lu.progress(frame).xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-03", "M")
+    assert table_.index[-1] == pd.Period("2022-04", "M")
+    assert table_["cumulative_area_mu"].tolist() == [30.0, 90.0]  # the lapsed one no longer
+
+
+def test_progress_includes_disposals_in_its_last_period():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-01"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2022-03-31"),
+            ("A", "low_efficiency", 60.0, "upgraded", "2022-04-01"),
+        ]
+    )
+    table_ = lu.progress(frame, start="2022-01-01", end="2022-03-31").xs("all", level="category")
+    assert table_.index.tolist() == [pd.Period(f"2022-0{m}", "M") for m in (1, 2, 3)]
+    assert table_["disposed_area_mu"].tolist() == [10.0, 0.0, 30.0]
+    assert table_["rate"].iloc[-1] == pytest.approx(0.4)
