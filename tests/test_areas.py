@@ -232,6 +232,7 @@ def lonlat_square(lon: float, lat: float) -> gpd.GeoDataFrame:
         (87.6, 43.8, 4538),  # Ürümqi (CM 87°E)
         (139.7, 35.7, 32654),  # Tokyo: east of China's zones, UTM 54N
         (120.0, 60.0, 32651),  # north of China's extent at 120°E: UTM 51N
+        (151.2, -33.9, 32756),  # Sydney: a southern UTM zone
     ],
 )
 def test_gauss_kruger_in_china_and_utm_outside(lon, lat, epsg):
@@ -287,3 +288,13 @@ def test_data_on_both_sides_of_a_zone_border_each_measured_in_their_zone():
     assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4548).area.iloc[0], rel=1e-12)
     assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
     assert lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), 4490).tolist() == [39, 40]
+
+
+def test_a_parcel_outside_china_is_not_measured_with_its_neighbours_in_china():
+    # same 3-degree band as Qingdao, but far north of China: its own UTM zone
+    parcels = pd.concat([lonlat_square(120.2, 36.0), lonlat_square(120.2, 60.0)])
+    parcels["parcel_id"] = ["qd", "north"]
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4549).area.iloc[0], rel=1e-12)
+    north = parcels.iloc[[1]].to_crs(32651).area.iloc[0]
+    assert measured.iloc[1] == pytest.approx(north, rel=1e-12)
