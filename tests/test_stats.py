@@ -520,3 +520,10 @@ def test_progress_includes_disposals_in_its_last_period():
     assert table_.index.tolist() == [pd.Period(f"2022-0{m}", "M") for m in (1, 2, 3)]
     assert table_["disposed_area_mu"].tolist() == [10.0, 0.0, 30.0]
     assert table_["rate"].iloc[-1] == pytest.approx(0.4)
+
+
+def test_a_zone_with_one_small_parcel_has_a_rate():
+    # 0.6 亩 (400 m²) and a single parcel are a stock like any other: rate 1, not "no stock"
+    frame = table([("A", "low_efficiency", 0.6, "cleared", "2022-01-01")])
+    row = lu.disposal_rates(frame, as_of="2022-06-30").loc[("A", "low_efficiency")]
+    assert (row["rate"], row["count_rate"]) == (1.0, 1.0)
