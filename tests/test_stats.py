@@ -527,3 +527,9 @@ def test_a_zone_with_one_small_parcel_has_a_rate():
     frame = table([("A", "low_efficiency", 0.6, "cleared", "2022-01-01")])
     row = lu.disposal_rates(frame, as_of="2022-06-30").loc[("A", "low_efficiency")]
     assert (row["rate"], row["count_rate"]) == (1.0, 1.0)
+
+
+def test_a_target_is_reported_beside_each_rate():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30", target=0.6)
+    assert (rates["target"] == 0.6).all()
+    assert list(rates.columns[-2:]) == ["target", "meets_target"]
