@@ -423,9 +423,17 @@ def test_display_rates_as_numbers_for_a_spreadsheet():
     assert shown["处置率"].iloc[0] == pytest.approx(rates["rate"].iloc[0])
     rounded = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04), digits=1)
     assert rounded["面积（亩）"].iloc[0] == pytest.approx(round(rates["area_mu"].iloc[0] + 0.04, 1))
-    assert (
-        lu.display_rates(rates, as_numbers=True)["面积（亩）"].iloc[0] == rates["area_mu"].iloc[0]
-    )
+    unrounded = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04), as_numbers=True)
+    assert unrounded["面积（亩）"].iloc[0] == rates["area_mu"].iloc[0] + 0.04
+
+
+def test_display_rates_default_to_one_decimal():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30")
+    shown = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04))
+    first = shown.iloc[0]  # zone A, 批而未供: 30 of 40 亩
+    assert (first["片区"], first["类别"]) == ("A", "批而未供")
+    assert first["处置率"] == "75.0%"
+    assert first["面积（亩）"] == pytest.approx(40.0)
 
 
 def test_progress_by_zone_per_quarter():
