@@ -541,3 +541,36 @@ def test_a_target_is_reported_beside_each_rate():
     rates = lu.disposal_rates(table(), as_of="2022-06-30", target=0.6)
     assert (rates["target"] == 0.6).all()
     assert list(rates.columns[-2:]) == ["target", "meets_target"]
+
+
+def test_progress_counts_only_the_methods_that_count():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2022-01-10"),
+            ("A", "supplied_unused", 30.0, "started", "2022-02-10"),
+            ("A", "supplied_unused", 60.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, methods={"supplied_unused": ["started"]}, end="2023-06-30")
+    idle = table_.xs("supplied_unused", level="category")
+    # the extension does not count, so it neither adds to the progress nor lapses from it
+    assert idle["disposed_area_mu"].sum() == 30.0
+    assert idle["lapsed_area_mu"].sum() == 0.0
+    assert idle["cumulative_area_mu"].iloc[-1] == 30.0
+    assert idle.index[0] == pd.Period("2022-02", "M")
+
+
+def test_progress_keeps_an_extension_whose_site_started_in_time():
+    frame = table([("A", "supplied_unused", 10.0, "extended", "2021-03-15")]).assign(
+        actual_start_date=pd.to_datetime(["2022-01-10"])
+    )
+    idle = lu.progress(frame, end="2022-06-30").xs("supplied_unused", level="category")
+    assert idle["lapsed_area_mu"].sum() == 0.0
+    assert idle["rate"].iloc[-1] == 1.0
+
+
+def test_progress_needs_its_columns_and_a_disposal():
+    with pytest.raises(lu.MissingColumnError, match="zone"):
+        lu.progress(table().drop(columns="zone"), by="zone")
+    with pytest.raises(lu.InputError, match="no disposal"):
+        lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT), start="2022-01-01")
