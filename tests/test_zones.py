@@ -323,3 +323,24 @@ def test_one_crs_for_everything_must_be_projected():
     overlaid = lu.assign_zones(parcels, two_zones(), overlay_crs=4550)
     assert overlaid["zone"].tolist() == ["West", "East"]
     np.testing.assert_allclose(overlaid["area_m2"].sum(), 10_000, rtol=1e-12)
+
+
+def test_a_middle_zone_overlapping_both_neighbours_loses_only_the_overlaps():
+    x0, y0 = ORIGIN
+    # A | B | C, each 1000 m wide, each overlapping the next by 0.5 m (500 m²)
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "B", "C"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 999.5, y0, x0 + 2000, y0 + 1000),
+            shapely.box(x0 + 1999.5, y0, x0 + 3000, y0 + 1000),
+        ],
+        crs=GK40,
+    )
+    parcels = make_parcels([{"geometry": square(1500, 100)}, {"geometry": square(1950, 100)}])
+    with pytest.warns(UserWarning, match="2 slight zone overlap"):
+        out = lu.assign_zones(parcels, zones, overlap_tolerance_m2=1_000)
+    assert out.loc[out["parcel_id"] == "P1", "zone"].tolist() == ["B"]
+    split = out[out["parcel_id"] == "P2"].set_index("zone")["area_m2"]
+    assert split["B"] == pytest.approx(5_000, rel=1e-9)  # B keeps the overlap with C
+    assert split["C"] == pytest.approx(5_000, rel=1e-9)
