@@ -344,3 +344,13 @@ def test_a_middle_zone_overlapping_both_neighbours_loses_only_the_overlaps():
     split = out[out["parcel_id"] == "P2"].set_index("zone")["area_m2"]
     assert split["B"] == pytest.approx(5_000, rel=1e-9)  # B keeps the overlap with C
     assert split["C"] == pytest.approx(5_000, rel=1e-9)
+
+
+def test_the_piece_that_takes_a_sliver_takes_its_land_too():
+    x0, y0 = ORIGIN
+    # 5 mm into East (0.5 m², a sliver): the West piece is the whole parcel, not West ∩ parcel
+    parcel = shapely.box(x0 + 900, y0, x0 + 1000.005, y0 + 100)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["West"]
+    assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)
+    assert out.geometry.iloc[0].symmetric_difference(parcel).area < 1e-6
