@@ -298,3 +298,19 @@ def test_a_parcel_outside_china_is_not_measured_with_its_neighbours_in_china():
     assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4549).area.iloc[0], rel=1e-12)
     north = parcels.iloc[[1]].to_crs(32651).area.iloc[0]
     assert measured.iloc[1] == pytest.approx(north, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "epsg"),
+    [((179.99, -16.5, 180.01, -16.49), 32760), ((-180.01, -16.5, -179.99, -16.49), 32701)],
+)
+def test_data_on_the_antimeridian_are_on_earth(bounds, epsg):
+    # Fiji: a centre exactly on ±180° is a longitude like any other
+    assert lu.area_crs(gpd.GeoSeries([shapely.box(*bounds)], crs=4326)).to_epsg() == epsg
+
+
+@pytest.mark.parametrize("lat", [90.5, -90.5])
+def test_data_beyond_a_pole_are_not_on_earth(lat):
+    data = gpd.GeoSeries([shapely.box(120, lat - 0.1, 120.01, lat + 0.1)], crs=4326)
+    with pytest.raises(lu.GeometryError, match="not on Earth"):
+        lu.area_crs(data)

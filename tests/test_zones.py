@@ -354,3 +354,11 @@ def test_the_piece_that_takes_a_sliver_takes_its_land_too():
     assert out["zone"].tolist() == ["West"]
     assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)
     assert out.geometry.iloc[0].symmetric_difference(parcel).area < 1e-6
+
+
+def test_a_parcel_inside_one_zone_keeps_its_exact_geometry():
+    # whole parcels are never cut or round-tripped through the overlay CRS
+    parcels = make_parcels([{"geometry": square(100, 100)}]).to_crs(4490)
+    out = lu.assign_zones(parcels, two_zones(crs=4490))
+    assert out["zone"].tolist() == ["West"]
+    assert shapely.equals_exact(out.geometry.iloc[0], parcels.geometry.iloc[0], tolerance=0)
