@@ -314,3 +314,44 @@ def test_data_beyond_a_pole_are_not_on_earth(lat):
     data = gpd.GeoSeries([shapely.box(120, lat - 0.1, 120.01, lat + 0.1)], crs=4326)
     with pytest.raises(lu.GeometryError, match="not on Earth"):
         lu.area_crs(data)
+
+
+@pytest.mark.parametrize(("lon", "epsg"), [(5.95, 32631), (6.05, 32632)])
+def test_outside_china_each_parcel_gets_the_utm_zone_of_its_longitude(lon, epsg):
+    # 6°E is the border of UTM zones 31 and 32 (Germany)
+    parcel = gpd.GeoDataFrame(
+        {"parcel_id": ["a"]}, geometry=[shapely.box(lon - 0.005, 50, lon + 0.005, 50.01)], crs=4326
+    )
+    assert lu.areas.zone_crs_codes(np.asarray(parcel.geometry.array), 4326).tolist() == [epsg]
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+def test_parcels_delivered_in_gk_metres_north_of_china_get_utm():
+    # the zone test reads the latitude of each parcel's corners, in degrees
+    lonlat = gpd.GeoDataFrame(
+        {"parcel_id": ["qd", "north"]},
+        geometry=[shapely.box(120.2, 36, 120.21, 36.01), shapely.box(120.2, 55, 120.21, 55.01)],
+        crs=4490,
+    )
+    metres = lonlat.to_crs(4549)
+    codes = lu.areas.zone_crs_codes(np.asarray(metres.geometry.array), 4549)
+    assert codes.tolist() == [40, 32651]
+    measured = lu.add_areas(metres)["area_m2"]
+    assert measured.iloc[1] == pytest.approx(lonlat.iloc[[1]].to_crs(32651).area.iloc[0], rel=1e-9)
+
+
+def test_only_the_parcels_that_cross_a_zone_border_are_settled_by_their_point():
+    # one parcel well inside zone 39, one across 118.5°E whose representative point is in 40
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["inside", "across"]},
+        geometry=[
+            shapely.box(117.0, 36.0, 117.01, 36.01),
+            shapely.box(118.499, 36.0, 118.529, 36.002),
+        ],
+        crs=4490,
+    )
+    codes = lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), 4490)
+    assert codes.tolist() == [39, 40]
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
