@@ -534,7 +534,9 @@ def main(argv: list[str] | None = None) -> int:
             if rerun is not None:  # only the survivors of an earlier run are run again
                 before_killed = [(m, "killed") for m, _ in reached if m.key not in rerun]
                 # survivors listed as equivalent are not run again: they still survive
-                before_killed += [(m, "survived") for m, _ in reached if m.key in equivalent]
+                before_killed += [
+                    (m, "survived") for m, _ in reached if m.key in rerun and m.key in equivalent
+                ]
                 reached_all = reached
                 reached = [(m, t) for m, t in reached if m.key in rerun and m.key not in equivalent]
             pool: queue.Queue[Worker] = queue.Queue()
