@@ -474,7 +474,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rerun",
         default=None,
-        help="a --json file of an earlier run: run only its survivors, count the rest killed",
+        help="a --json file of an earlier run: run only its survivors (and the mutants it did "
+        "not reach), count the rest killed",
+    )
+    parser.add_argument(
+        "--rerun-tests", default=None, help="the tests folder the --rerun run used (if not saved)"
     )
     args = parser.parse_args(argv)
 
@@ -483,9 +487,15 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="landuse-mutation-"))
     workers: list[Worker] = []
     rerun: set[str] | None = None
+    rerun_reached: set[str] | None = None
+    earlier_tests = ""
     if args.rerun:  # mutants killed then stay killed: tests are only ever added
-        earlier = json.loads(Path(args.rerun).read_text(encoding="utf-8"))["modules"]
+        earlier_run = json.loads(Path(args.rerun).read_text(encoding="utf-8"))
+        earlier = earlier_run["modules"]
         rerun = {k for r in earlier.values() for k in (*r["survivors"], *r["equivalent"])}
+        if all("reached_keys" in r for r in earlier.values()):
+            rerun_reached = {k for r in earlier.values() for k in r["reached_keys"]}
+        earlier_tests = args.rerun_tests or earlier_run.get("tests") or str(ROOT / "tests")
     results: dict[str, dict[str, object]] = {}
     try:
         workers = [
@@ -532,13 +542,32 @@ def main(argv: list[str] | None = None) -> int:
                     chosen = sorted(tests or every_test, key=lambda t: (durations.get(t, 0), t))
                     reached.append((m, chosen))
             if rerun is not None:  # only the survivors of an earlier run are run again
-                before_killed = [(m, "killed") for m, _ in reached if m.key not in rerun]
+                # ... and the mutants that run did not reach (newly reached by added tests)
+                if rerun_reached is not None:
+                    fresh = {m.key for m, _ in reached} - rerun_reached
+                else:  # an earlier run without its keys: measure what its tests reached
+                    old_base = workers[-1].base
+                    shutil.rmtree(old_base / "tests")
+                    shutil.copytree(Path(earlier_tests), old_base / "tests")
+                    old_reach, _, _, _ = measure_reach(module, old_base)
+                    shutil.rmtree(old_base / "tests")
+                    shutil.copytree(Path(args.tests), old_base / "tests")
+                    fresh = {
+                        m.key
+                        for m, _ in reached
+                        if not any(n in old_reach for n in range(m.line, m.end_line + 1))
+                    }
+                rerun_set = rerun | fresh
+                print(f"  {module}: {len(fresh)} mutant(s) newly reached by the added tests")
+                before_killed = [(m, "killed") for m, _ in reached if m.key not in rerun_set]
                 # survivors listed as equivalent are not run again: they still survive
                 before_killed += [
                     (m, "survived") for m, _ in reached if m.key in rerun and m.key in equivalent
                 ]
                 reached_all = reached
-                reached = [(m, t) for m, t in reached if m.key in rerun and m.key not in equivalent]
+                reached = [
+                    (m, t) for m, t in reached if m.key in rerun_set and m.key not in equivalent
+                ]
             pool: queue.Queue[Worker] = queue.Queue()
             for w in workers:
                 pool.put(w)
@@ -591,10 +620,17 @@ def main(argv: list[str] | None = None) -> int:
                 "survivors": [m.key for m in live],
                 "timeouts": sum(o == "timeout" for _, o in outcomes),
                 "seconds": time.monotonic() - t0,
+                "reached_keys": sorted({m.key for m, _ in reached}),
             }
             if args.json:  # after every module, so a long sweep leaves partial results
                 Path(args.json).write_text(
-                    json.dumps({"seconds": time.monotonic() - started_all, "modules": results})
+                    json.dumps(
+                        {
+                            "seconds": time.monotonic() - started_all,
+                            "tests": args.tests,
+                            "modules": results,
+                        }
+                    )
                 )
     finally:
         for worker in workers:
@@ -610,7 +646,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(r['equivalent']):>10} {r['score']:.1%}"
         )  # type: ignore[arg-type]
     if args.json:
-        Path(args.json).write_text(json.dumps({"seconds": total, "modules": results}, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"seconds": total, "tests": args.tests, "modules": results}, indent=1)
+        )
     return 0
 
 
