@@ -589,3 +589,15 @@ def test_per_mu_d_class_screens_a_parcel_when_they_hold_most_of_its_land(
     assert out["category"].iloc[0] == expected
     if expected:
         assert "亩均效益评价 D 类" in out["reason"].iloc[0] and "60%" in out["reason"].iloc[0]
+
+
+def test_a_stopped_idle_site_shows_its_ratios_as_percentages(parcels_from):
+    _, reason, _ = classify_one(
+        parcels_from, "2021-12-01", **STARTED, developed_ratio=0.30, invested_ratio=0.5
+    )
+    assert "已开发 30%，已投资 50%" in reason
+
+
+def test_an_unknown_code_system_is_refused(parcels_from):
+    with pytest.raises(lu.InputError, match="code_system must be one of"):
+        lu.classify(parcels_from(full([BUILT])), as_of="2021-12-31", code_system="gb2007")
