@@ -601,3 +601,14 @@ def test_a_stopped_idle_site_shows_its_ratios_as_percentages(parcels_from):
 def test_an_unknown_code_system_is_refused(parcels_from):
     with pytest.raises(lu.InputError, match="code_system must be one of"):
         lu.classify(parcels_from(full([BUILT])), as_of="2021-12-31", code_system="gb2007")
+
+
+def test_per_mu_tax_screens_land_of_every_use_but_fars_only_industry(parcels_from):
+    # commercial land (0501): plot ratio and coverage floors are industrial, tax floors are not
+    category, reason, _ = classify_one(
+        parcels_from,
+        "2021-12-31",
+        **{**BUILT, "land_use_code": "0501", "far": 0.5, "tax_per_mu": 3.0},
+    )
+    assert category == "low_efficiency"
+    assert "亩均税收 3.0 < 10.0" in reason and "容积率" not in reason
