@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -612,3 +614,23 @@ def test_per_mu_tax_screens_land_of_every_use_but_fars_only_industry(parcels_fro
     )
     assert category == "low_efficiency"
     assert "亩均税收 3.0 < 10.0" in reason and "容积率" not in reason
+
+
+def test_land_with_no_approval_supplied_after_the_date_is_in_no_stock(parcels_from):
+    category, reason, _ = classify_one(
+        parcels_from, "2021-12-31", supply_date="2022-03-01", land_use_code="0601", far=0.3
+    )
+    assert category is None
+    assert reason == "截至 2021-12-31 尚未供应（2022-03-01 供地），不计入任何类别"
+
+
+def test_a_complete_ledger_raises_no_rule_warning(parcels_from):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lu.classify(parcels_from(full([BUILT, SUPPLIED])), as_of="2021-12-31")
+
+
+def test_without_stop_columns_the_stopped_site_test_warns(parcels_from):
+    rows = [{k: v for k, v in full([STARTED])[0].items() if k != "stopped_date"}]
+    with pytest.warns(lu.RuleWarning, match="stopped_date.*stopped-site idle test"):
+        lu.classify(parcels_from(rows), as_of="2021-12-31")
