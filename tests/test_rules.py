@@ -634,3 +634,25 @@ def test_without_stop_columns_the_stopped_site_test_warns(parcels_from):
     rows = [{k: v for k, v in full([STARTED])[0].items() if k != "stopped_date"}]
     with pytest.warns(lu.RuleWarning, match="stopped_date.*stopped-site idle test"):
         lu.classify(parcels_from(rows), as_of="2021-12-31")
+
+
+def test_legacy_land_that_passes_says_it_has_no_record(parcels_from):
+    category, reason, _ = classify_one(
+        parcels_from,
+        "2021-12-31",
+        land_use_code="0601",
+        far=1.5,
+        building_coverage=0.5,
+        tax_per_mu=30.0,
+        output_per_mu=500.0,
+    )
+    assert category is None
+    assert reason == "无批准、供地记录，指标达标"
+
+
+def test_without_a_land_use_code_column_land_is_screened_on_tax_and_output(parcels_from):
+    row = {k: v for k, v in {**LEDGER, **BUILT, "far": None}.items() if k != "land_use_code"}
+    with pytest.warns(lu.RuleWarning):
+        out = lu.classify(parcels_from([row]), as_of="2021-12-31")
+    assert out["category"].iloc[0] is None
+    assert not out["undetermined"].iloc[0]

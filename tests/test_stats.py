@@ -574,3 +574,21 @@ def test_progress_needs_its_columns_and_a_disposal():
         lu.progress(table().drop(columns="zone"), by="zone")
     with pytest.raises(lu.InputError, match="no disposal"):
         lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT), start="2022-01-01")
+
+
+def test_a_database_needs_a_url_and_a_table():
+    with pytest.raises(lu.InputError, match="table="):
+        lu.disposal_rates("postgresql://user@localhost:1/landuse")  # no table: never connects
+    with pytest.raises(lu.InputError, match="table="):
+        lu.disposal_rates("parcels.gpkg", table="pieces")
+
+
+def test_progress_axis_ignores_an_extension_that_lapsed_on_the_last_disposal_day():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2021-03-15"),  # lapses 2022-03-15
+            ("A", "supplied_unused", 30.0, "started", "2022-03-15"),
+        ]
+    )
+    table_ = lu.progress(frame).xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-03", "M")
