@@ -595,14 +595,19 @@ def test_per_mu_d_class_screens_a_parcel_when_they_hold_most_of_its_land(
 
 def test_a_stopped_idle_site_shows_its_ratios_as_percentages(parcels_from):
     _, reason, _ = classify_one(
-        parcels_from, "2021-12-01", **STARTED, developed_ratio=0.30, invested_ratio=0.5
+        parcels_from, "2021-12-01", **STARTED, developed_ratio=0.30, invested_ratio=0.9
     )
-    assert "已开发 30%，已投资 50%" in reason
+    assert "已开发 30%，已投资 90%" in reason
 
 
 def test_an_unknown_code_system_is_refused(parcels_from):
     with pytest.raises(lu.InputError, match="code_system must be one of"):
         lu.classify(parcels_from(full([BUILT])), as_of="2021-12-31", code_system="gb2007")
+    # refused up front, even where the ledger has no land-use codes to read
+    with pytest.raises(lu.InputError, match="code_system must be one of"):
+        lu.classify(
+            parcels_from([{"approval_date": "2020-01-01"}]), as_of="2021-12-31", code_system="x"
+        )
 
 
 def test_per_mu_tax_screens_land_of_every_use_but_fars_only_industry(parcels_from):
