@@ -661,3 +661,19 @@ def test_without_a_land_use_code_column_land_is_screened_on_tax_and_output(parce
         out = lu.classify(parcels_from([row]), as_of="2021-12-31")
     assert out["category"].iloc[0] is None
     assert not out["undetermined"].iloc[0]
+
+
+def test_per_mu_adds_the_d_class_only_to_parcels_held_by_d_class(parcels_from):
+    # two parcels fail the plot ratio; only P1 is held by a D-class enterprise
+    parcels = parcels_from(full([{**BUILT, "far": 0.6}, {**BUILT, "far": 0.6}]))
+    graded = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "grade": ["D", "A"],
+            "land_by_parcel": [{"P1": 10.0}, {"P2": 10.0}],
+        }
+    )
+    out = lu.classify(parcels, as_of="2021-12-31", per_mu=graded)
+    assert out["category"].tolist() == ["low_efficiency", "low_efficiency"]
+    assert "亩均效益评价 D 类" in out["reason"].iloc[0]
+    assert "D 类" not in out["reason"].iloc[1]
