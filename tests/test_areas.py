@@ -355,3 +355,19 @@ def test_only_the_parcels_that_cross_a_zone_border_are_settled_by_their_point():
     assert codes.tolist() == [39, 40]
     measured = lu.add_areas(parcels)["area_m2"]
     assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
+
+
+def test_area_crs_needs_a_crs_and_coordinates_on_earth():
+    with pytest.raises(lu.MissingCRSError, match="no CRS"):
+        lu.area_crs(gpd.GeoSeries([shapely.box(120, 36, 120.01, 36.01)]))
+    for lon in (180.5, -180.51):  # past the antimeridian: a wrong CRS, not a place
+        data = gpd.GeoSeries([shapely.box(lon, 10, lon + 0.01, 10.01)], crs=4326)
+        with pytest.raises(lu.GeometryError, match="not on Earth"):
+            lu.area_crs(data)
+
+
+def test_area_crs_looks_past_an_empty_geometry():
+    data = gpd.GeoSeries([shapely.box(120.2, 36, 120.21, 36.01), shapely.Polygon()], crs=4490)
+    assert lu.area_crs(data).to_epsg() == 4549
+    with pytest.raises(lu.InputError, match="no finite coordinates"):
+        lu.area_crs(gpd.GeoSeries([shapely.Polygon()], crs=4490))
