@@ -371,3 +371,18 @@ def test_area_crs_looks_past_an_empty_geometry():
     assert lu.area_crs(data).to_epsg() == 4549
     with pytest.raises(lu.InputError, match="no finite coordinates"):
         lu.area_crs(gpd.GeoSeries([shapely.Polygon()], crs=4490))
+
+
+@pytest.mark.parametrize(
+    ("bounds", "epsg"),
+    [
+        ((179.98, -16.5, 179.99, -16.49), 32760),  # Fiji, west of the antimeridian: zone 60
+        ((32.58, 0.35, 32.59, 0.36), 32636),  # Kampala, just north of the equator
+        ((32.58, -0.36, 32.59, -0.35), 32736),  # just south of it
+    ],
+)
+def test_each_parcel_outside_china_is_measured_in_its_utm_zone(bounds, epsg):
+    parcel = gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[shapely.box(*bounds)], crs=4326)
+    assert lu.areas.zone_crs_codes(np.asarray(parcel.geometry.array), 4326).tolist() == [epsg]
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
