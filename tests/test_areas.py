@@ -386,3 +386,14 @@ def test_each_parcel_outside_china_is_measured_in_its_utm_zone(bounds, epsg):
     assert lu.areas.zone_crs_codes(np.asarray(parcel.geometry.array), 4326).tolist() == [epsg]
     measured = lu.add_areas(parcel)["area_m2"].iloc[0]
     assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+def test_a_bad_geometry_is_named_by_its_parcel_id():
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["DK-7", "DK-8"]},
+        geometry=[shapely.box(120, 36, 120.01, 36.01), shapely.Point(120, 36)],
+        crs=4490,
+        index=[10, 11],
+    )
+    with pytest.raises(lu.GeometryError, match=r"found Point: DK-8$"):
+        lu.add_areas(parcels)
