@@ -362,3 +362,30 @@ def test_a_parcel_inside_one_zone_keeps_its_exact_geometry():
     out = lu.assign_zones(parcels, two_zones(crs=4490))
     assert out["zone"].tolist() == ["West"]
     assert shapely.equals_exact(out.geometry.iloc[0], parcels.geometry.iloc[0], tolerance=0)
+
+
+def test_a_parcel_touching_a_zone_from_outside_stays_outside():
+    x0, y0 = ORIGIN
+    parcel = shapely.box(x0 - 100, y0, x0, y0 + 100)  # shares West's western edge
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones())
+    assert len(out) == 1 and out["zone"].isna().all()
+    assert out["area_m2"].iloc[0] == pytest.approx(10_000)
+
+
+def test_overlaps_are_judged_pair_by_pair_among_touching_zones():
+    x0, y0 = ORIGIN
+    a = shapely.box(x0, y0, x0 + 1000, y0 + 1000)
+    c = shapely.box(x0 + 2000, y0, x0 + 3000, y0 + 1000)  # touches B's eastern edge
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    slight = gpd.GeoDataFrame(
+        {"name": ["A", "B", "C"]},
+        geometry=[a, shapely.box(x0 + 999.5, y0, x0 + 2000, y0 + 1000), c],
+        crs=GK40,
+    )
+    with pytest.warns(UserWarning, match="1 slight zone overlap"):
+        out = lu.assign_zones(parcels, slight, overlap_tolerance_m2=1_000)
+    areas = out.set_index("zone")["area_m2"]
+    assert areas["A"] == pytest.approx(5_000, rel=1e-9) and areas.sum() == pytest.approx(10_000)
+    large = slight.set_geometry([a, shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000), c], crs=GK40)
+    with pytest.raises(lu.ZoneError, match="A & B"):
+        lu.assign_zones(parcels, large, overlap_tolerance_m2=1_000)
