@@ -389,3 +389,9 @@ def test_overlaps_are_judged_pair_by_pair_among_touching_zones():
     large = slight.set_geometry([a, shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000), c], crs=GK40)
     with pytest.raises(lu.ZoneError, match="A & B"):
         lu.assign_zones(parcels, large, overlap_tolerance_m2=1_000)
+
+
+def test_parcels_need_their_ids_to_be_split():
+    parcels = make_parcels([{"geometry": square(970, 0)}]).drop(columns="parcel_id")
+    with pytest.raises(lu.MissingColumnError, match="parcel_id"):
+        lu.assign_zones(parcels, two_zones())
