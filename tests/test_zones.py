@@ -395,3 +395,16 @@ def test_parcels_need_their_ids_to_be_split():
     parcels = make_parcels([{"geometry": square(970, 0)}]).drop(columns="parcel_id")
     with pytest.raises(lu.MissingColumnError, match="parcel_id"):
         lu.assign_zones(parcels, two_zones())
+
+
+def test_split_pieces_carry_their_own_geometry():
+    parcels = make_parcels([{"geometry": square(970, 0)}])  # 30 m West, 70 m East
+    out = lu.assign_zones(parcels, two_zones())
+    np.testing.assert_allclose(out.geometry.area, out["area_m2"], rtol=1e-12)
+    assert out.geometry.iloc[0].union(out.geometry.iloc[1]).area == pytest.approx(10_000)
+
+
+def test_by_default_zones_overlapping_more_than_a_square_metre_are_refused():
+    zones = overlapping_zones(0.005)  # 0.005 m × 1000 m = 5 m²
+    with pytest.raises(lu.ZoneError, match=r"more than 1\.0 m²"):
+        lu.assign_zones(make_parcels([{"geometry": square(950, 100)}]), zones)
