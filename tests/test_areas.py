@@ -213,3 +213,187 @@ def test_parcels_outside_china_get_their_utm_zone():
     measured = lu.add_areas(parcels)["area_m2"]
     assert measured.iloc[0] == pytest.approx(90_000.0, rel=1e-8)
     assert measured.iloc[1] == pytest.approx(paris.to_crs(32631).area.iloc[0], rel=1e-12)
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def lonlat_square(lon: float, lat: float) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"parcel_id": ["a"]}, geometry=[shapely.box(lon, lat, lon + 0.01, lat + 0.01)], crs=4490
+    )
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "epsg"),
+    [
+        (113.3, 23.1, 4547),  # Guangzhou: south China is China too (CM 114°E)
+        (110.3, 20.0, 4546),  # Haikou (CM 111°E)
+        (87.6, 43.8, 4538),  # Ürümqi (CM 87°E)
+        (139.7, 35.7, 32654),  # Tokyo: east of China's zones, UTM 54N
+        (120.0, 60.0, 32651),  # north of China's extent at 120°E: UTM 51N
+        (151.2, -33.9, 32756),  # Sydney: a southern UTM zone
+    ],
+)
+def test_gauss_kruger_in_china_and_utm_outside(lon, lat, epsg):
+    parcel = lonlat_square(lon, lat)
+    assert lu.area_crs(parcel).to_epsg() == epsg
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("central_meridian", [72, 138])
+def test_no_gauss_kruger_code_is_invented_outside_chinas_zones(central_meridian):
+    # EPSG:4533/4555 next to the range are other CRSs: refuse rather than guess a code
+    with pytest.raises(lu.InputError, match="outside China's GK zones"):
+        lu.areas.gk_zone_crs(central_meridian)
+    assert lu.areas.gk_zone_crs(75).to_epsg() == 4534
+    assert lu.areas.gk_zone_crs(135).to_epsg() == 4554
+
+
+def test_coordinates_with_no_place_in_the_target_crs_are_refused():
+    # 30°E lies 90° from the central meridian of EPSG:4549: it projects to infinity
+    with pytest.raises(lu.InputError, match="area of use"):
+        lu.add_areas(lonlat_square(30.0, 0.0), crs=4549)
+
+
+def test_measured_in_the_crs_forced_for_all():
+    parcel = lonlat_square(120.2, 36.0)
+    forced = lu.add_areas(parcel, crs=4550)["area_m2"].iloc[0]
+    assert forced == pytest.approx(parcel.to_crs(4550).area.iloc[0], rel=1e-12)
+    assert forced != pytest.approx(lu.add_areas(parcel)["area_m2"].iloc[0], rel=1e-4)
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.add_areas(parcel, crs=4490)
+
+
+def test_an_empty_inventory_has_empty_area_columns():
+    out = lu.add_areas(lonlat_square(120.2, 36.0).iloc[:0])
+    assert len(out) == 0
+    assert {"area_m2", "area_mu", "area_ha"} <= set(out.columns)
+    with pytest.raises(lu.InputError, match="empty"):
+        lu.area_crs(lonlat_square(120.2, 36.0).iloc[:0])
+
+
+def test_data_on_both_sides_of_a_zone_border_each_measured_in_their_zone():
+    # two parcels, 118.45°E (zone 39) and 118.55°E (zone 40): not the one-zone fast path
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["w", "e"]},
+        geometry=[
+            shapely.box(118.45, 36.0, 118.46, 36.01),
+            shapely.box(118.55, 36.0, 118.56, 36.01),
+        ],
+        crs=4490,
+    )
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4548).area.iloc[0], rel=1e-12)
+    assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
+    assert lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), 4490).tolist() == [39, 40]
+
+
+def test_a_parcel_outside_china_is_not_measured_with_its_neighbours_in_china():
+    # same 3-degree band as Qingdao, but far north of China: its own UTM zone
+    parcels = pd.concat([lonlat_square(120.2, 36.0), lonlat_square(120.2, 60.0)])
+    parcels["parcel_id"] = ["qd", "north"]
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[0] == pytest.approx(parcels.iloc[[0]].to_crs(4549).area.iloc[0], rel=1e-12)
+    north = parcels.iloc[[1]].to_crs(32651).area.iloc[0]
+    assert measured.iloc[1] == pytest.approx(north, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "epsg"),
+    [((179.99, -16.5, 180.01, -16.49), 32760), ((-180.01, -16.5, -179.99, -16.49), 32701)],
+)
+def test_data_on_the_antimeridian_are_on_earth(bounds, epsg):
+    # Fiji: a centre exactly on ±180° is a longitude like any other
+    assert lu.area_crs(gpd.GeoSeries([shapely.box(*bounds)], crs=4326)).to_epsg() == epsg
+
+
+@pytest.mark.parametrize("lat", [90.5, -90.5])
+def test_data_beyond_a_pole_are_not_on_earth(lat):
+    data = gpd.GeoSeries([shapely.box(120, lat - 0.1, 120.01, lat + 0.1)], crs=4326)
+    with pytest.raises(lu.GeometryError, match="not on Earth"):
+        lu.area_crs(data)
+
+
+@pytest.mark.parametrize(("lon", "epsg"), [(5.95, 32631), (6.05, 32632)])
+def test_outside_china_each_parcel_gets_the_utm_zone_of_its_longitude(lon, epsg):
+    # 6°E is the border of UTM zones 31 and 32 (Germany)
+    parcel = gpd.GeoDataFrame(
+        {"parcel_id": ["a"]}, geometry=[shapely.box(lon - 0.005, 50, lon + 0.005, 50.01)], crs=4326
+    )
+    assert lu.areas.zone_crs_codes(np.asarray(parcel.geometry.array), 4326).tolist() == [epsg]
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+def test_parcels_delivered_in_gk_metres_north_of_china_get_utm():
+    # the zone test reads the latitude of each parcel's corners, in degrees
+    lonlat = gpd.GeoDataFrame(
+        {"parcel_id": ["qd", "north"]},
+        geometry=[shapely.box(120.2, 36, 120.21, 36.01), shapely.box(120.2, 55, 120.21, 55.01)],
+        crs=4490,
+    )
+    metres = lonlat.to_crs(4549)
+    codes = lu.areas.zone_crs_codes(np.asarray(metres.geometry.array), 4549)
+    assert codes.tolist() == [40, 32651]
+    measured = lu.add_areas(metres)["area_m2"]
+    assert measured.iloc[1] == pytest.approx(lonlat.iloc[[1]].to_crs(32651).area.iloc[0], rel=1e-9)
+
+
+def test_only_the_parcels_that_cross_a_zone_border_are_settled_by_their_point():
+    # one parcel well inside zone 39, one across 118.5°E whose representative point is in 40
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["inside", "across"]},
+        geometry=[
+            shapely.box(117.0, 36.0, 117.01, 36.01),
+            shapely.box(118.499, 36.0, 118.529, 36.002),
+        ],
+        crs=4490,
+    )
+    codes = lu.areas.zone_crs_codes(np.asarray(parcels.geometry.array), 4490)
+    assert codes.tolist() == [39, 40]
+    measured = lu.add_areas(parcels)["area_m2"]
+    assert measured.iloc[1] == pytest.approx(parcels.iloc[[1]].to_crs(4549).area.iloc[0], rel=1e-12)
+
+
+def test_area_crs_needs_a_crs_and_coordinates_on_earth():
+    with pytest.raises(lu.MissingCRSError, match="no CRS"):
+        lu.area_crs(gpd.GeoSeries([shapely.box(120, 36, 120.01, 36.01)]))
+    for lon in (180.5, -180.51):  # past the antimeridian: a wrong CRS, not a place
+        data = gpd.GeoSeries([shapely.box(lon, 10, lon + 0.01, 10.01)], crs=4326)
+        with pytest.raises(lu.GeometryError, match="not on Earth"):
+            lu.area_crs(data)
+
+
+def test_area_crs_looks_past_an_empty_geometry():
+    data = gpd.GeoSeries([shapely.box(120.2, 36, 120.21, 36.01), shapely.Polygon()], crs=4490)
+    assert lu.area_crs(data).to_epsg() == 4549
+    with pytest.raises(lu.InputError, match="no finite coordinates"):
+        lu.area_crs(gpd.GeoSeries([shapely.Polygon()], crs=4490))
+
+
+@pytest.mark.parametrize(
+    ("bounds", "epsg"),
+    [
+        ((179.98, -16.5, 179.99, -16.49), 32760),  # Fiji, west of the antimeridian: zone 60
+        ((32.58, 0.35, 32.59, 0.36), 32636),  # Kampala, just north of the equator
+        ((32.58, -0.36, 32.59, -0.35), 32736),  # just south of it
+    ],
+)
+def test_each_parcel_outside_china_is_measured_in_its_utm_zone(bounds, epsg):
+    parcel = gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[shapely.box(*bounds)], crs=4326)
+    assert lu.areas.zone_crs_codes(np.asarray(parcel.geometry.array), 4326).tolist() == [epsg]
+    measured = lu.add_areas(parcel)["area_m2"].iloc[0]
+    assert measured == pytest.approx(parcel.to_crs(epsg).area.iloc[0], rel=1e-12)
+
+
+def test_a_bad_geometry_is_named_by_its_parcel_id():
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["DK-7", "DK-8"]},
+        geometry=[shapely.box(120, 36, 120.01, 36.01), shapely.Point(120, 36)],
+        crs=4490,
+        index=[10, 11],
+    )
+    with pytest.raises(lu.GeometryError, match=r"found Point: DK-8$"):
+        lu.add_areas(parcels)

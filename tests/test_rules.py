@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -545,3 +547,133 @@ def test_english_incomplete_reasons(parcels_from):
     assert result["reason"].iloc[0] == (
         "undetermined: missing far: cannot tell whether low-efficiency"
     )
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def test_the_default_rule_sets_cannot_be_changed_in_place():
+    # they are the defaults of every classify call: one caller must not change them for all
+    import dataclasses
+
+    for rules in (lu.IdleRules(), lu.LowEfficiencyRules()):
+        field = dataclasses.fields(rules)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(rules, field, 99)
+    assert hash(lu.IdleRules()) == hash(lu.IdleRules())  # usable as a cache key
+
+
+def test_the_reason_shows_the_indicator_to_two_decimals(parcels_from):
+    _, reason, _ = classify_one(parcels_from, "2021-12-31", **{**BUILT, "far": 0.8571})
+    assert "容积率 0.86 < 1.0" in reason
+
+
+@pytest.mark.parametrize(
+    ("d_land", "other_land", "rules", "expected"),
+    [
+        (10.0, 10.0, lu.LowEfficiencyRules(), None),  # exactly half: not a majority
+        (12.0, 8.0, lu.LowEfficiencyRules(), "low_efficiency"),  # 60 % D
+        (12.0, 8.0, lu.LowEfficiencyRules(per_mu_d_share=0.6), None),  # the share is a parameter
+    ],
+)
+def test_per_mu_d_class_screens_a_parcel_when_they_hold_most_of_its_land(
+    parcels_from, d_land, other_land, rules, expected
+):
+    parcels = parcels_from(full([BUILT]))
+    graded = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "grade": ["D", "B"],
+            "land_by_parcel": [{"P1": d_land}, {"P1": other_land}],
+        }
+    )
+    out = lu.classify(parcels, as_of="2021-12-31", per_mu=graded, low=rules)
+    assert out["category"].iloc[0] == expected
+    if expected:
+        assert "亩均效益评价 D 类" in out["reason"].iloc[0] and "60%" in out["reason"].iloc[0]
+
+
+def test_a_stopped_idle_site_shows_its_ratios_as_percentages(parcels_from):
+    _, reason, _ = classify_one(
+        parcels_from, "2021-12-01", **STARTED, developed_ratio=0.30, invested_ratio=0.9
+    )
+    assert "已开发 30%，已投资 90%" in reason
+
+
+def test_an_unknown_code_system_is_refused(parcels_from):
+    with pytest.raises(lu.InputError, match="code_system must be one of"):
+        lu.classify(parcels_from(full([BUILT])), as_of="2021-12-31", code_system="gb2007")
+    # refused up front, even where the ledger has no land-use codes to read
+    with pytest.raises(lu.InputError, match="code_system must be one of"):
+        lu.classify(
+            parcels_from([{"approval_date": "2020-01-01"}]), as_of="2021-12-31", code_system="x"
+        )
+
+
+def test_per_mu_tax_screens_land_of_every_use_but_fars_only_industry(parcels_from):
+    # commercial land (0501): plot ratio and coverage floors are industrial, tax floors are not
+    category, reason, _ = classify_one(
+        parcels_from,
+        "2021-12-31",
+        **{**BUILT, "land_use_code": "0501", "far": 0.5, "tax_per_mu": 3.0},
+    )
+    assert category == "low_efficiency"
+    assert "亩均税收 3.0 < 10.0" in reason and "容积率" not in reason
+
+
+def test_land_with_no_approval_supplied_after_the_date_is_in_no_stock(parcels_from):
+    category, reason, _ = classify_one(
+        parcels_from, "2021-12-31", supply_date="2022-03-01", land_use_code="0601", far=0.3
+    )
+    assert category is None
+    assert reason == "截至 2021-12-31 尚未供应（2022-03-01 供地），不计入任何类别"
+
+
+def test_a_complete_ledger_raises_no_rule_warning(parcels_from):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lu.classify(parcels_from(full([BUILT, SUPPLIED])), as_of="2021-12-31")
+
+
+def test_without_stop_columns_the_stopped_site_test_warns(parcels_from):
+    rows = [{k: v for k, v in full([STARTED])[0].items() if k != "stopped_date"}]
+    with pytest.warns(lu.RuleWarning, match="stopped_date.*stopped-site idle test"):
+        lu.classify(parcels_from(rows), as_of="2021-12-31")
+
+
+def test_legacy_land_that_passes_says_it_has_no_record(parcels_from):
+    category, reason, _ = classify_one(
+        parcels_from,
+        "2021-12-31",
+        land_use_code="0601",
+        far=1.5,
+        building_coverage=0.5,
+        tax_per_mu=30.0,
+        output_per_mu=500.0,
+    )
+    assert category is None
+    assert reason == "无批准、供地记录，指标达标"
+
+
+def test_without_a_land_use_code_column_land_is_screened_on_tax_and_output(parcels_from):
+    row = {k: v for k, v in {**LEDGER, **BUILT, "far": None}.items() if k != "land_use_code"}
+    with pytest.warns(lu.RuleWarning):
+        out = lu.classify(parcels_from([row]), as_of="2021-12-31")
+    assert out["category"].iloc[0] is None
+    assert not out["undetermined"].iloc[0]
+
+
+def test_per_mu_adds_the_d_class_only_to_parcels_held_by_d_class(parcels_from):
+    # two parcels fail the plot ratio; only P1 is held by a D-class enterprise
+    parcels = parcels_from(full([{**BUILT, "far": 0.6}, {**BUILT, "far": 0.6}]))
+    graded = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "grade": ["D", "A"],
+            "land_by_parcel": [{"P1": 10.0}, {"P2": 10.0}],
+        }
+    )
+    out = lu.classify(parcels, as_of="2021-12-31", per_mu=graded)
+    assert out["category"].tolist() == ["low_efficiency", "low_efficiency"]
+    assert "亩均效益评价 D 类" in out["reason"].iloc[0]
+    assert "D 类" not in out["reason"].iloc[1]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -299,3 +301,294 @@ def test_a_disposed_parcel_split_across_zones_counts_once_in_a_roll_up():
     assert (row["parcels"], row["disposed_parcels"]) == (2, 1)
     assert row["count_rate"] == pytest.approx(0.5)
     assert row["disposed_area_mu"] == pytest.approx(10.0)
+
+
+# --- the safety net for the redesign (issue 12): behaviours the mutation run found loose -----
+
+
+def test_a_disposal_date_without_a_method_is_not_a_disposal():
+    # a parcel is disposed when it has a method that counts *and* a date (API.md, Data model)
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 10.0, None, "2022-01-01"),
+            ("A", "approved_unsupplied", 30.0, "supplied", "2022-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_parcels"] == 1
+    assert rates.loc[("A", "approved_unsupplied"), "rate"] == pytest.approx(0.75)
+
+
+def test_an_inventory_without_disposal_columns_has_nothing_disposed():
+    frame = table().drop(columns=["disposal_method", "disposal_date"])
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert (rates["disposed_parcels"] == 0).all()
+    assert (rates["disposed_area_mu"] == 0).all()
+    assert rates.loc[("A", "all"), "area_mu"] == 100
+    assert rates.loc[("A", "all"), "rate"] == 0
+
+
+def test_a_disposal_dated_in_the_future_does_not_count_without_as_of():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-01"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2999-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame)  # as of today
+    assert rates.loc[("A", "low_efficiency"), "rate"] == pytest.approx(0.25)
+
+
+def test_one_method_may_be_given_as_a_string():
+    rates = lu.disposal_rates(
+        table(), as_of="2022-06-30", methods={"approved_unsupplied": "reserved"}
+    )
+    assert rates.loc[("A", "approved_unsupplied"), "rate"] == 0  # supplied no longer counts
+    assert rates.loc[("B", "approved_unsupplied"), "rate"] == 1
+    assert rates.loc[("A", "low_efficiency"), "rate"] == 1  # other categories keep their list
+
+
+def test_bad_by_methods_and_sources_are_refused():
+    with pytest.raises(lu.InputError, match=r"unknown categor.*idle"):
+        lu.disposal_rates(table(), methods={"idle": ["started"]})
+    with pytest.raises(lu.InputError, match="at least one column"):
+        lu.disposal_rates(table(), by=[])
+    with pytest.raises(lu.InputError, match="cannot include 'category'"):
+        lu.disposal_rates(table(), by=["zone", "category"])
+    with pytest.raises(lu.InputError, match="postgresql"):
+        lu.disposal_rates("parcels.gpkg")
+    with pytest.raises(lu.InputError, match="area_mu"):
+        lu.disposal_rates(table().drop(columns="area_mu"))
+    for target in (-0.1, 1.1):
+        with pytest.raises(lu.InputError, match="target"):
+            lu.disposal_rates(table(), target=target)
+    for target in (0.0, 1.0):  # the ends of the range are rates too
+        assert "meets_target" in lu.disposal_rates(table(), target=target).columns
+
+
+def test_areas_are_measured_when_the_task_list_has_none(parcels_from):
+    # 100 m squares in EPSG:4549: 10 000 m² = 15 亩 each
+    parcels = parcels_from(
+        [
+            {
+                "zone": "A",
+                "category": "low_efficiency",
+                "disposal_method": "upgraded",
+                "disposal_date": pd.Timestamp("2022-01-01"),
+            },
+            {
+                "zone": "A",
+                "category": "low_efficiency",
+                "disposal_method": None,
+                "disposal_date": pd.NaT,
+            },
+        ]
+    )
+    rates = lu.disposal_rates(parcels, as_of="2022-06-30")
+    assert rates.loc[("A", "all"), "area_mu"] == pytest.approx(30.0, rel=1e-9)
+    assert rates.loc[("A", "all"), "disposed_area_mu"] == pytest.approx(15.0, rel=1e-9)
+
+
+def test_every_zone_gets_every_category_and_zones_come_sorted():
+    rates = lu.disposal_rates(table(list(reversed(ROWS))), as_of="2022-06-30")
+    assert rates.index.get_level_values("zone").unique().tolist() == ["A", "B"]
+    assert rates.loc["B"].index.tolist() == [*lu.CATEGORIES, "all"]
+    empty = rates.loc[("B", "low_efficiency")]
+    assert (empty["parcels"], empty["area_mu"]) == (0, 0)
+    assert rates["parcels"].dtype == "int64" and rates["disposed_parcels"].dtype == "int64"
+
+
+def test_display_rates_in_chinese_for_people():
+    frame = table()
+    frame.loc[4, "zone"] = None  # outside every zone
+    shown = lu.display_rates(lu.disposal_rates(frame, as_of="2022-06-30", target=0.6), digits=0)
+    assert list(shown.columns[:2]) == ["片区", "类别"]
+    a_all = shown[(shown["片区"] == "A") & (shown["类别"] == "合计")].iloc[0]
+    assert a_all["处置率"] == "70%"
+    assert a_all["达标"] == "是"
+    a_idle = shown[(shown["片区"] == "A") & (shown["类别"] == "供而未用")].iloc[0]
+    assert a_idle["达标"] == "否" and a_idle["处置率"] == "0%"
+    outside = shown[shown["片区"] == "（区外）"]
+    assert len(outside) == 4  # the parcel outside every zone is shown, labelled
+    assert outside["处置率"].tolist() == ["100%", "—", "—", "100%"]  # no stock: no rate
+    assert outside["达标"].tolist() == ["是", "—", "—", "是"]
+    b = lu.display_rates(lu.disposal_rates(table(), as_of="2022-06-30"), lang="en")
+    low = b[(b["Zone"] == "B") & (b["Category"] == lu.category_label("low_efficiency", "en"))]
+    assert low["Rate"].iloc[0] == "—"
+
+
+def test_display_rates_as_numbers_for_a_spreadsheet():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30")
+    shown = lu.display_rates(rates, as_numbers=True)
+    assert shown["处置率"].iloc[0] == pytest.approx(rates["rate"].iloc[0])
+    rounded = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04), digits=1)
+    assert rounded["面积（亩）"].iloc[0] == pytest.approx(round(rates["area_mu"].iloc[0] + 0.04, 1))
+    unrounded = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04), as_numbers=True)
+    assert unrounded["面积（亩）"].iloc[0] == rates["area_mu"].iloc[0] + 0.04
+
+
+def test_display_rates_default_to_one_decimal():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30")
+    shown = lu.display_rates(rates.assign(area_mu=rates["area_mu"] + 0.04))
+    first = shown.iloc[0]  # zone A, 批而未供: 30 of 40 亩
+    assert (first["片区"], first["类别"]) == ("A", "批而未供")
+    assert first["处置率"] == "75.0%"
+    assert first["面积（亩）"] == pytest.approx(40.0)
+
+
+def test_progress_by_zone_per_quarter():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-15"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2022-05-01"),
+            ("B", "low_efficiency", 60.0, "upgraded", "2022-02-01"),
+            ("B", "low_efficiency", 40.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, freq="Q", by="zone")
+    a = table_.loc[("A", "low_efficiency")]
+    assert a.index.tolist() == [pd.Period("2022Q1", "Q"), pd.Period("2022Q2", "Q")]
+    assert a["disposed_area_mu"].tolist() == [10.0, 30.0]
+    assert a["cumulative_area_mu"].tolist() == [10.0, 40.0]
+    assert a["cumulative_parcels"].tolist() == [1, 2]
+    assert a["rate"].tolist() == [pytest.approx(0.25), pytest.approx(1.0)]
+    b = table_.loc[("B", "all")]
+    assert b["area_mu"].tolist() == [100.0, 100.0]
+    assert b["rate"].tolist() == [pytest.approx(0.6), pytest.approx(0.6)]
+
+
+def test_progress_counts_disposals_before_its_first_period():
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 20.0, "supplied", "2021-06-10"),
+            ("A", "approved_unsupplied", 30.0, "supplied", "2022-02-10"),
+            ("A", "approved_unsupplied", 50.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, start="2022-01-01").xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-01", "M")
+    assert table_["cumulative_area_mu"].tolist() == [20.0, 50.0]
+    assert table_["cumulative_parcels"].tolist() == [1, 2]
+    assert table_["rate"].iloc[-1] == pytest.approx(0.5)
+    whole = lu.progress(frame).xs("all", level="category")
+    assert whole.index[0] == pd.Period("2021-06", "M") and len(whole) == 9
+
+
+def test_progress_refuses_what_it_cannot_show():
+    with pytest.raises(lu.InputError, match="freq"):
+        lu.progress(table(), freq="W")
+    with pytest.raises(lu.InputError, match="no parcel has a category"):
+        lu.progress(table().assign(category=None))
+    with pytest.raises(lu.InputError, match="no disposal"):
+        lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT))
+
+
+def test_only_a_method_without_a_date_is_reported():
+    # parcels with neither method nor date are simply not disposed: no warning for them
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lu.disposal_rates(table(), as_of="2022-06-30")
+    frame = table()
+    frame.loc[0, "disposal_date"] = pd.NaT  # P0: supplied, but when?
+    with pytest.warns(lu.UndatedDisposalWarning, match=r"^1 disposal\(s\) .*: P0$"):
+        rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_parcels"] == 0
+
+
+def test_one_unknown_category_among_good_ones_is_named():
+    frame = table()
+    frame.loc[2, "category"] = "idle_land"
+    with pytest.raises(lu.InputError, match=r"unknown category 'idle_land'.*P2"):
+        lu.disposal_rates(frame, as_of="2022-06-30")
+
+
+def test_progress_axis_starts_at_the_first_disposal_that_still_counts():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2015-01-10"),  # lapsed in 2016
+            ("A", "supplied_unused", 30.0, "started", "2022-03-01"),
+            ("A", "supplied_unused", 60.0, "started", "2022-04-30"),
+        ]
+    )
+    table_ = lu.progress(frame).xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-03", "M")
+    assert table_.index[-1] == pd.Period("2022-04", "M")
+    assert table_["cumulative_area_mu"].tolist() == [30.0, 90.0]  # the lapsed one no longer
+
+
+def test_progress_includes_disposals_in_its_last_period():
+    frame = table(
+        [
+            ("A", "low_efficiency", 10.0, "upgraded", "2022-01-01"),
+            ("A", "low_efficiency", 30.0, "upgraded", "2022-03-31"),
+            ("A", "low_efficiency", 60.0, "upgraded", "2022-04-01"),
+        ]
+    )
+    table_ = lu.progress(frame, start="2022-01-01", end="2022-03-31").xs("all", level="category")
+    assert table_.index.tolist() == [pd.Period(f"2022-0{m}", "M") for m in (1, 2, 3)]
+    assert table_["disposed_area_mu"].tolist() == [10.0, 0.0, 30.0]
+    assert table_["rate"].iloc[-1] == pytest.approx(0.4)
+
+
+def test_a_zone_with_one_small_parcel_has_a_rate():
+    # 0.6 亩 (400 m²) and a single parcel are a stock like any other: rate 1, not "no stock"
+    frame = table([("A", "low_efficiency", 0.6, "cleared", "2022-01-01")])
+    row = lu.disposal_rates(frame, as_of="2022-06-30").loc[("A", "low_efficiency")]
+    assert (row["rate"], row["count_rate"]) == (1.0, 1.0)
+
+
+def test_a_target_is_reported_beside_each_rate():
+    rates = lu.disposal_rates(table(), as_of="2022-06-30", target=0.6)
+    assert (rates["target"] == 0.6).all()
+    assert list(rates.columns[-2:]) == ["target", "meets_target"]
+
+
+def test_progress_counts_only_the_methods_that_count():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2022-01-10"),
+            ("A", "supplied_unused", 30.0, "started", "2022-02-10"),
+            ("A", "supplied_unused", 60.0, None, None),
+        ]
+    )
+    table_ = lu.progress(frame, methods={"supplied_unused": ["started"]}, end="2023-06-30")
+    idle = table_.xs("supplied_unused", level="category")
+    # the extension does not count, so it neither adds to the progress nor lapses from it
+    assert idle["disposed_area_mu"].sum() == 30.0
+    assert idle["lapsed_area_mu"].sum() == 0.0
+    assert idle["cumulative_area_mu"].iloc[-1] == 30.0
+    assert idle.index[0] == pd.Period("2022-02", "M")
+
+
+def test_progress_keeps_an_extension_whose_site_started_in_time():
+    frame = table([("A", "supplied_unused", 10.0, "extended", "2021-03-15")]).assign(
+        actual_start_date=pd.to_datetime(["2022-01-10"])
+    )
+    idle = lu.progress(frame, end="2022-06-30").xs("supplied_unused", level="category")
+    assert idle["lapsed_area_mu"].sum() == 0.0
+    assert idle["rate"].iloc[-1] == 1.0
+
+
+def test_progress_needs_its_columns_and_a_disposal():
+    with pytest.raises(lu.MissingColumnError, match="zone"):
+        lu.progress(table().drop(columns="zone"), by="zone")
+    with pytest.raises(lu.InputError, match="no disposal"):
+        lu.progress(table().assign(disposal_method=None, disposal_date=pd.NaT), start="2022-01-01")
+
+
+def test_a_database_needs_a_url_and_a_table():
+    with pytest.raises(lu.InputError, match="table="):
+        lu.disposal_rates("postgresql://user@localhost:1/landuse")  # no table: never connects
+    with pytest.raises(lu.InputError, match="table="):
+        lu.disposal_rates("parcels.gpkg", table="pieces")
+
+
+def test_progress_axis_ignores_an_extension_that_lapsed_on_the_last_disposal_day():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2021-03-15"),  # lapses 2022-03-15
+            ("A", "supplied_unused", 30.0, "started", "2022-03-15"),
+        ]
+    )
+    table_ = lu.progress(frame).xs("all", level="category")
+    assert table_.index[0] == pd.Period("2022-03", "M")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -219,3 +221,190 @@ def test_a_slight_zone_overlap_is_trimmed_so_nothing_counts_twice():
     assert areas["A"] == pytest.approx(5_000, rel=1e-9)
     assert areas["B"] == pytest.approx(5_000, rel=1e-9)
     assert areas.sum() == pytest.approx(10_000, rel=1e-12)
+
+
+# --- the safety net for the redesign (issue 12) -------------------------------------------
+
+
+def test_a_parcel_smaller_than_the_sliver_size_is_never_dropped():
+    x0, y0 = ORIGIN
+    # 1 m × 0.5 m straddling the West/East border: 0.15 m² West, 0.35 m² East
+    tiny = shapely.box(x0 + 999.7, y0, x0 + 1000.7, y0 + 0.5)
+    out = lu.assign_zones(make_parcels([{"geometry": tiny}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["East"]  # the zone holding most of it
+    assert out["area_m2"].iloc[0] == pytest.approx(0.5, rel=1e-9)
+    assert out["zone_share"].iloc[0] == pytest.approx(1.0)
+
+
+def test_a_sliver_poking_out_of_every_zone_stays_with_its_parcel():
+    x0, y0 = ORIGIN
+    # the parcel pokes 5 mm above the zones' northern edge: 0.5 m² outside every zone
+    parcel = shapely.box(x0 + 900, y0 + 400, x0 + 1000, y0 + 500.005)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["West"]
+    assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)  # whole parcel
+    assert out["area_m2"].iloc[0] == pytest.approx(parcel.area, rel=1e-12)
+    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=0.1)
+    assert split["zone"].fillna("-").tolist() == ["West", "-"]
+    assert split["area_m2"].iloc[1] == pytest.approx(0.5, rel=1e-6)
+
+
+def overlapping_zones(overlap_m: float) -> gpd.GeoDataFrame:
+    x0, y0 = ORIGIN
+    return gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 1000 - overlap_m, y0, x0 + 2000, y0 + 1000),
+        ],
+        crs=GK40,
+    )
+
+
+def test_an_overlap_of_exactly_the_tolerance_is_trimmed_not_refused():
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    zones = overlapping_zones(0.5)  # 0.5 m × 1000 m = 500 m² exactly
+    with pytest.warns(UserWarning, match="slight zone overlap"):
+        out = lu.assign_zones(parcels, zones, overlap_tolerance_m2=500)
+    assert out["area_m2"].sum() == pytest.approx(10_000, rel=1e-12)
+    with pytest.raises(lu.ZoneError, match=r"A & B \(500 m²\)"):
+        lu.assign_zones(parcels, zones, overlap_tolerance_m2=499)
+
+
+def test_zones_that_only_share_an_edge_are_not_an_overlap():
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "slight zone overlap" warning for a shared edge
+        out = lu.assign_zones(parcels, two_zones(), overlap_tolerance_m2=0)
+    assert sorted(out["zone"]) == ["East", "West"]
+
+
+def test_pieces_are_polygons_where_a_zone_touches_the_parcel_along_a_line():
+    x0, y0 = ORIGIN
+    # zone Z is two blocks; the parcel covers half of the first and touches the second along
+    # its western edge: the raw intersection is a polygon plus a line
+    zone = shapely.union(
+        shapely.box(x0, y0, x0 + 100, y0 + 100), shapely.box(x0 + 150, y0, x0 + 250, y0 + 100)
+    )
+    zones = gpd.GeoDataFrame({"name": ["Z"]}, geometry=[zone], crs=GK40)
+    parcel = shapely.box(x0 + 50, y0, x0 + 150, y0 + 100)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), zones)
+    assert out["zone"].fillna("-").tolist() == ["Z", "-"]
+    assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
+    np.testing.assert_allclose(out["area_m2"], [5_000, 5_000])
+
+
+def test_largest_and_centroid_give_the_first_zone_when_it_holds_most():
+    parcels = make_parcels([{"geometry": square(930, 0)}])  # 70 m West, 30 m East
+    for how in ("largest", "centroid"):
+        out = lu.assign_zones(parcels, two_zones(), how=how, columns=["district"])
+        assert out["zone"].tolist() == ["West"], how
+        assert out["district"].tolist() == ["D1"], how
+        assert out["area_m2"].iloc[0] == pytest.approx(10_000), how
+        assert out.geometry.iloc[0].equals(parcels.geometry.iloc[0]), how
+
+
+def test_an_empty_inventory_gives_an_empty_result_with_the_zone_columns():
+    parcels = make_parcels([{}]).iloc[:0]
+    out = lu.assign_zones(parcels, two_zones(), columns=["district"])
+    assert len(out) == 0
+    for column in ("zone", "district", "zone_share", "area_m2", "area_mu", "area_ha"):
+        assert column in out.columns
+
+
+def test_one_crs_for_everything_must_be_projected():
+    parcels = make_parcels([{"geometry": square(970, 0)}])
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.assign_zones(parcels, two_zones(), crs=4490)
+    with pytest.raises(lu.InputError, match="projected"):
+        lu.assign_zones(parcels, two_zones(), overlay_crs=4490)
+    out = lu.assign_zones(parcels.to_crs(4490), two_zones(), crs=GK40)
+    np.testing.assert_allclose(out["area_m2"], [3_000, 7_000], rtol=1e-9)
+    overlaid = lu.assign_zones(parcels, two_zones(), overlay_crs=4550)
+    assert overlaid["zone"].tolist() == ["West", "East"]
+    np.testing.assert_allclose(overlaid["area_m2"].sum(), 10_000, rtol=1e-12)
+
+
+def test_a_middle_zone_overlapping_both_neighbours_loses_only_the_overlaps():
+    x0, y0 = ORIGIN
+    # A | B | C, each 1000 m wide, each overlapping the next by 0.5 m (500 m²)
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "B", "C"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 1000, y0 + 1000),
+            shapely.box(x0 + 999.5, y0, x0 + 2000, y0 + 1000),
+            shapely.box(x0 + 1999.5, y0, x0 + 3000, y0 + 1000),
+        ],
+        crs=GK40,
+    )
+    parcels = make_parcels([{"geometry": square(1500, 100)}, {"geometry": square(1950, 100)}])
+    with pytest.warns(UserWarning, match="2 slight zone overlap"):
+        out = lu.assign_zones(parcels, zones, overlap_tolerance_m2=1_000)
+    assert out.loc[out["parcel_id"] == "P1", "zone"].tolist() == ["B"]
+    split = out[out["parcel_id"] == "P2"].set_index("zone")["area_m2"]
+    assert split["B"] == pytest.approx(5_000, rel=1e-9)  # B keeps the overlap with C
+    assert split["C"] == pytest.approx(5_000, rel=1e-9)
+
+
+def test_the_piece_that_takes_a_sliver_takes_its_land_too():
+    x0, y0 = ORIGIN
+    # 5 mm into East (0.5 m², a sliver): the West piece is the whole parcel, not West ∩ parcel
+    parcel = shapely.box(x0 + 900, y0, x0 + 1000.005, y0 + 100)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    assert out["zone"].tolist() == ["West"]
+    assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)
+    assert out.geometry.iloc[0].symmetric_difference(parcel).area < 1e-6
+
+
+def test_a_parcel_inside_one_zone_keeps_its_exact_geometry():
+    # whole parcels are never cut or round-tripped through the overlay CRS
+    parcels = make_parcels([{"geometry": square(100, 100)}]).to_crs(4490)
+    out = lu.assign_zones(parcels, two_zones(crs=4490))
+    assert out["zone"].tolist() == ["West"]
+    assert shapely.equals_exact(out.geometry.iloc[0], parcels.geometry.iloc[0], tolerance=0)
+
+
+def test_a_parcel_touching_a_zone_from_outside_stays_outside():
+    x0, y0 = ORIGIN
+    parcel = shapely.box(x0 - 100, y0, x0, y0 + 100)  # shares West's western edge
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones())
+    assert len(out) == 1 and out["zone"].isna().all()
+    assert out["area_m2"].iloc[0] == pytest.approx(10_000)
+
+
+def test_overlaps_are_judged_pair_by_pair_among_touching_zones():
+    x0, y0 = ORIGIN
+    a = shapely.box(x0, y0, x0 + 1000, y0 + 1000)
+    c = shapely.box(x0 + 2000, y0, x0 + 3000, y0 + 1000)  # touches B's eastern edge
+    parcels = make_parcels([{"geometry": square(950, 100)}])
+    slight = gpd.GeoDataFrame(
+        {"name": ["A", "B", "C"]},
+        geometry=[a, shapely.box(x0 + 999.5, y0, x0 + 2000, y0 + 1000), c],
+        crs=GK40,
+    )
+    with pytest.warns(UserWarning, match="1 slight zone overlap"):
+        out = lu.assign_zones(parcels, slight, overlap_tolerance_m2=1_000)
+    areas = out.set_index("zone")["area_m2"]
+    assert areas["A"] == pytest.approx(5_000, rel=1e-9) and areas.sum() == pytest.approx(10_000)
+    large = slight.set_geometry([a, shapely.box(x0 + 900, y0, x0 + 2000, y0 + 1000), c], crs=GK40)
+    with pytest.raises(lu.ZoneError, match="A & B"):
+        lu.assign_zones(parcels, large, overlap_tolerance_m2=1_000)
+
+
+def test_parcels_need_their_ids_to_be_split():
+    parcels = make_parcels([{"geometry": square(970, 0)}]).drop(columns="parcel_id")
+    with pytest.raises(lu.MissingColumnError, match="parcel_id"):
+        lu.assign_zones(parcels, two_zones())
+
+
+def test_split_pieces_carry_their_own_geometry():
+    parcels = make_parcels([{"geometry": square(970, 0)}])  # 30 m West, 70 m East
+    out = lu.assign_zones(parcels, two_zones())
+    np.testing.assert_allclose(out.geometry.area, out["area_m2"], rtol=1e-12)
+    assert out.geometry.iloc[0].union(out.geometry.iloc[1]).area == pytest.approx(10_000)
+
+
+def test_by_default_zones_overlapping_more_than_a_square_metre_are_refused():
+    zones = overlapping_zones(0.005)  # 0.005 m × 1000 m = 5 m²
+    with pytest.raises(lu.ZoneError, match=r"more than 1\.0 m²"):
+        lu.assign_zones(make_parcels([{"geometry": square(950, 100)}]), zones)
