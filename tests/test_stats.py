@@ -524,7 +524,7 @@ def test_progress_includes_disposals_in_its_last_period():
             ("A", "low_efficiency", 60.0, "upgraded", "2022-04-01"),
         ]
     )
-    table_ = lu.progress(frame, start="2022-01-01", end="2022-03-31").xs("all", level="category")
+    table_ = lu.progress(frame, start="2022-01-01", as_of="2022-03-31").xs("all", level="category")
     assert table_.index.tolist() == [pd.Period(f"2022-0{m}", "M") for m in (1, 2, 3)]
     assert table_["disposed_area_mu"].tolist() == [10.0, 0.0, 30.0]
     assert table_["rate"].iloc[-1] == pytest.approx(0.4)
@@ -551,7 +551,7 @@ def test_progress_counts_only_the_methods_that_count():
             ("A", "supplied_unused", 60.0, None, None),
         ]
     )
-    table_ = lu.progress(frame, methods={"supplied_unused": ["started"]}, end="2023-06-30")
+    table_ = lu.progress(frame, methods={"supplied_unused": ["started"]}, as_of="2023-06-30")
     idle = table_.xs("supplied_unused", level="category")
     # the extension does not count, so it neither adds to the progress nor lapses from it
     assert idle["disposed_area_mu"].sum() == 30.0
@@ -564,7 +564,7 @@ def test_progress_keeps_an_extension_whose_site_started_in_time():
     frame = table([("A", "supplied_unused", 10.0, "extended", "2021-03-15")]).assign(
         actual_start_date=pd.to_datetime(["2022-01-10"])
     )
-    idle = lu.progress(frame, end="2022-06-30").xs("supplied_unused", level="category")
+    idle = lu.progress(frame, as_of="2022-06-30").xs("supplied_unused", level="category")
     assert idle["lapsed_area_mu"].sum() == 0.0
     assert idle["rate"].iloc[-1] == 1.0
 

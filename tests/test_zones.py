@@ -230,7 +230,7 @@ def test_a_parcel_smaller_than_the_sliver_size_is_never_dropped():
     x0, y0 = ORIGIN
     # 1 m × 0.5 m straddling the West/East border: 0.15 m² West, 0.35 m² East
     tiny = shapely.box(x0 + 999.7, y0, x0 + 1000.7, y0 + 0.5)
-    out = lu.assign_zones(make_parcels([{"geometry": tiny}]), two_zones(), sliver_m2=1.0)
+    out = lu.assign_zones(make_parcels([{"geometry": tiny}]), two_zones(), min_piece_m2=1.0)
     assert out["zone"].tolist() == ["East"]  # the zone holding most of it
     assert out["area_m2"].iloc[0] == pytest.approx(0.5, rel=1e-9)
     assert out["zone_share"].iloc[0] == pytest.approx(1.0)
@@ -240,11 +240,11 @@ def test_a_sliver_poking_out_of_every_zone_stays_with_its_parcel():
     x0, y0 = ORIGIN
     # the parcel pokes 5 mm above the zones' northern edge: 0.5 m² outside every zone
     parcel = shapely.box(x0 + 900, y0 + 400, x0 + 1000, y0 + 500.005)
-    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), min_piece_m2=1.0)
     assert out["zone"].tolist() == ["West"]
     assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)  # whole parcel
     assert out["area_m2"].iloc[0] == pytest.approx(parcel.area, rel=1e-12)
-    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=0.1)
+    split = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), min_piece_m2=0.1)
     assert split["zone"].fillna("-").tolist() == ["West", "-"]
     assert split["area_m2"].iloc[1] == pytest.approx(0.5, rel=1e-6)
 
@@ -350,7 +350,7 @@ def test_the_piece_that_takes_a_sliver_takes_its_land_too():
     x0, y0 = ORIGIN
     # 5 mm into East (0.5 m², a sliver): the West piece is the whole parcel, not West ∩ parcel
     parcel = shapely.box(x0 + 900, y0, x0 + 1000.005, y0 + 100)
-    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), sliver_m2=1.0)
+    out = lu.assign_zones(make_parcels([{"geometry": parcel}]), two_zones(), min_piece_m2=1.0)
     assert out["zone"].tolist() == ["West"]
     assert out.geometry.iloc[0].area == pytest.approx(parcel.area, rel=1e-12)
     assert out.geometry.iloc[0].symmetric_difference(parcel).area < 1e-6
