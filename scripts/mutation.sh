@@ -7,10 +7,7 @@
 # --json FILE. Equivalent survivors: scripts/mutation_equivalent.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-}"
-if [[ -z "$PY" ]]; then
-    if [[ -x .venv/bin/python ]]; then PY=.venv/bin/python; else PY=/work/main/.venv/bin/python; fi
-fi
+PY="${PYTHON:-.venv/bin/python}"
 if ! "$PY" -c "import coverage" 2>/dev/null; then
     echo "coverage is needed: pip install -e '.[test]'" >&2
     exit 2
