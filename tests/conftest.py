@@ -261,6 +261,7 @@ _SLOW_NAMES = (
     "hundred_thousand",
     "empty_in_empty_out",
     "core_imports",
+    "row_groups",  # writes and reads 300k parcels
 )
 
 
