@@ -80,7 +80,8 @@ class LowEfficiencyRules:
     On industrial land (工业用地: ``0601`` in GB/T 21010-2017, ``1001``/``100101``–``100103``
     in 用地用海分类) every indicator whose column the ledger has is needed: a missing value
     makes the parcel ``undetermined`` unless it fails an indicator it does have. On other land
-    only the per-mu values it has are compared.
+    only the per-mu values it has are compared. Without a ``land_use_code`` column any parcel
+    may be industrial: a missing per-mu value makes it ``undetermined``, never compliant.
 
     Attributes
     ----------
@@ -446,7 +447,8 @@ def _classify(
             else pd.Series(None, index=index, dtype=object)
         )
         industrial = is_industrial(codes, code_system)
-        code_known = codes.notna() if has_code else pd.Series(True, index=index)
+        # without a code column the land may be industrial: its missing values are not compliant
+        code_known = codes.notna() if has_code else pd.Series(False, index=index)
         maybe_industrial = industrial | ~code_known
         failed_text = pd.Series("", index=index, dtype=object)
         any_failed = pd.Series(False, index=index)

@@ -677,3 +677,18 @@ def test_per_mu_adds_the_d_class_only_to_parcels_held_by_d_class(parcels_from):
     assert out["category"].tolist() == ["low_efficiency", "low_efficiency"]
     assert "亩均效益评价 D 类" in out["reason"].iloc[0]
     assert "D 类" not in out["reason"].iloc[1]
+
+
+@pytest.mark.parametrize("code", [None, "0601"])
+def test_missing_tax_is_never_compliant_where_the_land_may_be_industrial(parcels_from, code):
+    row = {**BUILT, "tax_per_mu": None}
+    if code is None:
+        row.pop("land_use_code", None)
+    else:
+        row["land_use_code"] = code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lu.RuleWarning)
+        result = lu.classify(parcels_from([row]), as_of="2021-12-31")
+    assert result["category"].iloc[0] is None
+    assert bool(result["undetermined"].iloc[0])
+    assert "tax_per_mu" in result["reason"].iloc[0]
