@@ -75,19 +75,26 @@ def _mark_worker() -> None:
     _local.worker = True
 
 
-def serially(func: Callable[..., Any]) -> Callable[..., Any]:
+class serially:  # noqa: N801  (used like a function: ``serially(func)(...)``)
     """``func`` run without the pool in the calling thread — for work that is already parallel
-    (a dask partition: dask's workers use the cores, and memory stays one chunk per worker)."""
+    (a dask partition: dask's workers use the cores, and memory stays one chunk per worker).
 
-    def run_serially(*args: Any, **kwargs: Any) -> Any:
+    A class rather than a closure so that dask can hash and pickle it deterministically.
+    """
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         before = getattr(_local, "worker", False)
         _local.worker = True
         try:
-            return func(*args, **kwargs)
+            return self.func(*args, **kwargs)
         finally:
             _local.worker = before
 
-    return run_serially
+    def __dask_tokenize__(self) -> tuple[str, Callable[..., Any]]:
+        return ("landuse.serially", self.func)
 
 
 def _forget_pool() -> None:
