@@ -43,10 +43,10 @@ EQUIVALENT_FILE = ROOT / "scripts" / "mutation_equivalent.txt"
 
 # Extra test files per module, besides tests/test_<module>.py.
 EXTRA_TESTS: dict[str, list[str]] = {
-    "rules": [],
-    "stats": [],
-    "zones": [],
-    "areas": [],
+    "rules": ["tests/test_backends.py"],
+    "stats": ["tests/test_backends.py"],
+    "zones": ["tests/test_backends.py", "tests/test_parallel.py"],
+    "areas": ["tests/test_backends.py", "tests/test_parallel.py"],
 }
 
 PYTEST_OPTS = ["-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-m", "not slow"]

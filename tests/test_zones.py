@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import geopandas as gpd
@@ -408,3 +409,42 @@ def test_by_default_zones_overlapping_more_than_a_square_metre_are_refused():
     zones = overlapping_zones(0.005)  # 0.005 m × 1000 m = 5 m²
     with pytest.raises(lu.ZoneError, match=r"more than 1\.0 m²"):
         lu.assign_zones(make_parcels([{"geometry": square(950, 100)}]), zones)
+
+
+def _strips(edges: list[float], top: float = 100.0) -> gpd.GeoDataFrame:
+    """Side-by-side zones Z0, Z1, … between the given x edges (metres from ORIGIN)."""
+    x0, y0 = ORIGIN
+    boxes = [shapely.box(x0 + a, y0, x0 + b, y0 + top) for a, b in itertools.pairwise(edges)]
+    names = [f"Z{i}" for i in range(len(boxes))]
+    return gpd.GeoDataFrame({"name": names}, geometry=boxes, crs=GK40)
+
+
+def _piece_areas(pieces: gpd.GeoDataFrame) -> dict[object, float]:
+    zones = [None if pd.isna(z) else z for z in pieces["zone"]]
+    return {z: float(a) for z, a in zip(zones, shapely.area(pieces.geometry.array), strict=True)}
+
+
+def test_the_largest_of_several_pieces_takes_a_sliver_and_only_it():
+    zones = _strips([0, 100, 250, 300, 400])
+    x0, y0 = ORIGIN  # the parcel crosses Z0, Z1, Z2 and pokes 5 mm (0.5 m²) into Z3
+    parcel = shapely.box(x0 + 20, y0, x0 + 300.005, y0 + 100)
+    pieces = lu.assign_zones(make_parcels([{"geometry": parcel}]), zones, min_piece_m2=1.0)
+    areas = _piece_areas(pieces)
+    assert set(areas) == {"Z0", "Z1", "Z2"}  # no 0.5 m² piece of Z3
+    assert areas["Z1"] == pytest.approx(15_000.5, abs=1e-6)  # the largest took the sliver
+    assert areas["Z0"] == pytest.approx(8_000, abs=1e-6)
+    assert areas["Z2"] == pytest.approx(5_000, abs=1e-6)
+    assert sum(areas.values()) == pytest.approx(parcel.area, rel=1e-12)
+    assert pieces["area_m2"].sum() == pytest.approx(parcel.area, rel=1e-9)
+
+
+def test_the_part_outside_every_zone_is_one_piece_with_its_own_land():
+    zones = _strips([0, 100, 250, 300], top=80.0)
+    x0, y0 = ORIGIN  # 20 m of the parcel's height lie north of every zone
+    parcel = shapely.box(x0 + 20, y0, x0 + 300, y0 + 100)
+    pieces = lu.assign_zones(make_parcels([{"geometry": parcel}]), zones)
+    areas = _piece_areas(pieces)
+    assert areas[None] == pytest.approx(280 * 20, abs=1e-6)
+    assert areas["Z0"] == pytest.approx(80 * 80, abs=1e-6)
+    assert sum(areas.values()) == pytest.approx(parcel.area, rel=1e-12)
+    assert pieces.loc[pieces["zone"].isna(), "area_m2"].iloc[0] == pytest.approx(5_600, rel=1e-6)
