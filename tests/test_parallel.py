@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -199,14 +200,18 @@ def test_validation_finds_the_same_rows_on_two_threads(monkeypatch, small_chunks
             lu.add_areas(own)
         assert str(broken["parcel_id"].iloc[17]) in str(error.value)
     bowtie = broken.drop(index=broken.index[17])
-    repaired = []
+    repaired, said = [], []
     for threads in (1, 2):
         monkeypatch.setenv("LANDUSE_THREADS", str(threads))
         own = fresh(bowtie)
         kept.append(own)
-        with pytest.warns(UserWarning, match="repaired 1 invalid"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             repaired.append(lu.add_areas(own))
+        said += [str(w.message) for w in caught]
     assert_identical(*repaired)
+    assert all(bool(shapely.is_valid(r.geometry.array).all()) for r in repaired)
+    assert any("repaired 1 invalid" in text for text in said)
 
 
 def test_geoparquet_read_on_two_threads_equals_geopandas(monkeypatch, tmp_path, ledger):
