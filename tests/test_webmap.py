@@ -199,7 +199,11 @@ def test_large_map_draws_hovers_and_redraws_when_zoomed(open_map, large):
         timeout=5_000,
     )
     page.mouse.move(*opened.point_of(point.x - 0.5, point.y, zoom=17))  # no parcel there
-    page.wait_for_timeout(200)
+    # the tooltip closes on the next mousemove frame: wait for it (a slow CI box takes > 200 ms)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-tooltip .landuse-tip').length === 0",
+        timeout=5_000,
+    )
     assert page.locator(".leaflet-tooltip .landuse-tip").count() == 0
 
     # switching a category off in the layer control takes its parcels off the canvas
