@@ -96,20 +96,29 @@ def test_chunks_are_contiguous_and_cover_everything():
 
 def test_map_chunks_equals_one_call_and_runs_on_the_pool():
     geoms = shapely.buffer(shapely.points(np.random.default_rng(0).random((50_000, 2))), 0.01)
+    import threading
+
     threads_seen: set[str] = set()
+    # both chunks must be running at once to pass the barrier: proves two threads, whatever
+    # the pool's scheduling (an idle thread may otherwise take both chunks one after another)
+    both_running = threading.Barrier(2, timeout=30)
 
     def area(chunk):
-        import threading
-
         threads_seen.add(threading.current_thread().name)
+        both_running.wait()
         return shapely.area(chunk)
 
     parallel = _parallel.map_chunks(area, geoms, threads=2)
     assert (parallel == shapely.area(geoms)).all()
     assert len(threads_seen) == 2 and all(n.startswith("landuse") for n in threads_seen)
+
+    def area_alone(chunk):
+        threads_seen.add(threading.current_thread().name)
+        return shapely.area(chunk)
+
     # small inputs stay in the calling thread
     threads_seen.clear()
-    _parallel.map_chunks(area, geoms[:100], threads=2)
+    _parallel.map_chunks(area_alone, geoms[:100], threads=2)
     assert len(threads_seen) == 1 and not next(iter(threads_seen)).startswith("landuse")
     # tuples are joined item by item
     a, b = _parallel.map_chunks(lambda g: (shapely.area(g), shapely.length(g)), geoms, threads=2)
