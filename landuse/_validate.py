@@ -328,10 +328,13 @@ def validate_polygons(
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
-    empty = _parallel.map_chunks(shapely.is_empty, np.asarray(geoms))
+    # one pass on the pool for the per-geometry facts the checks below need
+    empty, types, valid = _parallel.map_chunks(_inspect, np.asarray(geoms))
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
-    nonfinite = nonfinite_rows(np.asarray(geoms))
+    # GEOS calls a NaN or infinite coordinate invalid: only invalid geometries can have one
+    nonfinite = np.zeros(len(geoms), dtype=bool)
+    nonfinite[~valid] = nonfinite_rows(np.asarray(geoms)[~valid])
     if nonfinite.any():
         raise GeometryError(
             f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
@@ -344,7 +347,6 @@ def validate_polygons(
             f"(is the CRS {gdf.crs.name} right?)",
             _ids(gdf, outside, id_column),
         )
-    types = _parallel.map_chunks(shapely.get_type_id, np.asarray(geoms))
     polygonal = (types == 3) | (types == 6)
     if not polygonal.all():
         bad = ~polygonal
@@ -354,7 +356,7 @@ def validate_polygons(
             _ids(gdf, bad, id_column),
         )
     out = gdf.copy(deep=False)
-    invalid = ~_parallel.map_chunks(shapely.is_valid, np.asarray(geoms))
+    invalid = ~valid
     if invalid.any():
         repaired = _polygonal_part(shapely.make_valid(geoms[invalid]))
         lost = shapely.is_empty(repaired)
@@ -377,6 +379,10 @@ def validate_polygons(
         )
     mark_validated(out)
     return out
+
+
+def _inspect(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return shapely.is_empty(chunk), shapely.get_type_id(chunk), shapely.is_valid(chunk)
 
 
 def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
@@ -446,7 +452,9 @@ def validate_parcels(
     pieces = fresh_mark(out).kind == "pieces" and "zone" in out.columns
     # pieces from assign_zones share their parcel's id, once per zone
     key = ["parcel_id", "zone"] if pieces else "parcel_id"
-    dup = out.duplicated(subset=key, keep=False)
+    # is_unique first: one hash pass, no row mask, when nothing repeats (the usual case)
+    unique = not pieces and out["parcel_id"].is_unique
+    dup = np.zeros(len(out), dtype=bool) if unique else out.duplicated(subset=key, keep=False)
     if dup.any():
         what_repeats = "parcel_id and zone" if pieces else "parcel_id"
         raise DuplicateIdError(

@@ -26,6 +26,7 @@ __all__ = [
     "measure_m2",
     "project",
     "project_cached",
+    "with_coordinates",
     "zone_crs_codes",
 ]
 
@@ -268,8 +269,7 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
         finite = np.isfinite(x).all() and np.isfinite(y).all()
         xy[:, 0], xy[:, 1] = x, y
         del x, y
-        out = shapely.set_coordinates(np.array(chunk, dtype=object, copy=True), xy)
-        return out, np.array([finite])
+        return with_coordinates(chunk, xy), np.array([finite])
 
     projected, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
     if not finite.all():
@@ -278,6 +278,51 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
             f"check that the source CRS {source.name} is right"
         )
     return np.asarray(projected)
+
+
+def with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """New geometries: ``geoms`` with their x/y coordinates replaced by ``xy`` (as given by
+    ``shapely.get_coordinates``), the input unchanged — ``shapely.set_coordinates`` on a copy,
+    with the same coordinates.
+
+    Plain polygons (one ring, no z: nearly every parcel) are built in one
+    ``shapely.from_ragged_array`` call, which is about twice as fast as cloning each
+    geometry and writing its coordinates; the rest (holes, multipolygons, z) go through
+    ``set_coordinates``.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> squares = np.array([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 7, 7)])
+    >>> moved = with_coordinates(squares, shapely.get_coordinates(squares) + 10)
+    >>> [g.bounds for g in moved], [g.bounds for g in squares]
+    ([(10.0, 10.0, 11.0, 11.0), (15.0, 15.0, 17.0, 17.0)], [(0.0, 0.0, 1.0, 1.0), (5.0, 5.0, 7.0, 7.0)])
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    counts = shapely.get_num_coordinates(geoms)
+    plain = (
+        (shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
+        & (shapely.get_num_interior_rings(geoms) == 0)
+        & (counts >= 4)  # an empty polygon stays empty
+        & ~shapely.has_z(geoms)
+    )
+    if plain.all():
+        return _polygons(xy, counts)
+    of_plain = np.repeat(plain, counts)
+    out = np.empty(len(geoms), dtype=object)
+    out[plain] = _polygons(xy[of_plain], counts[plain])
+    out[~plain] = shapely.set_coordinates(np.array(geoms[~plain], copy=True), xy[~of_plain])
+    return out
+
+
+def _polygons(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """One-ring polygons from their consecutive closed rings (``counts`` vertices each)."""
+    rings = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=rings[1:])
+    parts = np.arange(len(counts) + 1, dtype=np.int64)
+    return np.asarray(
+        shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (rings, parts)), dtype=object
+    )
 
 
 def project_cached(

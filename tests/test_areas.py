@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from pyproj import Transformer
 
 import landuse as lu
 from tests.conftest import square
@@ -397,3 +398,32 @@ def test_a_bad_geometry_is_named_by_its_parcel_id():
     )
     with pytest.raises(lu.GeometryError, match=r"found Point: DK-8$"):
         lu.add_areas(parcels)
+
+
+def test_projection_rebuilds_every_kind_of_polygon_with_the_same_coordinates():
+    from landuse.areas import project, with_coordinates
+
+    holed = shapely.Polygon(
+        [(120.0, 30.0), (120.01, 30.0), (120.01, 30.01), (120.0, 30.01)],
+        [[(120.004, 30.004), (120.006, 30.004), (120.006, 30.006)]],
+    )
+    multi = shapely.MultiPolygon([shapely.box(120.02, 30.0, 120.03, 30.01), holed])
+    plain = shapely.box(120.05, 30.05, 120.06, 30.06)
+    with_z = shapely.Polygon([(120.1, 30.1, 5), (120.2, 30.1, 5), (120.2, 30.2, 5)])
+    geoms = np.array([plain, holed, multi, shapely.Polygon(), with_z, plain], dtype=object)
+    before = shapely.to_wkb(geoms)
+    projected = project(geoms, 4490, 4549)
+    x, y = shapely.get_coordinates(geoms).T
+    xy = np.column_stack(Transformer.from_crs(4490, 4549, always_xy=True).transform(x, y))
+    expected = shapely.set_coordinates(np.array(geoms, copy=True), xy)
+    assert list(shapely.get_type_id(projected)) == list(shapely.get_type_id(geoms))
+    assert shapely.equals_exact(projected, expected, tolerance=0).all()
+    assert (shapely.area(projected) == shapely.area(expected)).all()
+    assert list(shapely.to_wkb(geoms)) == list(before)  # the input is never changed
+    # plain polygons only (the fast path): the same as cloning and setting coordinates
+    plains = np.array([plain, shapely.box(120.0, 30.0, 120.001, 30.002)], dtype=object)
+    moved = with_coordinates(plains, shapely.get_coordinates(plains) * 2)
+    doubled = shapely.get_coordinates(plains) * 2
+    assert shapely.equals_exact(
+        moved, shapely.set_coordinates(np.array(plains, copy=True), doubled), tolerance=0
+    ).all()

@@ -448,3 +448,43 @@ def test_the_part_outside_every_zone_is_one_piece_with_its_own_land():
     assert areas["Z0"] == pytest.approx(80 * 80, abs=1e-6)
     assert sum(areas.values()) == pytest.approx(parcel.area, rel=1e-12)
     assert pieces.loc[pieces["zone"].isna(), "area_m2"].iloc[0] == pytest.approx(5_600, rel=1e-6)
+
+
+def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
+    """The border shortcut (a point test for parcels far from every border) finds exactly
+    the pairs that testing covers/intersects on every parcel finds."""
+    from landuse.zones import _zone_pairs
+
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(0, 2_000, 20_000), rng.uniform(0, 2_000, 20_000)
+    w, h = rng.uniform(5, 60, 20_000), rng.uniform(5, 60, 20_000)
+    parcels = shapely.box(x, y, x + w, y + h)
+    parcels[::97] = shapely.buffer(shapely.points(x[::97], y[::97]), 25)  # round ones too
+    holed = shapely.Polygon(
+        [(0, 0), (1_000, 0), (1_000, 1_000), (0, 1_000)],
+        [[(300, 300), (700, 300), (700, 700), (300, 700)]],
+    )
+    diagonal = shapely.Polygon([(1_000, 0), (2_100, 0), (1_000, 1_900)])  # long slanted edge
+    scattered = shapely.MultiPolygon(
+        [shapely.box(1_200, 1_500, 1_600, 1_900), shapely.box(100, 1_200, 600, 1_800)]
+    )
+    zones = np.array([holed, diagonal, scattered], dtype=object)
+    shapely.prepare(zones)
+
+    (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(parcels, zones)
+
+    z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
+    z_all, p_all = z_all.ravel(), p_all.ravel()
+    covers = shapely.covers(zones[z_all], parcels[p_all])
+    expected_covered = set(zip(z_all[covers].tolist(), p_all[covers].tolist(), strict=True))
+    covered_parcels = set(p_all[covers].tolist())
+    meets = shapely.intersects(zones[z_all], parcels[p_all]) & ~np.isin(
+        p_all, list(covered_parcels)
+    )
+    expected_hits = set(zip(z_all[meets].tolist(), p_all[meets].tolist(), strict=True))
+
+    assert set(zip(zone_pos.tolist(), parcel_pos.tolist(), strict=True)) == expected_covered
+    assert set(zip(hit_zone.tolist(), hit_pos.tolist(), strict=True)) == expected_hits
+    assert len(expected_covered) > 5_000 and len(expected_hits) > 500  # both kinds occur
+    # sorted by zone, then parcel
+    assert (np.lexsort((parcel_pos, zone_pos)) == np.arange(len(zone_pos))).all()
