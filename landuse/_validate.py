@@ -6,6 +6,7 @@ naming the rows at fault. Nothing here mutates the caller's frame.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -137,7 +138,13 @@ class Validated(str):
 
 
 def _object_ids(geoms: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(id, geoms), dtype=np.uint64, count=len(geoms))
+    """The addresses of the objects an object array holds (what ``id`` gives in CPython),
+    read from the array's own buffer of pointers: a copy of 8 bytes per row, no Python loop."""
+    geoms = np.ascontiguousarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return np.zeros(0, dtype=np.uintp)
+    pointers = (ctypes.c_size_t * len(geoms)).from_address(geoms.ctypes.data)
+    return np.frombuffer(pointers, dtype=np.uintp).copy()
 
 
 def validated(
@@ -462,8 +469,9 @@ def validate_parcels(
         )
 
     if "category" in out.columns:
-        category = out["category"].astype("object").where(out["category"].notna(), None)
-        unknown = category.notna() & ~category.isin(CATEGORIES)
+        given = out["category"]
+        category = given.astype("object").where(given.notna(), None)
+        unknown = given.notna() & ~given.isin(CATEGORIES)  # on the source dtype: Arrow is quick
         if unknown.any():
             values = sorted(set(map(str, category[unknown])))
             raise UnknownCategoryError(

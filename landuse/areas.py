@@ -116,7 +116,8 @@ def _to_lonlat(crs: CRS) -> Transformer | None:
 
 
 def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[float, float]:
-    bounds = shapely.bounds(np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf))
+    geoms = np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf)
+    bounds = _parallel.map_chunks(shapely.bounds, geoms)
     finite = np.isfinite(bounds).all(axis=1)
     if not finite.any():
         raise InputError("geometries have no finite coordinates")
