@@ -404,6 +404,21 @@ def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _labels(values: pd.Series, *, blank_is_missing: bool = False) -> pd.Series:
+    """A column of a few distinct labels as Python objects, missing as ``None``.
+
+    Each distinct label is one object shared by its rows (a million rows of three categories
+    hold three strings, not a million), read through ``factorize``: quicker and far smaller
+    than ``astype(object)`` on Arrow strings.
+    """
+    codes, uniques = pd.factorize(values)
+    labels = np.empty(len(uniques) + 1, dtype=object)  # the last one: missing
+    labels[:-1] = pd.Index(uniques).to_numpy(dtype=object)
+    if blank_is_missing:
+        labels[:-1][[str(label) == "" for label in labels[:-1]]] = None
+    return pd.Series(labels[codes], index=values.index, dtype=object, name=values.name)
+
+
 def _to_datetime(df: pd.DataFrame, column: str, id_column: str | None) -> pd.Series:
     parsed, bad = parse_dates(df[column])
     if bad.any():
@@ -470,7 +485,7 @@ def validate_parcels(
 
     if "category" in out.columns:
         given = out["category"]
-        category = given.astype("object").where(given.notna(), None)
+        category = _labels(given)
         unknown = given.notna() & ~given.isin(CATEGORIES)  # on the source dtype: Arrow is quick
         if unknown.any():
             values = sorted(set(map(str, category[unknown])))
@@ -499,7 +514,7 @@ def validate_parcels(
     has_date = "disposal_date" in out.columns
     if has_method or has_date:
         method = out["disposal_method"] if has_method else pd.Series(None, index=out.index)
-        method = method.astype("object").where(method.notna() & (method.astype(str) != ""), None)
+        method = _labels(method, blank_is_missing=True)
         if has_method:
             out["disposal_method"] = method
         date = out["disposal_date"] if has_date else pd.Series(pd.NaT, index=out.index)

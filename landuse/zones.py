@@ -145,10 +145,10 @@ def _zone_pairs(
     bounds = _parallel.map_chunks(shapely.bounds, parcels)
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     step = max(4 * float(np.median(size)), 1e-6) if n else 1.0
-    tree = shapely.STRtree(parcels)
+    # small trees (of border boxes, of zones) queried by the parcels: no tree of a million
     near = np.zeros(n, dtype=bool)
-    near[tree.query(_border_boxes(zones, step))[1]] = True
-    zone_pos, parcel_pos = tree.query(zones)  # bounding boxes meet
+    near[shapely.STRtree(_border_boxes(zones, step)).query(parcels)[0]] = True
+    parcel_pos, zone_pos = shapely.STRtree(zones).query(parcels)  # bounding boxes meet
     far = ~near[parcel_pos]
     zone_pos, parcel_pos = zone_pos[far], parcel_pos[far]
     cx = (bounds[parcel_pos, 0] + bounds[parcel_pos, 2]) / 2
