@@ -144,7 +144,7 @@ def _object_ids(geoms: np.ndarray) -> np.ndarray:
     if len(geoms) == 0:
         return np.zeros(0, dtype=np.uintp)
     pointers = (ctypes.c_size_t * len(geoms)).from_address(geoms.ctypes.data)
-    return np.frombuffer(pointers, dtype=np.uintp).copy()
+    return np.frombuffer(memoryview(pointers), dtype=np.uintp).copy()
 
 
 def validated(
