@@ -324,6 +324,7 @@ def profile(n: int) -> None:
             ("project", "project"),
             ("project_cached", "project"),
             ("measure_m2", "areas"),
+            ("_zone_pairs", "zone query"),
             ("_overlay_query", "zone query"),
             ("_disjoint_zones", "zone query"),
             ("_split_pieces", "intersections"),
