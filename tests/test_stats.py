@@ -538,7 +538,7 @@ def test_a_zone_with_one_small_parcel_has_a_rate():
     assert (row["rate"], row["count_rate"]) == (1.0, 1.0)
 
 
-def test_a_target_is_reported_beside_each_rate():
+def test_a_target_stands_beside_each_rate():
     rates = lu.disposal_rates(table(), as_of="2022-06-30", target=0.6)
     assert (rates["target"] == 0.6).all()
     assert list(rates.columns[-2:]) == ["target", "meets_target"]
@@ -798,7 +798,7 @@ def test_partial_sums_of_parts_add_up_and_no_rows_keep_the_columns():
     assert empty.dtypes.drop("district").equals(whole.reset_index().dtypes.drop("district"))
 
 
-def test_the_first_wrong_method_in_category_order_is_reported():
+def test_the_first_wrong_method_in_category_order_is_named():
     frame = table(
         [
             ("A", "low_efficiency", 1.0, "supplied", "2022-01-01"),
@@ -829,3 +829,81 @@ def test_only_rows_of_a_non_final_method_lapse():
     ends = lapse_dates(method, dates, non_final={"temporary_use": 2, "extended": 1})
     assert ends.isna().tolist() == [True, False, True]
     assert ends.iloc[1] == pd.Timestamp("2021-01-01")
+
+
+def test_dates_given_as_text_are_read_and_a_bad_one_is_named():
+    frame = table()
+    frame["disposal_date"] = ["2022-03-01", None, "2022-08-01", "not a day", "2022-01-15", None]
+    with pytest.warns(lu.UndatedDisposalWarning, match=r"^1 disposal\(s\) .*: P3$"):
+        rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_area_mu"] == 30.0
+    assert rates.loc[("A", "low_efficiency"), "disposed_area_mu"] == 0.0  # P3: no valid date
+    assert rates.loc[("B", "all"), "disposed_area_mu"] == 50.0
+
+
+def test_an_extension_lapses_beside_final_disposals():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2020-01-01"),  # lapsed 2021-01-01
+            ("A", "supplied_unused", 20.0, "completed", "2020-01-01"),
+            ("A", "approved_unsupplied", 40.0, "supplied", "2020-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "supplied_unused"), "disposed_area_mu"] == 20.0
+    assert rates.loc[("A", "all"), "disposed_parcels"] == 2
+
+
+def test_a_missing_area_adds_nothing_to_the_sums():
+    frame = table()
+    frame.loc[0, "area_mu"] = np.nan  # P0: supplied (disposed) but not measured
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "all"), "area_mu"] == 70.0
+    assert rates.loc[("A", "all"), "disposed_area_mu"] == 40.0
+    assert rates.loc[("A", "approved_unsupplied"), "parcels"] == 2
+
+
+def test_partial_sums_carry_the_placeholder_and_a_fresh_index():
+    frame = table().assign(district=["D1", "D1", None, lu.stats.OUTSIDE, "D2", "D2"])
+    partial = lu.stats.partial_sums(frame, by=["district"], as_of="2022-06-30")
+    assert partial.index.equals(pd.RangeIndex(len(partial)))
+    assert list(partial["district"].unique()) == ["D1", lu.stats.OUTSIDE, "D2"]
+    # a missing district and one spelled as the placeholder are one group (P2 and P3)
+    outside = partial[(partial["district"] == lu.stats.OUTSIDE) & (partial["category"] == "all")]
+    assert outside[["parcels", "area_mu"]].values.tolist() == [[2, 60.0]]
+    # a zone outside the `by` columns only tells pieces apart: a missing zone and one spelled
+    # as the placeholder are two pieces, not the parcel twice
+    pieces = pd.concat([frame.iloc[[0]], frame.iloc[[0]]], ignore_index=True)
+    pieces["zone"] = [None, lu.stats.OUTSIDE]
+    split = lu.stats.partial_sums(pieces, by=["district"], as_of="2022-06-30")
+    assert split.loc[split["category"] == "all", ["parcels", "area_mu"]].values.tolist() == [
+        [1, 60.0]
+    ]
+
+
+def test_a_parcel_with_the_last_id_is_not_mixed_up_with_rows_without_an_id():
+    frame = table(
+        [
+            ("A", "low_efficiency", 6.0, None, None),
+            ("B", "low_efficiency", 4.0, None, None),
+            ("C", "low_efficiency", 5.0, "upgraded", "2022-01-01"),
+            ("D", "low_efficiency", 5.0, "upgraded", "2022-01-01"),
+        ]
+    )
+    frame["parcel_id"] = ["Z", "Z", None, None]
+    frame["district"] = ["D1", "D1", "D2", "D2"]
+    rates = lu.disposal_rates(frame, by="district", as_of="2022-06-30")
+    assert rates.loc[("D1", "all"), "parcels"] == 1
+    assert rates.loc[("D1", "all"), "disposed_parcels"] == 0
+    assert rates.loc[("D2", "all"), "disposed_area_mu"] == 10.0
+
+
+def test_combined_codes_that_would_wrap_around_stay_apart():
+    from landuse.stats import _combine
+
+    big = 2**40
+    # without renumbering, a * 2**41 wraps around 2**64: a = 0 and a = 2**23 would be one key
+    a = np.array([0, 2**23, 0], dtype=np.int64)
+    b = np.array([1, 1, 1], dtype=np.int64)
+    c = np.array([0, 0, 0], dtype=np.int64)
+    assert _combine([a, b, c], [big, big, 2]).tolist() == [0, 1, 0]
