@@ -32,9 +32,15 @@ def lapse_dates(
     non_final = NON_FINAL if non_final is None else non_final
     dates = pd.to_datetime(date)
     lapse = pd.Series(pd.NaT, index=method.index, dtype="datetime64[ns]")
-    text = method.astype(object)
+    # the methods as codes (no Python strings): one comparison of integers per method
+    codes, uniques = pd.factorize(method)
+    names = pd.Index(uniques)
+    dated = dates.notna().to_numpy()
     for name, years in non_final.items():
-        rows = (text == name).to_numpy() & dates.notna().to_numpy()
+        where = names.get_indexer([name])[0]
+        if where < 0:  # not in the data (-1 would be the rows without a method)
+            continue
+        rows = (codes == where) & dated
         if rows.any():
             lapse[rows] = dates[rows] + pd.DateOffset(years=int(years))
     if start is not None:

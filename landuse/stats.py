@@ -38,6 +38,7 @@ __all__ = [
 RATE_COLUMNS = ("parcels", "area_mu", "disposed_parcels", "disposed_area_mu", "rate", "count_rate")
 _ALL = "all"
 OUTSIDE = "⟂outside⟂"  # stands for a missing area while grouping (NUL-free: databases too)
+_CATEGORY_NAMES = np.asarray(CATEGORIES, dtype=object)
 
 
 def counted_methods(
@@ -68,17 +69,24 @@ def _disposed(
     frame: pd.DataFrame,
     as_of: Any,
     methods: Mapping[str, Any] | None,
-    non_final: Mapping[str, int] | None = None,
+    non_final: Mapping[str, int] = NON_FINAL,
     *,
     lapse: bool = True,
+    category_code: np.ndarray | None = None,
 ) -> np.ndarray:
     """Whether each row is disposed as of ``as_of`` (default today for lapses); unknown
-    methods raise; a method without a date is reported and not counted."""
+    methods raise; a method without a date is reported and not counted.
+
+    ``category_code``: the rows' codes in :data:`CATEGORIES` when the caller has them."""
     if "disposal_method" not in frame.columns:
         return np.zeros(len(frame), dtype=bool)
-    method = frame["disposal_method"].astype(object).where(frame["disposal_method"].notna(), None)
-    date = pd.to_datetime(frame["disposal_date"], errors="coerce")
-    undated = method.notna() & date.isna()
+    # missing methods are -1; the codes are read once, without making Python strings
+    method_code, method_names = pd.factorize(frame["disposal_method"])
+    date = frame["disposal_date"]
+    if not pd.api.types.is_datetime64_dtype(date.dtype):
+        date = pd.to_datetime(date, errors="coerce")
+    dated = date.notna().to_numpy()
+    undated = (method_code >= 0) & ~dated
     if undated.any():
         warn(
             f"{int(undated.sum())} disposal(s) without a valid disposal_date are not counted: "
@@ -87,12 +95,13 @@ def _disposed(
         )
     # decide once per distinct (category, method) pair, then spread to the rows
     rules = counted_methods(methods)
-    category_code = pd.Categorical(frame["category"], categories=list(rules)).codes
-    method_code, method_names = pd.factorize(method)
+    if category_code is None:
+        category_code = pd.Categorical(frame["category"], categories=list(rules)).codes
     pair = category_code.astype(np.int64) * (len(method_names) + 1) + method_code + 1
-    pairs, row_pair = np.unique(pair, return_inverse=True)
+    row_pair, pairs = pd.factorize(pair)  # a hash of few pairs: cheaper than sorting rows
     counts_pair = np.zeros(len(pairs), dtype=bool)
-    for i, code in enumerate(pairs):
+    for i in np.argsort(pairs):  # in the order of the pairs (the first bad one is reported)
+        code = pairs[i]
         category_index, method_index = divmod(int(code), len(method_names) + 1)
         if category_index < 0 or method_index == 0:
             continue
@@ -106,13 +115,14 @@ def _disposed(
                 frame.loc[bad, "parcel_id"],
             )
         counts_pair[i] = name in counts
-    counted = counts_pair[row_pair] & date.notna().to_numpy()
+    counted = counts_pair[row_pair] & dated
     # a disposal dated in the future has not happened: without as_of, count up to today
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     counted &= (date <= day).to_numpy()
-    if lapse:
+    # only rows of a non-final method can lapse (most inventories have none: skip the dates)
+    if lapse and any(name in non_final for name in method_names):
         start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None
-        ends = lapse_dates(method, date, start, non_final)
+        ends = lapse_dates(frame["disposal_method"], date, start, non_final)
         counted &= (ends.isna() | (day < ends)).to_numpy()
     return counted
 
@@ -174,6 +184,48 @@ def rate_options(by: str | Sequence[str], target: float | None) -> tuple[list[st
     return by, target
 
 
+def _codes(values: Any, *, outside: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 1… in order of first appearance with 0 for a missing value, and the values as
+    objects (index 0: the placeholder). ``outside``: a value equal to the placeholder is
+    missing too (a ``by`` column: both are one group)."""
+    codes, uniques = pd.factorize(values)
+    labels = np.empty(len(uniques) + 1, dtype=object)
+    labels[0] = OUTSIDE
+    labels[1:] = pd.Index(uniques).to_numpy(dtype=object)
+    codes = codes.astype(np.int64) + 1
+    if outside:
+        placeholder = np.flatnonzero(labels[1:] == OUTSIDE)
+        if len(placeholder):
+            codes[codes == placeholder[0] + 1] = 0
+    return codes, labels
+
+
+def _combine(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
+    """One code 0… per distinct combination of the columns' codes (each in [0, size)), in
+    order of first appearance (as a ``groupby(sort=False)``)."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    size = 1
+    for column, radix in zip(codes, sizes, strict=True):
+        if size * radix >= 2**62:  # re-number what there is before the product overflows
+            key, uniques = pd.factorize(key)
+            size = len(uniques)
+        key = key * radix + column
+        size *= radix
+    combined, _ = pd.factorize(key)
+    return combined.astype(np.int64)
+
+
+def _distinct(codes: np.ndarray) -> bool:
+    """Whether every code of :func:`_combine` appears once."""
+    return int(codes.max(initial=-1)) + 1 == len(codes)
+
+
+def _firsts(key: np.ndarray) -> np.ndarray:
+    """The row where each code of :func:`_combine` first appears (codes grow one by one)."""
+    seen = np.maximum.accumulate(key)
+    return np.flatnonzero(np.diff(seen, prepend=-1) > 0)
+
+
 def partial_sums(
     parcels: pd.DataFrame,
     *,
@@ -193,78 +245,117 @@ def partial_sums(
         if not isinstance(parcels, gpd.GeoDataFrame):
             raise InputError("parcels need an area_mu column or geometries to measure")
         parcels = add_areas(parcels)
-    category = parcels["category"].astype(object).where(parcels["category"].notna(), None)
-    unknown = category.notna() & ~category.isin(CATEGORIES)
+    # every key as integer codes, read once: the work below is counting on integers
+    category_code, category_names = pd.factorize(parcels["category"])
+    known = pd.Index(category_names).get_indexer(pd.Index(CATEGORIES))
+    lookup = np.full(len(category_names) + 1, -2, dtype=np.int64)  # -2: not a category
+    lookup[-1] = -1  # missing: not in the stock
+    lookup[known[known >= 0]] = np.flatnonzero(known >= 0)
+    category_code = lookup[category_code]
+    unknown = category_code == -2
     if unknown.any():
+        category = parcels["category"].astype(object)
         raise InputError(
             f"unknown category {', '.join(map(repr, sorted(set(category[unknown]))))}",
             parcels.loc[unknown, "parcel_id"],
         )
-    in_stock = category.notna().to_numpy()
-    frame = parcels.iloc[np.flatnonzero(in_stock)]
+    in_stock = category_code >= 0
+    frame = parcels if in_stock.all() else parcels.iloc[np.flatnonzero(in_stock)]
+    category_code = category_code[in_stock]
+    rows = len(frame)
+    ids = frame["parcel_id"]
+    id_code = pd.factorize(ids)[0].astype(np.int64) + 1  # as in _codes, without the labels
+    id_size = int(id_code.max(initial=0)) + 1
+    # only a parcel with several rows (pieces) can be twice in a group: look at those alone
+    several = np.flatnonzero(np.bincount(id_code, minlength=id_size)[id_code] > 1)
     # pieces of one parcel differ by zone; a roll-up to a coarser `by` sums them
     piece_key = ["parcel_id", *dict.fromkeys([*by, *(["zone"] if "zone" in frame.columns else [])])]
-    stock = pd.DataFrame(
-        {c: frame[c].to_numpy() for c in piece_key}, index=pd.RangeIndex(len(frame))
+    # parcels outside every zone are grouped too (placeholder, restored to NaN later)
+    keys = {c: _codes(frame[c], outside=c in by) for c in piece_key[1:]}
+    sizes = {c: len(labels) for c, (_, labels) in keys.items()}
+    piece = _combine(
+        [id_code[several], *(keys[c][0][several] for c in piece_key[1:])],
+        [id_size, *(sizes[c] for c in piece_key[1:])],
     )
-    for column in by:  # group parcels outside every zone too (restored to NaN below)
-        stock[column] = stock[column].astype(object).where(stock[column].notna(), OUTSIDE)
-    stock["category"] = category.to_numpy()[in_stock]
-    twice = stock.duplicated(piece_key, keep=False)  # missing zones compare equal here
+    twice = np.bincount(piece)[piece] > 1  # missing zones compare equal here
     if twice.any():
         raise DuplicateIdError(
             "the same parcel appears twice in one area (would count twice)",
-            sorted(set(stock.loc[twice, "parcel_id"])),
+            sorted(set(ids.iloc[several[twice]])),
         )
-    stock["area_mu"] = pd.to_numeric(frame["area_mu"]).to_numpy(dtype=float)
+    area = pd.to_numeric(frame["area_mu"]).to_numpy(dtype=float)
     disposed = _disposed(
-        stock.assign(
-            disposal_method=frame["disposal_method"].to_numpy()
-            if "disposal_method" in frame.columns
-            else None,
-            disposal_date=frame["disposal_date"].to_numpy()
-            if "disposal_date" in frame.columns
-            else np.full(len(frame), np.datetime64("NaT", "ns")),
-            **(
-                {"actual_start_date": pd.to_datetime(frame["actual_start_date"]).to_numpy()}
-                if "actual_start_date" in frame.columns
-                else {}
-            ),
+        pd.DataFrame(
+            {
+                "parcel_id": ids.array,
+                "disposal_method": frame["disposal_method"].array
+                if "disposal_method" in frame.columns
+                else np.full(rows, None, dtype=object),
+                "disposal_date": frame["disposal_date"].array
+                if "disposal_date" in frame.columns
+                else np.full(rows, np.datetime64("NaT", "ns")),
+                **(
+                    {"actual_start_date": pd.to_datetime(frame["actual_start_date"]).array}
+                    if "actual_start_date" in frame.columns
+                    else {}
+                ),
+            },
+            index=pd.RangeIndex(rows),
         ),
         as_of,
         methods,
         non_final,
+        category_code=category_code,
     )
-    stock["disposed_id"] = stock["parcel_id"].where(disposed)
-    stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
+    area = np.where(np.isnan(area), 0.0, area)  # sums skip a missing area (as pandas does)
+    disposed_area = np.where(disposed, area, 0.0)
+    named = id_code > 0  # a row without parcel_id is a row, but no parcel to count once
+    single = np.ones(rows, dtype=bool)
+    single[several] = False  # the parcel's only row: a (group, parcel) pair of its own
 
-    # Where no parcel has two pieces in one group, counting rows is counting parcels (and much
-    # cheaper than nunique); a roll-up above the zones needs nunique.
-    one_row_per_parcel = (
-        set(piece_key) == {"parcel_id", *by} or not stock.duplicated(["parcel_id", *by]).any()
+    area_key = _combine([keys[c][0] for c in by], [sizes[c] for c in by])
+    groups = int(area_key.max(initial=-1)) + 1
+    # Where no parcel has two pieces in one group, counting rows is counting parcels; a
+    # roll-up above the zones counts each (group, parcel) pair once.
+    one_row_per_parcel = set(piece_key) == {"parcel_id", *by} or _distinct(
+        _combine([area_key[several], id_code[several]], [groups, id_size])
     )
 
-    def summarise(keys: list[str]) -> pd.DataFrame:
-        grouped = stock.groupby(keys, dropna=False, sort=False)
+    def summarise(key: np.ndarray, with_category: bool) -> pd.DataFrame:
+        count = int(key.max(initial=-1)) + 1
         if one_row_per_parcel:
-            parcels, disposed_parcels = grouped["parcel_id"].size(), grouped["disposed_id"].count()
+            parcels_n = np.bincount(key, minlength=count)
+            disposed_n = np.bincount(key[disposed & named], minlength=count)
         else:
-            parcels = grouped["parcel_id"].nunique()
-            disposed_parcels = grouped["disposed_id"].nunique()
-        return pd.DataFrame(
+            alone = single & named
+            parcels_n = np.bincount(key[alone], minlength=count)
+            disposed_n = np.bincount(key[alone & disposed], minlength=count)
+            pair = _combine([key[several], id_code[several]], [count, id_size])
+            starts = _firsts(pair)  # the first row of each (group, parcel) pair
+            any_disposed = np.bincount(pair, disposed[several], len(starts)) > 0
+            kept = named[several][starts]
+            group = key[several][starts]
+            parcels_n += np.bincount(group[kept], minlength=count)
+            disposed_n += np.bincount(group[kept & any_disposed], minlength=count)
+        first_row = _firsts(key)
+        sums = pd.DataFrame(
             {
-                "parcels": parcels,
-                "area_mu": grouped["area_mu"].sum(),
-                "disposed_parcels": disposed_parcels,
-                "disposed_area_mu": grouped["disposed_area_mu"].sum(),
-            }
+                **{c: keys[c][1][keys[c][0][first_row]] for c in by},
+                "parcels": parcels_n.astype(np.int64),
+                "area_mu": np.bincount(key, weights=area, minlength=count).astype(float),
+                "disposed_parcels": disposed_n.astype(np.int64),
+                "disposed_area_mu": np.bincount(key, disposed_area, count).astype(float),
+            },
+            index=pd.RangeIndex(count),
         )
+        names = _CATEGORY_NAMES[category_code[first_row]] if with_category else _ALL
+        # the dtype pandas gives text (str or object), even to no rows (dask's meta)
+        text = pd.Series([_ALL]).dtype
+        sums.insert(len(by), "category", pd.Series(names, index=sums.index, dtype=text))
+        return sums
 
-    per_category = summarise([*by, "category"])
-    overall = summarise(by)
-    overall["category"] = _ALL
-    overall = overall.set_index("category", append=True)
-    return pd.concat([per_category, overall]).reset_index()
+    per_category = summarise(_combine([area_key, category_code], [groups, len(CATEGORIES)]), True)
+    return pd.concat([per_category, summarise(area_key, False)], ignore_index=True)
 
 
 def finish_rates(

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landuse as lu
+from landuse._disposal import NON_FINAL, lapse_dates
 
 ROWS = [  # zone, category, area (mu), method, date
     ("A", "approved_unsupplied", 30.0, "supplied", "2022-03-01"),
@@ -537,7 +538,7 @@ def test_a_zone_with_one_small_parcel_has_a_rate():
     assert (row["rate"], row["count_rate"]) == (1.0, 1.0)
 
 
-def test_a_target_is_reported_beside_each_rate():
+def test_a_target_stands_beside_each_rate():
     rates = lu.disposal_rates(table(), as_of="2022-06-30", target=0.6)
     assert (rates["target"] == 0.6).all()
     assert list(rates.columns[-2:]) == ["target", "meets_target"]
@@ -592,3 +593,317 @@ def test_progress_axis_ignores_an_extension_that_lapsed_on_the_last_disposal_day
     )
     table_ = lu.progress(frame).xs("all", level="category")
     assert table_.index[0] == pd.Period("2022-03", "M")
+
+
+# --- the integer-code path of partial_sums (issue 15): what counting on codes could get wrong --
+
+
+def pieces_frame(n: int = 10_000, seed: int = 15) -> pd.DataFrame:
+    """A random task list cut into pieces: about one parcel in five lies across two zones,
+    some pieces lie outside every zone, districts hold several zones (and one is missing)."""
+    rng = np.random.default_rng(seed)
+    parcels = n * 5 // 6
+    split = rng.random(parcels) < 0.2
+    owner = np.concatenate([np.arange(parcels), np.flatnonzero(split)])
+    zone_of = np.array(["Z1", "Z2", "Z3", "Z4", "Z5", None], dtype=object)
+    first = rng.integers(0, 6, parcels)
+    zone = np.concatenate(
+        [first[:parcels], (first[split] + 1 + rng.integers(0, 5, split.sum())) % 6]
+    )
+    district = {"Z1": "D1", "Z2": "D1", "Z3": "D2", "Z4": "D2"}  # Z5: none; no zone: D1
+    categories = np.array(lu.CATEGORIES, dtype=object)[rng.integers(0, 3, parcels)]
+    category = categories[owner]
+    final = {c: [m for m in lu.DISPOSAL_METHODS[c] if m not in NON_FINAL] for c in lu.CATEGORIES}
+    has_method = rng.random(parcels) < 0.6
+    method = np.array(
+        [
+            final[c][k % len(final[c])] if d else None
+            for c, k, d in zip(categories, rng.integers(0, 9, parcels), has_method, strict=True)
+        ],
+        dtype=object,
+    )[owner]
+    day = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 365, parcels), unit="D")
+    date = pd.Series(day).where(has_method).to_numpy()[owner]
+    frame = pd.DataFrame(
+        {
+            "parcel_id": [f"P{i:05d}" for i in owner],
+            "zone": zone_of[zone],
+            "category": category,
+            "area_mu": rng.random(len(owner)) * 20,
+            "disposal_method": method,
+            "disposal_date": date,
+        }
+    )
+    zones = frame["zone"]
+    frame["district"] = zones.map(district).where(zones.notna(), "D1")
+    frame.loc[rng.random(len(frame)) < 0.02, "category"] = None  # not in the stock
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def reference_rates(frame: pd.DataFrame, by: list[str], as_of: str) -> pd.DataFrame:
+    """The sums as a plain pandas groupby: distinct parcels, sums of 亩 (final methods only)."""
+    stock = frame[frame["category"].notna()].copy()
+    for column in by:
+        stock[column] = stock[column].fillna("<none>")
+    disposed = stock["disposal_method"].notna() & (stock["disposal_date"] <= as_of)
+    stock["disposed_id"] = stock["parcel_id"].where(disposed)
+    stock["disposed_area_mu"] = stock["area_mu"].where(disposed, 0.0)
+    both = pd.concat([stock, stock.assign(category="all")])
+    out = both.groupby([*by, "category"]).agg(
+        parcels=("parcel_id", "nunique"),
+        area_mu=("area_mu", "sum"),
+        disposed_parcels=("disposed_id", "nunique"),
+        disposed_area_mu=("disposed_area_mu", "sum"),
+    )
+    return out
+
+
+@pytest.mark.parametrize("by", [["zone"], ["district"], ["district", "zone"], ["zone", "district"]])
+def test_rates_equal_a_plain_pandas_groupby_on_ten_thousand_pieces(by):
+    frame = pieces_frame()
+    rates = lu.disposal_rates(frame, by=by, as_of="2022-06-30")
+    expected = reference_rates(frame, by, "2022-06-30")
+    got = rates.copy()
+    got.index = pd.MultiIndex.from_arrays(
+        [
+            *(got.index.get_level_values(c).to_series().fillna("<none>") for c in by),
+            got.index.get_level_values("category"),
+        ],
+        names=[*by, "category"],
+    )
+    got = got[got["parcels"] > 0]  # the reference has no empty cells of the grid
+    assert sorted(got.index) == sorted(expected.index)
+    got = got.loc[expected.index]
+    for column in ("parcels", "disposed_parcels"):
+        assert (got[column].to_numpy() == expected[column].to_numpy()).all(), column
+    for column in ("area_mu", "disposed_area_mu"):
+        assert np.allclose(got[column], expected[column], rtol=1e-12, atol=0), column
+    # the roll-ups above the zones count a parcel across two of its zones once
+    pieces = frame["category"].notna().sum()
+    assert (got.xs("all", level="category")["parcels"].sum() < pieces) == (by == ["district"])
+
+
+def test_a_parcel_with_two_pieces_in_one_district_counts_once():
+    frame = table(
+        [
+            ("A", "low_efficiency", 6.0, "upgraded", "2022-01-01"),
+            ("B", "low_efficiency", 4.0, "upgraded", "2022-01-01"),
+            (None, "low_efficiency", 3.0, "upgraded", "2022-01-01"),
+            ("C", "low_efficiency", 5.0, None, None),
+            ("A", "approved_unsupplied", 7.0, None, None),
+        ]
+    )
+    frame["parcel_id"] = ["split", "split", "split", "alone", None]  # and one without an id
+    frame["district"] = ["D1", "D1", "D1", "D1", "D2"]
+    rates = lu.disposal_rates(frame, by="district", as_of="2022-06-30")
+    d1 = rates.loc[("D1", "all")]
+    assert (d1["parcels"], d1["disposed_parcels"]) == (2, 1)
+    assert d1["area_mu"] == pytest.approx(18.0) and d1["disposed_area_mu"] == pytest.approx(13.0)
+    # a row without parcel_id is area of the stock but no parcel to count once
+    d2 = rates.loc[("D2", "all")]
+    assert (d2["parcels"], d2["area_mu"]) == (0, 7.0)
+    by_zone = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert by_zone.loc[("A", "all"), "parcels"] == 2  # rows, one per parcel in a zone
+    assert by_zone.loc[("B", "all"), "parcels"] == 1
+
+
+def test_pieces_outside_every_zone_are_one_group_under_a_missing_zone():
+    frame = table(
+        [
+            ("A", "low_efficiency", 6.0, "upgraded", "2022-01-01"),
+            (None, "low_efficiency", 4.0, "upgraded", "2022-01-01"),
+            (None, "approved_unsupplied", 5.0, None, None),
+            (np.nan, "supplied_unused", 2.0, None, None),
+        ]
+    )
+    frame.loc[:1, "parcel_id"] = "split"  # one piece inside zone A, one outside every zone
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    zones = rates.index.get_level_values("zone")
+    assert zones.isna().sum() == len(lu.CATEGORIES) + 1  # one group, not one per missing value
+    outside = rates[zones.isna()].droplevel("zone")
+    assert outside.loc["all", "parcels"] == 3 and outside.loc["all", "area_mu"] == 11.0
+    assert outside.loc["low_efficiency", "disposed_area_mu"] == 4.0
+    assert rates.loc[("A", "all"), "parcels"] == 1
+    # a second piece of the same parcel outside every zone is the parcel twice in one area
+    twice = pd.concat([frame, frame.iloc[[1]].assign(area_mu=1.0)], ignore_index=True)
+    with pytest.raises(lu.DuplicateIdError, match=r"twice in one area.*: split$"):
+        lu.disposal_rates(twice)
+
+
+def test_by_two_columns_with_missing_values_in_each():
+    frame = table(
+        [
+            ("A", "approved_unsupplied", 1.0, "supplied", "2022-01-01"),
+            ("A", "approved_unsupplied", 2.0, None, None),
+            (None, "approved_unsupplied", 4.0, None, None),
+            ("B", "low_efficiency", 8.0, "upgraded", "2022-01-01"),
+            (None, "low_efficiency", 16.0, None, None),
+        ]
+    )
+    frame["district"] = ["D1", None, None, "D1", "D1"]
+    rates = lu.disposal_rates(frame, by=["district", "zone"], as_of="2022-06-30")
+    cells = rates.xs("all", level="category")
+    found = {
+        (None if pd.isna(d) else d, None if pd.isna(z) else z): row["area_mu"]
+        for (d, z), row in cells.iterrows()
+    }
+    assert found == {
+        ("D1", "A"): 1.0,
+        (None, "A"): 2.0,
+        (None, None): 4.0,
+        ("D1", "B"): 8.0,
+        ("D1", None): 16.0,
+    }
+    assert rates.loc[("D1", "A", "approved_unsupplied"), "disposed_parcels"] == 1
+
+
+def test_codes_of_categoricals_and_numbers_give_the_same_rates():
+    frame = pieces_frame(2_000, seed=3)
+    plain = lu.disposal_rates(frame, by="district", as_of="2022-06-30")
+    typed = frame.astype({"parcel_id": "category", "category": "category", "district": "category"})
+    pd.testing.assert_frame_equal(
+        lu.disposal_rates(typed, by="district", as_of="2022-06-30"), plain, check_exact=False
+    )
+    # numbers as area names (none missing: a placeholder among numbers cannot be sorted)
+    numbered = frame.assign(district=frame["district"].map({"D1": 1, "D2": 2}).fillna(3))
+    frame = frame.assign(district=frame["district"].fillna("D3"))
+    by_number = lu.disposal_rates(numbered, by=["district", "zone"], as_of="2022-06-30")
+    by_text = lu.disposal_rates(frame, by=["district", "zone"], as_of="2022-06-30")
+    assert by_number["area_mu"].sum() == pytest.approx(by_text["area_mu"].sum())
+    assert (by_number["parcels"].to_numpy() == by_text["parcels"].to_numpy()).all()
+
+
+def test_partial_sums_of_parts_add_up_and_no_rows_keep_the_columns():
+    frame = pieces_frame(3_000, seed=7)
+    frame = frame.sort_values("parcel_id", ignore_index=True)  # a parcel in one part (dask)
+    whole = lu.stats.partial_sums(frame, by=["district"], as_of="2022-06-30")
+    parts = [frame.iloc[:1000], frame.iloc[1000:]]
+    parts = [p[~p["parcel_id"].isin(frame["parcel_id"].iloc[[999]])] for p in parts[:1]] + [
+        pd.concat([frame[frame["parcel_id"] == frame["parcel_id"].iloc[999]], parts[1]])
+    ]
+    summed = pd.concat(
+        [lu.stats.partial_sums(p, by=["district"], as_of="2022-06-30") for p in parts]
+    )
+    keys = ["district", "category"]
+    summed = summed.fillna({"district": "?"}).groupby(keys).sum()
+    whole = whole.fillna({"district": "?"}).set_index(keys).sort_index()
+    assert (
+        (summed[["parcels", "disposed_parcels"]] == whole[["parcels", "disposed_parcels"]])
+        .all()
+        .all()
+    )
+    assert np.allclose(summed["area_mu"], whole["area_mu"])
+    empty = lu.stats.partial_sums(frame.iloc[:0], by=["district"], as_of="2022-06-30")
+    assert list(empty.columns) == list(whole.reset_index().columns)
+    assert empty.dtypes.drop("district").equals(whole.reset_index().dtypes.drop("district"))
+
+
+def test_the_first_wrong_method_in_category_order_is_named():
+    frame = table(
+        [
+            ("A", "low_efficiency", 1.0, "supplied", "2022-01-01"),
+            ("A", "approved_unsupplied", 1.0, "upgraded", "2022-01-01"),
+        ]
+    )
+    with pytest.raises(
+        lu.DisposalMethodError, match=r"'upgraded' is not a method of approved_unsupplied.*: P1$"
+    ):
+        lu.disposal_rates(frame)
+
+
+def test_combined_codes_renumber_before_they_overflow():
+    from landuse.stats import _combine
+
+    big = 2**40
+    a = np.array([5, 5, 7, 5, 7], dtype=np.int64)
+    b = np.array([big - 1, big - 1, 0, 3, 0], dtype=np.int64)
+    c = np.array([0, 0, 1, 0, 1], dtype=np.int64)
+    codes = _combine([a, b, c], [big, big, 2])  # big * big * 2 would overflow int64
+    assert codes.tolist() == [0, 0, 1, 2, 1]
+
+
+def test_only_rows_of_a_non_final_method_lapse():
+
+    method = pd.Series([None, "extended", "supplied"], dtype=object)
+    dates = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01"]))
+    ends = lapse_dates(method, dates, non_final={"temporary_use": 2, "extended": 1})
+    assert ends.isna().tolist() == [True, False, True]
+    assert ends.iloc[1] == pd.Timestamp("2021-01-01")
+
+
+def test_dates_given_as_text_are_read_and_a_bad_one_is_named():
+    frame = table()
+    frame["disposal_date"] = ["2022-03-01", None, "2022-08-01", "not a day", "2022-01-15", None]
+    with pytest.warns(lu.UndatedDisposalWarning, match=r"^1 disposal\(s\) .*: P3$"):
+        rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "approved_unsupplied"), "disposed_area_mu"] == 30.0
+    assert rates.loc[("A", "low_efficiency"), "disposed_area_mu"] == 0.0  # P3: no valid date
+    assert rates.loc[("B", "all"), "disposed_area_mu"] == 50.0
+
+
+def test_an_extension_lapses_beside_final_disposals():
+    frame = table(
+        [
+            ("A", "supplied_unused", 10.0, "extended", "2020-01-01"),  # lapsed 2021-01-01
+            ("A", "supplied_unused", 20.0, "completed", "2020-01-01"),
+            ("A", "approved_unsupplied", 40.0, "supplied", "2020-01-01"),
+        ]
+    )
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "supplied_unused"), "disposed_area_mu"] == 20.0
+    assert rates.loc[("A", "all"), "disposed_parcels"] == 2
+
+
+def test_a_missing_area_adds_nothing_to_the_sums():
+    frame = table()
+    frame.loc[0, "area_mu"] = np.nan  # P0: supplied (disposed) but not measured
+    rates = lu.disposal_rates(frame, as_of="2022-06-30")
+    assert rates.loc[("A", "all"), "area_mu"] == 70.0
+    assert rates.loc[("A", "all"), "disposed_area_mu"] == 40.0
+    assert rates.loc[("A", "approved_unsupplied"), "parcels"] == 2
+
+
+def test_partial_sums_carry_the_placeholder_and_a_fresh_index():
+    frame = table().assign(district=["D1", "D1", None, lu.stats.OUTSIDE, "D2", "D2"])
+    partial = lu.stats.partial_sums(frame, by=["district"], as_of="2022-06-30")
+    assert partial.index.equals(pd.RangeIndex(len(partial)))
+    assert list(partial["district"].unique()) == ["D1", lu.stats.OUTSIDE, "D2"]
+    # a missing district and one spelled as the placeholder are one group (P2 and P3)
+    outside = partial[(partial["district"] == lu.stats.OUTSIDE) & (partial["category"] == "all")]
+    assert outside[["parcels", "area_mu"]].values.tolist() == [[2, 60.0]]
+    # a zone outside the `by` columns only tells pieces apart: a missing zone and one spelled
+    # as the placeholder are two pieces, not the parcel twice
+    pieces = pd.concat([frame.iloc[[0]], frame.iloc[[0]]], ignore_index=True)
+    pieces["zone"] = [None, lu.stats.OUTSIDE]
+    split = lu.stats.partial_sums(pieces, by=["district"], as_of="2022-06-30")
+    assert split.loc[split["category"] == "all", ["parcels", "area_mu"]].values.tolist() == [
+        [1, 60.0]
+    ]
+
+
+def test_a_parcel_with_the_last_id_is_not_mixed_up_with_rows_without_an_id():
+    frame = table(
+        [
+            ("A", "low_efficiency", 6.0, None, None),
+            ("B", "low_efficiency", 4.0, None, None),
+            ("C", "low_efficiency", 5.0, "upgraded", "2022-01-01"),
+            ("D", "low_efficiency", 5.0, "upgraded", "2022-01-01"),
+        ]
+    )
+    frame["parcel_id"] = ["Z", "Z", None, None]
+    frame["district"] = ["D1", "D1", "D2", "D2"]
+    rates = lu.disposal_rates(frame, by="district", as_of="2022-06-30")
+    assert rates.loc[("D1", "all"), "parcels"] == 1
+    assert rates.loc[("D1", "all"), "disposed_parcels"] == 0
+    assert rates.loc[("D2", "all"), "disposed_area_mu"] == 10.0
+
+
+def test_combined_codes_that_would_wrap_around_stay_apart():
+    from landuse.stats import _combine
+
+    big = 2**40
+    # without renumbering, a * 2**41 wraps around 2**64: a = 0 and a = 2**23 would be one key
+    a = np.array([0, 2**23, 0], dtype=np.int64)
+    b = np.array([1, 1, 1], dtype=np.int64)
+    c = np.array([0, 0, 0], dtype=np.int64)
+    assert _combine([a, b, c], [big, big, 2]).tolist() == [0, 1, 0]
