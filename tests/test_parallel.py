@@ -263,3 +263,51 @@ def test_dask_partitions_run_serially_inside_their_worker(monkeypatch):
     out = _parallel.serially(lambda: _parallel.map_chunks(record, x))()
     assert (out == np.sqrt(x)).all() and seen == [threading.current_thread().name]
     assert len(_parallel.map_chunks(record, x)) == len(x)  # the pool is back afterwards
+
+
+def test_alongside_runs_the_callers_part_while_the_pool_works(monkeypatch):
+    started = threading.Event()
+    seen: list[str] = []
+
+    def task(i: int) -> int:
+        started.set()
+        seen.append(threading.current_thread().name)
+        return i * i
+
+    def own() -> str:
+        assert started.wait(30)  # the pool is already at work while the caller runs
+        return threading.current_thread().name
+
+    mine, results = _parallel.alongside([lambda i=i: task(i) for i in range(4)], own, threads=2)
+    assert results == [0, 1, 4, 9]
+    assert mine == threading.current_thread().name
+    assert all(name.startswith("landuse") for name in seen)
+    # one thread: everything in the calling thread, the caller's part first
+    order: list[str] = []
+    mine, results = _parallel.alongside(
+        [lambda: order.append("task") or 1], lambda: order.append("own") or 2, threads=1
+    )
+    assert (mine, results, order) == (2, [1], ["own", "task"])
+
+
+def test_a_geoparquet_read_brings_its_geometry_checks_and_an_edit_voids_them(tmp_path, ledger):
+    """The reader checks each row group as it parses it; validation uses those checks only
+    while the frame holds the very geometries that were checked."""
+    from landuse import _validate
+
+    path = lu.write_parcels(ledger, tmp_path / "p.parquet")
+    raw = lu.read_raw(path)
+    facts = _validate._known_facts(raw)
+    assert facts is not None and facts.valid.all() and len(facts.valid) == len(raw)
+    assert (facts.bounds == shapely.bounds(raw.geometry.array)).all()
+    # a bow-tie put in place of row 3 is a new object: the reader's checks no longer apply
+    edited = raw.copy()
+    values = edited.geometry.array.copy()
+    values[3] = shapely.Polygon([(120, 36), (120.01, 36.01), (120.01, 36), (120, 36.01)])
+    edited[edited.geometry.name] = gpd.GeoSeries(values, index=edited.index, crs=edited.crs)
+    edited.attrs = raw.attrs
+    assert _validate._known_facts(edited) is None
+    with pytest.warns(UserWarning, match="repaired 1 invalid geometry"):
+        checked = _validate.validate_parcels(edited)
+    assert shapely.is_valid(checked.geometry.array).all()
+    assert lu.read_parcels(path).equals(_validate.validate_parcels(fresh(raw)))
