@@ -26,7 +26,6 @@ import numpy as np
 __all__ = [
     "MIN_CHUNK",
     "MIN_CHUNK_HEAVY",
-    "alongside",
     "chunk_bounds",
     "map_chunks",
     "run",
@@ -128,26 +127,6 @@ def run(tasks: Sequence[Callable[[], Any]], *, threads: int | None = None) -> li
     pool = _executor(thread_count(threads))
     futures = [pool.submit(task) for task in tasks]
     return [future.result() for future in futures]
-
-
-def alongside(
-    tasks: Sequence[Callable[[], Any]], own: Callable[[], Any], *, threads: int | None = None
-) -> tuple[Any, list[Any]]:
-    """Run ``tasks`` on the pool while the calling thread runs ``own``; both results.
-
-    For work that overlaps: the caller's part (a pyarrow read on pyarrow's own threads) goes
-    on while the pool parses. Serially (one thread, or inside the pool) ``own`` runs first.
-    """
-    if getattr(_local, "worker", False) or thread_count(threads) == 1 or not tasks:
-        mine = own()
-        return mine, [task() for task in tasks]
-    pool = _executor(thread_count(threads))
-    futures = [pool.submit(task) for task in tasks]
-    try:
-        mine = own()
-    finally:
-        results = [future.result() for future in futures]  # never leave tasks running
-    return mine, results
 
 
 def map_chunks(

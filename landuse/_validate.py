@@ -40,12 +40,10 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
     "DateRule",
-    "GeometryFacts",
     "UndatedDisposalWarning",
     "Validated",
     "as_date",
     "fresh_mark",
-    "mark_inspected",
     "mark_validated",
     "nonfinite_rows",
     "off_earth_rows",
@@ -107,19 +105,17 @@ class Validated(str):
 
     geoms: np.ndarray
     ids: np.ndarray
-    crs: CRS | None
+    crs: CRS
     kind: str
     projections: dict[tuple[str, str], np.ndarray]
-    facts: GeometryFacts | None  # a reader's facts for validation (kind "inspected")
 
     def __new__(cls, geoms: np.ndarray, crs: Any, kind: str) -> Validated:
         mark = super().__new__(cls, f"validated {kind}")
         mark.geoms = np.array(geoms, dtype=object, copy=True)
         mark.ids = _object_ids(mark.geoms)
-        mark.crs = CRS.from_user_input(crs) if crs is not None else None
+        mark.crs = CRS.from_user_input(crs)
         mark.kind = kind
         mark.projections = {}
-        mark.facts = None
         return mark
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Validated:
@@ -136,54 +132,9 @@ class Validated(str):
         return (
             len(geoms) == len(self.geoms)
             and gdf.crs is not None
-            and self.crs is not None
             and self.crs.equals(CRS.from_user_input(gdf.crs))
             and bool(np.array_equal(_object_ids(geoms), self.ids))
         )
-
-
-class GeometryFacts(NamedTuple):
-    """What validation needs to know of each geometry, computed in one pass."""
-
-    empty: np.ndarray
-    types: np.ndarray
-    valid: np.ndarray
-    bounds: np.ndarray
-
-    @staticmethod
-    def of(geoms: np.ndarray) -> GeometryFacts:
-        """The facts of ``geoms`` (GEOS releases the GIL: this overlaps with other work)."""
-        return GeometryFacts(
-            shapely.is_empty(geoms),
-            shapely.get_type_id(geoms),
-            shapely.is_valid(geoms),
-            shapely.bounds(geoms),
-        )
-
-    @staticmethod
-    def joined(parts: Sequence[GeometryFacts]) -> GeometryFacts:
-        if not parts:
-            return GeometryFacts.of(np.empty(0, dtype=object))
-        return GeometryFacts(*(np.concatenate(items) for items in zip(*parts, strict=True)))
-
-
-def mark_inspected(gdf: gpd.GeoDataFrame, facts: GeometryFacts) -> None:
-    """Attach ``facts`` to a frame a reader just built (its own, never the caller's): the
-    validation that follows uses them while the frame holds the same geometry objects."""
-    geoms = np.asarray(gdf.geometry.array)
-    if len(facts.valid) != len(geoms):
-        return
-    mark = Validated(geoms, gdf.crs, "inspected")
-    mark.facts = facts
-    gdf.attrs = {**gdf.attrs, MARK: mark}
-
-
-def _known_facts(gdf: gpd.GeoDataFrame) -> GeometryFacts | None:
-    mark = gdf.attrs.get(MARK)
-    if not (isinstance(mark, Validated) and mark.kind == "inspected" and mark.facts):
-        return None
-    same = np.array_equal(_object_ids(np.asarray(gdf.geometry.array)), mark.ids)
-    return mark.facts if same else None
 
 
 def _object_ids(geoms: np.ndarray) -> np.ndarray:
@@ -345,15 +296,11 @@ def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(_parallel.map_chunks(chunk_mask, np.asarray(geoms)), dtype=bool)
 
 
-def off_earth_rows(
-    geoms: np.ndarray, crs: object, *, bounds: np.ndarray | None = None
-) -> np.ndarray:
-    """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°
-    (``bounds``: their ``shapely.bounds`` when known)."""
+def off_earth_rows(geoms: np.ndarray, crs: object) -> np.ndarray:
+    """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°."""
     if crs is None or not CRS.from_user_input(crs).is_geographic:
         return np.zeros(len(geoms), dtype=bool)
-    if bounds is None:
-        bounds = shapely.bounds(geoms)
+    bounds = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
         outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
         return np.asarray(outside | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1), dtype=bool)
@@ -388,12 +335,8 @@ def validate_polygons(
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
-    # one pass on the pool for the per-geometry facts the checks below need, unless the
-    # reader computed them while parsing
-    facts = _known_facts(gdf) or _parallel.map_chunks(
-        GeometryFacts.of, np.asarray(geoms), combine=GeometryFacts.joined
-    )
-    empty, types, valid = facts.empty, facts.types, facts.valid
+    # one pass on the pool for the per-geometry facts the checks below need
+    empty, types, valid = _parallel.map_chunks(_inspect, np.asarray(geoms))
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
     # GEOS calls a NaN or infinite coordinate invalid: only invalid geometries can have one
@@ -404,7 +347,7 @@ def validate_polygons(
             f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
             _ids(gdf, nonfinite, id_column),
         )
-    outside = off_earth_rows(np.asarray(geoms), gdf.crs, bounds=facts.bounds)
+    outside = off_earth_rows(np.asarray(geoms), gdf.crs)
     if outside.any():
         raise GeometryError(
             f"{what} with coordinates outside longitude ±180° / latitude ±90° "
@@ -443,6 +386,10 @@ def validate_polygons(
         )
     mark_validated(out)
     return out
+
+
+def _inspect(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return shapely.is_empty(chunk), shapely.get_type_id(chunk), shapely.is_valid(chunk)
 
 
 def _polygonal_part(geoms: np.ndarray) -> np.ndarray:

@@ -29,13 +29,7 @@ from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
 from landuse._urls import is_url, safe_url
-from landuse._validate import (
-    GeometryFacts,
-    mark_inspected,
-    require_crs,
-    validate_parcels,
-    validate_zones,
-)
+from landuse._validate import require_crs, validate_parcels, validate_zones
 
 __all__ = [
     "EncodingWarning",
@@ -490,39 +484,30 @@ def _read_geoparquet(
         crs = json.loads(json.dumps(crs))
         for member in crs.get("datum_ensemble", {}).get("members", []):
             member.pop("id", None)  # as geopandas does: older PROJ refuses these ids
+    table = parquet.read(
+        columns=[n for n in names if n != primary], use_threads=True, use_pandas_metadata=True
+    )
+    # where geopandas puts the geometry: its place among the columns pandas makes of the file
+    # (an index stored as a column is not one of them)
+    stored_index = [n for n in table.column_names if n not in names]
+    placed = list(schema.empty_table().select(names + stored_index).to_pandas().columns)
+    position = placed.index(primary) if primary in placed else len(placed)
+    frame = table.to_pandas()
+    del table
 
-    def parse(group: int) -> tuple[np.ndarray, GeometryFacts]:
+    def parse(group: int) -> np.ndarray:
         one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
         wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
-        geoms = np.asarray(shapely.from_wkb(np.asarray(wkb.combine_chunks())))
-        # parsing holds the GIL, the checks do not: one thread checks a row group while the
-        # other parses the next
-        return geoms, GeometryFacts.of(geoms)
-
-    def read_columns() -> tuple[pd.DataFrame, int]:
-        table = parquet.read(
-            columns=[n for n in names if n != primary], use_threads=True, use_pandas_metadata=True
-        )
-        # where geopandas puts the geometry: its place among the columns pandas makes of the
-        # file (an index stored as a column is not one of them)
-        stored_index = [n for n in table.column_names if n not in names]
-        placed = list(schema.empty_table().select(names + stored_index).to_pandas().columns)
-        return table.to_pandas(), placed.index(primary) if primary in placed else len(placed)
+        return np.asarray(shapely.from_wkb(np.asarray(wkb.combine_chunks())))
 
     groups = parquet.metadata.num_row_groups
-    # the other columns are read (on pyarrow's threads) while the pool parses the geometries
-    (frame, position), parts = _parallel.alongside(
-        [functools.partial(parse, g) for g in range(groups)], read_columns
-    )
-    geoms = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=object)
-    facts = GeometryFacts.joined([p[1] for p in parts])
+    parts = _parallel.run([functools.partial(parse, g) for g in range(groups)])
+    geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
     del parts
     if len(geoms) != len(frame):
         return fallback()
     frame.insert(min(position, frame.shape[1]), primary, gpd.array.from_shapely(geoms, crs=crs))
-    gdf = gpd.GeoDataFrame(frame, geometry=primary)
-    mark_inspected(gdf, facts)
-    return gdf
+    return gpd.GeoDataFrame(frame, geometry=primary)
 
 
 def _row_group_size(rows: int) -> int:
