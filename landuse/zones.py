@@ -145,10 +145,14 @@ def _zone_pairs(
     bounds = _parallel.map_chunks(shapely.bounds, parcels)
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     step = max(4 * float(np.median(size)), 1e-6) if n else 1.0
-    # small trees (of border boxes, of zones) queried by the parcels: no tree of a million
+    # one small tree (the border boxes, then the zones) queried by the parcels: no tree of a
+    # million
+    boxes = _border_boxes(zones, step)
+    parcel_pos, item = shapely.STRtree(np.concatenate([boxes, zones])).query(parcels)
+    on_border = item < len(boxes)
     near = np.zeros(n, dtype=bool)
-    near[shapely.STRtree(_border_boxes(zones, step)).query(parcels)[0]] = True
-    parcel_pos, zone_pos = shapely.STRtree(zones).query(parcels)  # bounding boxes meet
+    near[parcel_pos[on_border]] = True
+    parcel_pos, zone_pos = parcel_pos[~on_border], item[~on_border] - len(boxes)  # boxes meet
     far = ~near[parcel_pos]
     zone_pos, parcel_pos = zone_pos[far], parcel_pos[far]
     cx = (bounds[parcel_pos, 0] + bounds[parcel_pos, 2]) / 2
@@ -398,9 +402,16 @@ def _assign(
 
     assigned = zone_of >= 0
     for zone_column, column in ((name, "zone"), *((c, c) for c in columns)):
-        values = np.full(len(zone_of), None, dtype=object)
-        values[assigned] = zones[zone_column].to_numpy(dtype=object)[zone_of[assigned]]
-        result[column] = values
+        per_zone = pd.Series(zones[zone_column].to_numpy(dtype=object)).array
+        if pd.api.types.is_object_dtype(per_zone.dtype):  # None outside every zone
+            values = np.full(len(zone_of), None, dtype=object)
+            values[assigned] = np.asarray(per_zone, dtype=object)[zone_of[assigned]]
+            result[column] = values
+        else:
+            # text (str): taken per parcel in its own dtype, not a million Python objects
+            # for pandas to infer the dtype from again
+            taken = per_zone.take(zone_of, allow_fill=True)  # -1: outside every zone
+            result[column] = pd.Series(taken, index=result.index)
     result["zone_share"] = share
     for column, value in area_columns(np.asarray(areas, dtype=float)).items():
         result[column] = value
