@@ -26,7 +26,6 @@ __all__ = [
     "measure_m2",
     "project",
     "project_cached",
-    "with_coordinates",
     "zone_crs_codes",
 ]
 
@@ -270,7 +269,7 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
         finite = np.isfinite(x).all() and np.isfinite(y).all()
         xy[:, 0], xy[:, 1] = x, y
         del x, y
-        return with_coordinates(chunk, xy), np.array([finite])
+        return _with_coordinates(chunk, xy), np.array([finite])
 
     projected, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
     if not finite.all():
@@ -281,7 +280,7 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
     return np.asarray(projected)
 
 
-def with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
+def _with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
     """New geometries: ``geoms`` with their x/y coordinates replaced by ``xy`` (as given by
     ``shapely.get_coordinates``), the input unchanged — ``shapely.set_coordinates`` on a copy,
     with the same coordinates.
@@ -295,11 +294,14 @@ def with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
     --------
     >>> import numpy as np, shapely
     >>> squares = np.array([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 7, 7)])
-    >>> moved = with_coordinates(squares, shapely.get_coordinates(squares) + 10)
+    >>> moved = _with_coordinates(squares, shapely.get_coordinates(squares) + 10)
     >>> [g.bounds for g in moved], [g.bounds for g in squares]
     ([(10.0, 10.0, 11.0, 11.0), (15.0, 15.0, 17.0, 17.0)], [(0.0, 0.0, 1.0, 1.0), (5.0, 5.0, 7.0, 7.0)])
     """
     geoms = np.asarray(geoms, dtype=object)
+    if xy.ndim != 2 or xy.shape[1] != 2:  # z given: set_coordinates decides what to keep
+        return np.asarray(shapely.set_coordinates(np.array(geoms, dtype=object, copy=True), xy))
+    xy = np.ascontiguousarray(xy, dtype=float)
     counts = shapely.get_num_coordinates(geoms)
     plain = (
         (shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
@@ -307,13 +309,22 @@ def with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
         & (counts >= 4)  # an empty polygon stays empty
         & ~shapely.has_z(geoms)
     )
-    if plain.all():
+    if plain.all() and _closed(xy, counts):
         return _polygons(xy, counts)
     of_plain = np.repeat(plain, counts)
+    if not _closed(xy[of_plain], counts[plain]):  # set_coordinates says what is wrong
+        plain[:] = False
+        of_plain[:] = False
     out = np.empty(len(geoms), dtype=object)
     out[plain] = _polygons(xy[of_plain], counts[plain])
     out[~plain] = shapely.set_coordinates(np.array(geoms[~plain], copy=True), xy[~of_plain])
     return out
+
+
+def _closed(xy: np.ndarray, counts: np.ndarray) -> bool:
+    """Whether every ring (``counts`` consecutive vertices each) ends where it starts."""
+    ends = np.cumsum(counts)
+    return bool((xy[ends - counts] == xy[ends - 1]).all())
 
 
 def _polygons(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -69,7 +69,7 @@ def _disposed(
     frame: pd.DataFrame,
     as_of: Any,
     methods: Mapping[str, Any] | None,
-    non_final: Mapping[str, int] = NON_FINAL,
+    non_final: Mapping[str, int] | None = NON_FINAL,
     *,
     lapse: bool = True,
     category_code: np.ndarray | None = None,
@@ -119,6 +119,7 @@ def _disposed(
     # a disposal dated in the future has not happened: without as_of, count up to today
     day = as_date(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     counted &= (date <= day).to_numpy()
+    non_final = NON_FINAL if non_final is None else non_final  # None: the legal defaults
     # only rows of a non-final method can lapse (most inventories have none: skip the dates)
     if lapse and any(name in non_final for name in method_names):
         start = frame["actual_start_date"] if "actual_start_date" in frame.columns else None

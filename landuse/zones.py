@@ -25,6 +25,8 @@ from landuse.areas import area_columns, area_crs, measure_m2, project, project_c
 
 __all__ = ["assign_zones"]
 
+_FEW_PARCELS = 5_000  # below this, _zone_pairs tests every parcel with the full predicates
+
 How = Literal["split", "largest", "centroid"]
 
 
@@ -142,9 +144,15 @@ def _zone_pairs(
     the zones it overlaps.
     """
     n = len(parcels)
+    zone_wkb = shapely.to_wkb(zones)
+    if n < _FEW_PARCELS:  # a few parcels: the full predicates cost less than the border index
+        return _full_pairs(parcels, zone_wkb, np.arange(n, dtype=np.intp))
     bounds = _parallel.map_chunks(shapely.bounds, parcels)
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    step = max(4 * float(np.median(size)), 1e-6) if n else 1.0
+    # boxes about 4 parcels long, and never more than about two per parcel (tiny parcels
+    # against long borders would otherwise make millions)
+    border = float(shapely.length(shapely.boundary(zones)).sum())
+    step = max(4 * float(np.median(size)), border / (2 * n))
     # one small tree (the border boxes, then the zones) queried by the parcels: no tree of a
     # million
     boxes = _border_boxes(zones, step)
@@ -157,7 +165,6 @@ def _zone_pairs(
     zone_pos, parcel_pos = zone_pos[far], parcel_pos[far]
     cx = (bounds[parcel_pos, 0] + bounds[parcel_pos, 2]) / 2
     cy = (bounds[parcel_pos, 1] + bounds[parcel_pos, 3]) / 2
-    zone_wkb = shapely.to_wkb(zones)
 
     def contains(zone: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         own = shapely.from_wkb(zone_wkb)  # per thread, as in _overlay_query
@@ -165,18 +172,24 @@ def _zone_pairs(
         return np.asarray(shapely.contains_xy(own[zone], x, y))
 
     inside = _parallel.map_chunks(contains, zone_pos, cx, cy, heavy=True)
-    covered = (zone_pos[inside], parcel_pos[inside])
-    checked = np.flatnonzero(near)
-    near_zone, near_pos = _overlay_query(parcels[checked], zone_wkb, "covers")
-    near_pos = checked[near_pos]
-    zone_of = np.full(n, -1, dtype=np.intp)
-    zone_of[near_pos] = near_zone
+    (near_zone, near_pos), crossing = _full_pairs(parcels, zone_wkb, np.flatnonzero(near))
+    all_zone = np.concatenate([zone_pos[inside], near_zone])
+    all_pos = np.concatenate([parcel_pos[inside], near_pos])
+    order = np.lexsort((all_pos, all_zone))
+    return (all_zone[order], all_pos[order]), crossing
+
+
+def _full_pairs(
+    parcels: np.ndarray, zone_wkb: np.ndarray, checked: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """:func:`_zone_pairs` by the zones' full predicates, for the parcels at ``checked``."""
+    covering_zone, covered_pos = _overlay_query(parcels[checked], zone_wkb, "covers")
+    covered_pos = checked[covered_pos]
+    zone_of = np.full(len(parcels), -1, dtype=np.intp)
+    zone_of[covered_pos] = covering_zone
     rest = checked[zone_of[checked] < 0]
     hit_zone, hit_pos = _overlay_query(parcels[rest], zone_wkb, "intersects")
-    all_zone = np.concatenate([covered[0], near_zone])
-    all_pos = np.concatenate([covered[1], near_pos])
-    order = np.lexsort((all_pos, all_zone))
-    return (all_zone[order], all_pos[order]), (hit_zone, rest[hit_pos])
+    return (covering_zone, covered_pos), (hit_zone, rest[hit_pos])
 
 
 def _split_pieces(

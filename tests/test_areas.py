@@ -401,7 +401,8 @@ def test_a_bad_geometry_is_named_by_its_parcel_id():
 
 
 def test_projection_rebuilds_every_kind_of_polygon_with_the_same_coordinates():
-    from landuse.areas import project, with_coordinates
+    from landuse.areas import _with_coordinates as with_coordinates
+    from landuse.areas import project
 
     holed = shapely.Polygon(
         [(120.0, 30.0), (120.01, 30.0), (120.01, 30.01), (120.0, 30.01)],
@@ -427,3 +428,24 @@ def test_projection_rebuilds_every_kind_of_polygon_with_the_same_coordinates():
     assert shapely.equals_exact(
         moved, shapely.set_coordinates(np.array(plains, copy=True), doubled), tolerance=0
     ).all()
+
+
+def test_rebuilding_coordinates_behaves_as_set_coordinates_on_odd_input():
+    from landuse.areas import _with_coordinates
+
+    squares = np.array([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 7, 7)], dtype=object)
+    xyz = shapely.get_coordinates(squares, include_z=True)
+    sliced = xyz[:, :2]  # not C-contiguous
+    assert shapely.equals_exact(_with_coordinates(squares, sliced), squares, tolerance=0).all()
+    fortran = np.asfortranarray(shapely.get_coordinates(squares) + 1)
+    assert shapely.equals_exact(
+        _with_coordinates(squares, fortran),
+        shapely.set_coordinates(np.array(squares, copy=True), fortran + 0),
+        tolerance=0,
+    ).all()
+    opened = shapely.get_coordinates(squares)
+    opened[4] = (9, 9)  # the first ring no longer closes
+    with pytest.raises(shapely.errors.GEOSException):
+        _with_coordinates(squares, opened)
+    with pytest.raises(shapely.errors.GEOSException):
+        shapely.set_coordinates(np.array(squares, copy=True), opened)

@@ -184,6 +184,15 @@ def test_lapse_is_a_parameter():
     assert rates.loc[("A", "supplied_unused"), "rate"] == 1.0
 
 
+def test_no_non_final_table_means_the_legal_defaults():
+    from landuse.stats import partial_sums
+
+    frame = lapsing("extended")
+    lapsed = partial_sums(frame, by=["zone"], as_of="2022-06-30", non_final=None)
+    assert lapsed.equals(partial_sums(frame, by=["zone"], as_of="2022-06-30"))
+    assert lapsed["disposed_parcels"].sum() == 0  # the extension lapsed
+
+
 def test_progress_drops_when_an_extension_lapses():
     frame = pd.concat(
         [

@@ -488,3 +488,30 @@ def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
     assert len(expected_covered) > 5_000 and len(expected_hits) > 500  # both kinds occur
     # sorted by zone, then parcel
     assert (np.lexsort((parcel_pos, zone_pos)) == np.arange(len(zone_pos))).all()
+
+
+def test_tiny_parcels_against_long_borders_make_a_bounded_border_index(monkeypatch):
+    """Boxes are never many more than the parcels, however small the parcels are."""
+    from landuse import zones as zones_module
+
+    made: list[int] = []
+    real = zones_module._border_boxes
+
+    def counting(zones, step):
+        boxes = real(zones, step)
+        made.append(len(boxes))
+        return boxes
+
+    monkeypatch.setattr(zones_module, "_FEW_PARCELS", 0)
+    monkeypatch.setattr(zones_module, "_border_boxes", counting)
+    zones = np.array(
+        [shapely.box(x, y, x + 20_000, y + 20_000) for x in (0, 20_000) for y in (0, 20_000)],
+        dtype=object,
+    )
+    shapely.prepare(zones)
+    x = np.array([100.0, 19_999.99, 30_000.0])
+    parcels = shapely.box(x, 500.0, x + 0.05, 500.05)  # 5 cm squares, one across a border
+    (zone_pos, parcel_pos), (hit_zone, hit_pos) = zones_module._zone_pairs(parcels, zones)
+    assert made and made[0] <= 2 * len(parcels) + 16 + 4  # ~2 per parcel, + one per segment
+    assert list(zip(zone_pos, parcel_pos, strict=True)) == [(0, 0), (2, 2)]
+    assert sorted(zip(hit_zone, hit_pos, strict=True)) == [(0, 1), (2, 1)]
