@@ -95,26 +95,20 @@ def run_geopandas(parcels_path: Path, zones_path: Path) -> pd.Series:
     return pieces.groupby(["name", "category"])["area"].sum()
 
 
-def _raw_project(geoms: np.ndarray, transformer: object) -> np.ndarray:
-    """Every coordinate through one pyproj call, written back with one set_coordinates."""
+def _raw_project(geoms: np.ndarray, transformer: object, *, ragged: bool = False) -> np.ndarray:
+    """Every coordinate through one pyproj call, written back with one ``set_coordinates`` —
+    or, ``ragged`` (one-ring polygons only), rebuilt with one ``from_ragged_array``, about
+    twice as fast."""
     import shapely
 
     xy = shapely.get_coordinates(geoms)
     x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
     del xy
     transformer.transform(x, y, inplace=True)  # type: ignore[attr-defined]
-    return shapely.set_coordinates(geoms, np.column_stack([x, y]))
-
-
-def _raw_project_polygons(geoms: np.ndarray, transformer: object) -> np.ndarray:
-    """One-ring polygons (every parcel here): coordinates through one pyproj call, polygons
-    rebuilt with one ``from_ragged_array`` (twice as fast as ``set_coordinates``)."""
-    import shapely
-
-    xy = shapely.get_coordinates(geoms)
-    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
-    del xy
-    transformer.transform(x, y, inplace=True)  # type: ignore[attr-defined]
+    if not ragged:
+        return shapely.set_coordinates(geoms, np.column_stack([x, y]))
+    assert (shapely.get_type_id(geoms) == 3).all()
+    assert (shapely.get_num_interior_rings(geoms) == 0).all()
     rings = np.zeros(len(geoms) + 1, dtype=np.int64)
     np.cumsum(shapely.get_num_coordinates(geoms), out=rings[1:])
     parts = np.arange(len(geoms) + 1, dtype=np.int64)
@@ -123,11 +117,11 @@ def _raw_project_polygons(geoms: np.ndarray, transformer: object) -> np.ndarray:
     )
 
 
-def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
-    """The strongest single-thread path: ragged-array projection, and parcels whose bounding
-    box meets no zone border settled by one point-in-polygon test of the box's centre (a
-    tree of border segments, a tree of zones, both queried by the parcels); only parcels near
-    a border meet the zones' full predicates and are cut."""
+def _raw_read(
+    parcels_path: Path, zones_path: Path, *, ragged: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """(categories, category code per parcel, projected parcels, projected prepared zones,
+    zone names): two columns of each file, WKB parsed, everything in EPSG:4549."""
     import pyarrow.parquet as pq
     import shapely
     from pyproj import Transformer
@@ -139,17 +133,24 @@ def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
     )
     geoms = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
     del table
-    assert (shapely.get_type_id(geoms) == 3).all() and (
-        shapely.get_num_interior_rings(geoms) == 0
-    ).all()
-    geoms = _raw_project_polygons(geoms, transformer)
+    geoms = _raw_project(geoms, transformer, ragged=ragged)
     zone_table = pq.read_table(zones_path, columns=["name", "geometry"])
     zones = _raw_project(
         shapely.from_wkb(zone_table.column("geometry").to_numpy(zero_copy_only=False)),
         transformer,
     )
-    names = zone_table.column("name").to_pylist()
     shapely.prepare(zones)
+    return categories, category_of, geoms, zones, zone_table.column("name").to_pylist()
+
+
+def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
+    """The strongest single-thread path: ragged-array projection, and parcels whose bounding
+    box meets no zone border settled by one point-in-polygon test of the box's centre (a
+    tree of border segments, a tree of zones, both queried by the parcels); only parcels near
+    a border meet the zones' full predicates and are cut."""
+    import shapely
+
+    categories, category_of, geoms, zones, names = _raw_read(parcels_path, zones_path, ragged=True)
     bounds = shapely.bounds(geoms)
     step = 4 * float(
         np.median(np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]))
@@ -201,25 +202,9 @@ def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
 def run_raw_query(parcels_path: Path, zones_path: Path) -> pd.Series:
     """The raw path as issue #15 defined it: ``set_coordinates`` projection, one prepared
     ``intersects`` query of every parcel, ``covers`` for the parcels hit by one zone."""
-    import pyarrow.parquet as pq
     import shapely
-    from pyproj import Transformer
 
-    transformer = Transformer.from_crs(4490, TARGET, always_xy=True)
-    table = pq.read_table(parcels_path, columns=["category", "geometry"])
-    categories, category_of = np.unique(
-        table.column("category").to_numpy(zero_copy_only=False), return_inverse=True
-    )
-    geoms = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
-    del table
-    geoms = _raw_project(geoms, transformer)
-    zone_table = pq.read_table(zones_path, columns=["name", "geometry"])
-    zones = _raw_project(
-        shapely.from_wkb(zone_table.column("geometry").to_numpy(zero_copy_only=False)),
-        transformer,
-    )
-    names = zone_table.column("name").to_pylist()
-    shapely.prepare(zones)
+    categories, category_of, geoms, zones, names = _raw_read(parcels_path, zones_path, ragged=False)
     zone_pos, parcel_pos = shapely.STRtree(geoms).query(zones, predicate="intersects")
     hits = np.bincount(parcel_pos, minlength=len(geoms))
     area = np.empty(len(zone_pos))
