@@ -406,7 +406,7 @@ def profile(n: int) -> None:
             ("validate_polygons", "validate"),
             ("validate_zones", "validate"),
             ("project", "project"),
-            ("project_cached", "project"),
+            ("projected", "project"),
             ("measure_m2", "areas"),
             ("_zone_pairs", "zone query"),
             ("_overlay_query", "zone query"),

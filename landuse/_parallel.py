@@ -28,8 +28,10 @@ __all__ = [
     "MIN_CHUNK_HEAVY",
     "chunk_bounds",
     "map_chunks",
+    "ranges",
     "run",
     "serially",
+    "start",
     "thread_count",
 ]
 
@@ -120,6 +122,24 @@ def _parts(n: int, threads: int | None, min_chunk: int) -> int:
     return max(1, min(count, n // max(min_chunk, 1)))
 
 
+def ranges(
+    n: int, *, threads: int | None = None, min_chunk: int | None = None, heavy: bool = False
+) -> list[tuple[int, int]]:
+    """The ``(start, stop)`` row ranges :func:`map_chunks` cuts ``n`` rows into (one range
+    when the pool is not worth it), for work that writes its chunks into one output.
+
+    Examples
+    --------
+    >>> ranges(100_000, threads=2)
+    [(0, 50000), (50000, 100000)]
+    >>> ranges(10, threads=2)
+    [(0, 10)]
+    """
+    if min_chunk is None:
+        min_chunk = MIN_CHUNK_HEAVY if heavy else MIN_CHUNK
+    return chunk_bounds(n, _parts(n, threads, min_chunk)) if n else [(0, 0)]
+
+
 def run(tasks: Sequence[Callable[[], Any]], *, threads: int | None = None) -> list[Any]:
     """Run independent callables on the pool; results in the order given."""
     if len(tasks) <= 1 or getattr(_local, "worker", False) or thread_count(threads) == 1:
@@ -127,6 +147,28 @@ def run(tasks: Sequence[Callable[[], Any]], *, threads: int | None = None) -> li
     pool = _executor(thread_count(threads))
     futures = [pool.submit(task) for task in tasks]
     return [future.result() for future in futures]
+
+
+def start(
+    tasks: Sequence[Callable[[], Any]], *, threads: int | None = None
+) -> list[Callable[[], Any]]:
+    """Start independent callables on the pool and return at once, one function per task
+    that waits for its result: the caller works on meanwhile and takes each result when it
+    needs it.
+
+    Serially (one thread, or already on a pool thread) a task runs when its result is asked
+    for.
+
+    Examples
+    --------
+    >>> pending = start([lambda: 1, lambda: 2])
+    >>> [result() for result in pending]
+    [1, 2]
+    """
+    if getattr(_local, "worker", False) or thread_count(threads) == 1:
+        return list(tasks)
+    pool = _executor(thread_count(threads))
+    return [pool.submit(task).result for task in tasks]
 
 
 def map_chunks(
@@ -152,13 +194,9 @@ def map_chunks(
     >>> bool((map_chunks(np.sqrt, x, threads=2) == np.sqrt(x)).all())
     True
     """
-    n = len(arrays[0])
-    if min_chunk is None:
-        min_chunk = MIN_CHUNK_HEAVY if heavy else MIN_CHUNK
-    parts = _parts(n, threads, min_chunk)
-    if parts == 1:
+    bounds = ranges(len(arrays[0]), threads=threads, min_chunk=min_chunk, heavy=heavy)
+    if len(bounds) == 1:
         return func(*arrays)
-    bounds = chunk_bounds(n, parts)
     results = run(
         [
             (lambda a=a, b=b: func(*(array[a:b] for array in arrays)))  # type: ignore[misc]

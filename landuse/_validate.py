@@ -31,6 +31,7 @@ from landuse._errors import (
     format_ids,
     warn,
 )
+from landuse._rings import Rings
 from landuse.vocab import CATEGORIES
 
 __all__ = [
@@ -40,10 +41,12 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "RATIO_COLUMNS",
     "DateRule",
+    "Inspection",
     "UndatedDisposalWarning",
     "Validated",
     "as_date",
     "fresh_mark",
+    "inspect",
     "mark_validated",
     "nonfinite_rows",
     "off_earth_rows",
@@ -95,7 +98,8 @@ class Validated(str):
     next step checks again). Being held, the objects' ids cannot be reused by others.
 
     It also keeps the projections of those geometries that steps computed (``projections``),
-    so ``add_areas`` then ``assign_zones`` project once. All of it lives and dies with the frame
+    so ``add_areas`` then ``assign_zones`` project once, and the flat coordinates of the plain
+    polygons among them (``rings``: from the reader, or taken once when first needed). All of it lives and dies with the frame
     and its copies: there is no module-level cache.
 
     It is a ``str`` so that ``attrs`` stays JSON-serialisable (GeoParquet writes ``attrs`` as
@@ -107,7 +111,8 @@ class Validated(str):
     ids: np.ndarray
     crs: CRS
     kind: str
-    projections: dict[tuple[str, str], np.ndarray]
+    projections: dict[tuple[str, str], Any]
+    rings: Rings | None
 
     def __new__(cls, geoms: np.ndarray, crs: Any, kind: str) -> Validated:
         mark = super().__new__(cls, f"validated {kind}")
@@ -116,7 +121,14 @@ class Validated(str):
         mark.crs = CRS.from_user_input(crs)
         mark.kind = kind
         mark.projections = {}
+        mark.rings = None
         return mark
+
+    def source_rings(self) -> Rings:
+        """The plain polygons' coordinates, as the geometries hold them (taken once)."""
+        if self.rings is None:
+            self.rings = Rings.of(self.geoms)
+        return self.rings
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Validated:
         return self
@@ -296,11 +308,15 @@ def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(_parallel.map_chunks(chunk_mask, np.asarray(geoms)), dtype=bool)
 
 
-def off_earth_rows(geoms: np.ndarray, crs: object) -> np.ndarray:
-    """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°."""
+def off_earth_rows(geoms: np.ndarray, crs: object, rings: Rings | None = None) -> np.ndarray:
+    """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°
+    (``rings``: the geometries' coordinates when known, read without GEOS)."""
     if crs is None or not CRS.from_user_input(crs).is_geographic:
         return np.zeros(len(geoms), dtype=bool)
-    bounds = shapely.bounds(geoms)
+    if rings is not None and rings.complete:
+        bounds = rings.bounds()
+    else:
+        bounds = np.asarray(_parallel.map_chunks(shapely.bounds, geoms))
     with np.errstate(invalid="ignore"):
         outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
         return np.asarray(outside | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1), dtype=bool)
@@ -320,13 +336,55 @@ def require_finite(gdf: gpd.GeoDataFrame, what: str = "parcels") -> None:
         )
 
 
+class Inspection(NamedTuple):
+    """The per-geometry facts validation needs, taken where the geometries were made (the
+    reader takes them row group by row group, while other row groups are still parsed)."""
+
+    geoms: np.ndarray  # the very objects inspected
+    empty: np.ndarray
+    types: np.ndarray
+    valid: np.ndarray
+    rings: Rings | None  # their coordinates, where the reader had them
+
+    def describes(self, geoms: np.ndarray) -> bool:
+        """Whether this inspection is of exactly these geometry objects."""
+        return len(geoms) == len(self.geoms) and bool(
+            np.array_equal(_object_ids(geoms), _object_ids(self.geoms))
+        )
+
+
+def inspect(geoms: np.ndarray, rings: Rings | None = None) -> Inspection:
+    """Inspect ``geoms``, of which ``rings`` are the plain polygons (taken when not given).
+
+    A plain polygon that is certainly convex is valid without asking GEOS (see
+    :meth:`Rings.convex`): GEOS's validity check is the costliest step of reading.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if rings is None:
+        rings = Rings.of(geoms)
+    empty, types = _parallel.map_chunks(
+        lambda chunk: (shapely.is_empty(chunk), shapely.get_type_id(chunk)), geoms
+    )
+    valid = np.zeros(len(geoms), dtype=bool)
+    valid[rings.rows[rings.convex()]] = True
+    doubtful = np.flatnonzero(~valid)
+    valid[doubtful] = _parallel.map_chunks(shapely.is_valid, geoms[doubtful], heavy=True)
+    return Inspection(geoms, empty, types, valid, rings)
+
+
 def validate_polygons(
-    gdf: gpd.GeoDataFrame, *, what: str = "parcels", id_column: str | None = "parcel_id"
+    gdf: gpd.GeoDataFrame,
+    *,
+    what: str = "parcels",
+    id_column: str | None = "parcel_id",
+    inspection: Inspection | None = None,
 ) -> gpd.GeoDataFrame:
     """Check that every geometry is a non-empty polygon; repair invalid ones.
 
     Invalid polygons are repaired with :func:`shapely.make_valid`, keeping the polygonal part,
-    and a warning names them. Returns a copy (the input is never modified).
+    and a warning names them. Returns a copy (the input is never modified). ``inspection``:
+    the facts the reader already took of these geometries (ignored unless it describes
+    exactly the frame's geometry objects).
     """
     require_crs(gdf, what)
     if validated(gdf) is not None:
@@ -335,8 +393,9 @@ def validate_polygons(
     missing = pd.isna(np.asarray(geoms, dtype=object))
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
-    # one pass on the pool for the per-geometry facts the checks below need
-    empty, types, valid = _parallel.map_chunks(_inspect, np.asarray(geoms))
+    if inspection is None or not inspection.describes(np.asarray(geoms)):
+        inspection = inspect(np.asarray(geoms))  # the per-geometry facts the checks need
+    _, empty, types, valid, rings = inspection
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
     # GEOS calls a NaN or infinite coordinate invalid: only invalid geometries can have one
@@ -347,7 +406,7 @@ def validate_polygons(
             f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
             _ids(gdf, nonfinite, id_column),
         )
-    outside = off_earth_rows(np.asarray(geoms), gdf.crs)
+    outside = off_earth_rows(np.asarray(geoms), gdf.crs, rings)
     if outside.any():
         raise GeometryError(
             f"{what} with coordinates outside longitude ±180° / latitude ±90° "
@@ -384,12 +443,10 @@ def validate_polygons(
             f"{format_ids(_ids(gdf, invalid, id_column))}",
             UserWarning,
         )
-    mark_validated(out)
+    mark = mark_validated(out)
+    if not invalid.any():  # repaired geometries have new coordinates
+        mark.rings = rings
     return out
-
-
-def _inspect(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return shapely.is_empty(chunk), shapely.get_type_id(chunk), shapely.is_valid(chunk)
 
 
 def _polygonal_part(geoms: np.ndarray) -> np.ndarray:
@@ -455,6 +512,7 @@ def validate_parcels(
     *,
     require: Sequence[str] = (),
     what: str = "parcels",
+    inspection: Inspection | None = None,
 ) -> gpd.GeoDataFrame:
     """Validate a parcel inventory and return a normalised copy.
 
@@ -464,7 +522,7 @@ def validate_parcels(
     """
     require_crs(gdf, what)
     require_columns(gdf, ("parcel_id", *require))
-    out = validate_polygons(gdf, what=what)
+    out = validate_polygons(gdf, what=what, inspection=inspection)
 
     ids = out["parcel_id"]
     no_id = ids.isna() | (ids.astype(str).str.strip() == "")

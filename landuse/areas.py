@@ -15,17 +15,19 @@ from pyproj.database import query_utm_crs_info
 from landuse import _parallel
 from landuse._errors import GeometryError, InputError
 from landuse._progress import stages
-from landuse._validate import fresh_mark, require_crs, validate_polygons
+from landuse._rings import Rings
+from landuse._validate import Validated, fresh_mark, require_crs, validate_polygons
 from landuse.vocab import M2_PER_MU
 
 __all__ = [
     "AREA_COLUMNS",
+    "Projection",
     "add_areas",
     "area_crs",
     "gk_zone_crs",
     "measure_m2",
     "project",
-    "project_cached",
+    "projected",
     "zone_crs_codes",
 ]
 
@@ -187,25 +189,25 @@ def measure_m2(
     geoms: np.ndarray,
     source: Any,
     crs: Any = None,
-    projections: dict[tuple[str, str], np.ndarray] | None = None,
+    mark: Validated | None = None,
 ) -> np.ndarray:
     """Areas in m²: each geometry in its own GK zone (China) or UTM zone, or all in ``crs``.
 
     Geometries are grouped by zone and each group is projected once (one vectorised PROJ
-    call per zone); data in one zone take a single call, as with one CRS for all.
-    ``projections`` (a validated frame's, see :class:`landuse._validate.Validated`) keeps the
-    projected geometries for the next step.
+    call per zone); data in one zone take a single call, as with one CRS for all. A validated
+    frame's ``mark`` keeps the projection for the next step (see :func:`projected`).
     """
     source = CRS.from_user_input(source)
     if crs is not None:
         target = CRS.from_user_input(crs)
         if not target.is_projected:
             raise InputError(f"areas must be measured in a projected CRS, not {target.name}")
-        return _area(project_cached(geoms, source, target, projections))
+        return projected(geoms, source, target, mark).areas()
     if len(geoms) == 0:
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
-    minx, miny, maxx, maxy = _total_bounds(geoms)
+    rings = mark.source_rings() if mark is not None else Rings.of(geoms)
+    minx, miny, maxx, maxy = _total_bounds(geoms, rings)
     if not np.isfinite([minx, miny, maxx, maxy]).all():
         raise InputError("geometries have no finite coordinates")
     to_lonlat = _to_lonlat(source)
@@ -219,12 +221,14 @@ def measure_m2(
         and _in_china(maxx, maxy)
     ):
         target = gk_zone_crs(3 * int(_gk_zone(minx)))
-        return _area(project_cached(geoms, source, target, projections))
+        if mark is not None:
+            return projected(geoms, source, target, mark).areas()
+        return Projection.of(geoms, source, target, rings).areas()
     codes = zone_crs_codes(geoms, source)
     area = np.empty(len(geoms), dtype=float)
     for code in np.unique(codes):
         rows = np.flatnonzero(codes == code)
-        area[rows] = _area(project(geoms[rows], source, _zone_crs(int(code))))
+        area[rows] = Projection.of(geoms[rows], source, _zone_crs(int(code))).areas()
     return area
 
 
@@ -233,8 +237,11 @@ def _area(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(_parallel.map_chunks(shapely.area, geoms), dtype=float)
 
 
-def _total_bounds(geoms: np.ndarray) -> np.ndarray:
-    """``shapely.total_bounds`` from per-chunk bounds (min/max: order does not matter)."""
+def _total_bounds(geoms: np.ndarray, rings: Rings | None = None) -> np.ndarray:
+    """``shapely.total_bounds`` from per-chunk bounds (min/max: order does not matter);
+    from the coordinates alone when every geometry is a plain polygon of ``rings``."""
+    if rings is not None and rings.complete and len(rings):
+        return rings.total_bounds()
     parts = _parallel.map_chunks(lambda chunk: shapely.total_bounds(chunk)[np.newaxis], geoms)
     with warnings.catch_warnings():  # a chunk (or all) without finite bounds: NaN
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -271,13 +278,10 @@ def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
         del x, y
         return _with_coordinates(chunk, xy), np.array([finite])
 
-    projected, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
+    moved, finite = _parallel.map_chunks(project_chunk, np.asarray(geoms, dtype=object))
     if not finite.all():
-        raise InputError(
-            f"coordinates fall outside the area of use of {target.name}; "
-            f"check that the source CRS {source.name} is right"
-        )
-    return np.asarray(projected)
+        raise _outside_area_of_use(source, target)
+    return np.asarray(moved)
 
 
 def _with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -337,20 +341,97 @@ def _polygons(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
     )
 
 
-def project_cached(
-    geoms: np.ndarray,
-    source: Any,
-    target: Any,
-    projections: dict[tuple[str, str], np.ndarray] | None = None,
-) -> np.ndarray:
-    """:func:`project`, kept in ``projections`` (a validated frame's) when given."""
+class Projection:
+    """Geometries projected once into ``crs``: the plain polygons as projected
+    :class:`~landuse._rings.Rings` (no shapely objects), the others (holes, multipolygons, z)
+    as shapely geometries. Areas and bounds come from the coordinates; shapely objects are
+    built only for the rows asked for.
+    """
+
+    def __init__(self, rings: Rings, others: np.ndarray, crs: CRS) -> None:
+        self.rings = rings
+        self.size = rings.size
+        self.crs = crs
+        self.other_rows = np.setdiff1d(np.arange(self.size), rings.rows, assume_unique=True)
+        self.others = np.asarray(others, dtype=object)  # at other_rows
+        self._all: np.ndarray | None = None
+        self._areas: np.ndarray | None = None
+
+    @classmethod
+    def of(
+        cls, geoms: np.ndarray, source: Any, target: Any, rings: Rings | None = None
+    ) -> Projection:
+        """``geoms`` (of which ``rings`` are the plain polygons, if known) in ``target``."""
+        geoms = np.asarray(geoms, dtype=object)
+        source, target = CRS.from_user_input(source), CRS.from_user_input(target)
+        rings = Rings.of(geoms) if rings is None else rings
+        other_rows = np.setdiff1d(np.arange(len(geoms)), rings.rows, assume_unique=True)
+        if source.equals(target):
+            return cls(rings, geoms[other_rows], target)
+        transformer = Transformer.from_crs(source, target, always_xy=True)
+        moved, finite = rings.transformed(transformer)
+        if not finite:
+            raise _outside_area_of_use(source, target)
+        others = geoms[other_rows]
+        return cls(moved, project(others, source, target) if len(others) else others, target)
+
+    def areas(self) -> np.ndarray:
+        """Area per geometry, as ``shapely.area`` gives it (bit for bit; kept)."""
+        if self._areas is None:
+            self._areas = np.empty(self.size, dtype=float)
+            self._areas[self.rings.rows] = self.rings.areas()
+            self._areas[self.other_rows] = _area(self.others)
+        return self._areas.copy()
+
+    def bounds(self) -> np.ndarray:
+        """(minx, miny, maxx, maxy) per geometry, as ``shapely.bounds`` gives them."""
+        out = np.empty((self.size, 4), dtype=float)
+        out[self.rings.rows] = self.rings.bounds()
+        out[self.other_rows] = shapely.bounds(self.others).reshape(-1, 4)
+        return out
+
+    def geometries(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The shapely geometries at ``rows`` (all, kept once built, by default)."""
+        if rows is None:
+            if self._all is None:
+                self._all = self.geometries(np.arange(self.size))
+            return self._all
+        rows = np.asarray(rows, dtype=np.intp)
+        if self._all is not None:
+            return np.asarray(self._all[rows])
+        ring_of = np.full(self.size, -1, dtype=np.intp)
+        ring_of[self.rings.rows] = np.arange(len(self.rings))
+        out = np.empty(len(rows), dtype=object)
+        plain = ring_of[rows] >= 0
+        if plain.any():
+            out[plain] = self.rings.take(ring_of[rows[plain]]).polygons()
+        if not plain.all():
+            other_of = np.full(self.size, -1, dtype=np.intp)
+            other_of[self.other_rows] = np.arange(len(self.other_rows))
+            out[~plain] = self.others[other_of[rows[~plain]]]
+        return out
+
+
+def projected(
+    geoms: np.ndarray, source: Any, target: Any, mark: Validated | None = None
+) -> Projection:
+    """``geoms`` in ``target`` (a :class:`Projection`), kept on a validated frame's ``mark``
+    so that ``add_areas`` then ``assign_zones`` project once."""
     source, target = CRS.from_user_input(source), CRS.from_user_input(target)
-    if projections is None:
-        return project(geoms, source, target)
+    if mark is None:
+        return Projection.of(geoms, source, target)
     key = (source.to_wkt(), target.to_wkt())
-    if key not in projections:
-        projections[key] = project(geoms, source, target)
-    return projections[key]
+    if key not in mark.projections:
+        mark.projections[key] = Projection.of(geoms, source, target, mark.source_rings())
+    found: Projection = mark.projections[key]
+    return found
+
+
+def _outside_area_of_use(source: CRS, target: CRS) -> InputError:
+    return InputError(
+        f"coordinates fall outside the area of use of {target.name}; "
+        f"check that the source CRS {source.name} is right"
+    )
 
 
 def area_columns(area_m2: np.ndarray) -> dict[str, np.ndarray]:
@@ -367,6 +448,5 @@ def add_areas(gdf: gpd.GeoDataFrame, *, crs: Any = None, verbose: bool = False) 
         if len(out) == 0:  # empty in, empty out
             return out.assign(**area_columns(np.zeros(0)))
         stage("measure")
-        projections = fresh_mark(out).projections
-        area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, projections)
+        area = measure_m2(np.asarray(out.geometry.array), out.crs, crs, fresh_mark(out))
         return out.assign(**area_columns(area))

@@ -22,14 +22,22 @@ from pyproj.exceptions import CRSError
 
 from landuse import _parallel, _shapefile
 from landuse._atomic import replacing
+from landuse._bulk import without_gc
 from landuse._crs import CRSGuessWarning, fits, guess_crs
 from landuse._dbf import detect_dbf_encoding
 from landuse._errors import InputError, MissingColumnError, SourceError, warn
 from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
+from landuse._rings import Rings, parse_wkb
 from landuse._urls import is_url, safe_url
-from landuse._validate import require_crs, validate_parcels, validate_zones
+from landuse._validate import (
+    Inspection,
+    inspect,
+    require_crs,
+    validate_parcels,
+    validate_zones,
+)
 
 __all__ = [
     "EncodingWarning",
@@ -74,7 +82,8 @@ def _read_frame(
     encoding: str | None,
     columns: list[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, Inspection | None]:
+    """The source as a frame, and its geometries' validation facts where the reader took them."""
     path = Path(path)
     if path.suffix.lower() in _SHAPEFILE_SUFFIXES:
         # first finish a shapefile write that was killed after its commit (landuse._shapefile)
@@ -132,7 +141,7 @@ def _read_frame(
             f"{path.name} has no geometries (columns: {', '.join(map(str, gdf.columns))}); "
             "read a table without shapes with lu.read_ledger and join it with lu.join_ledger"
         )
-    return gdf
+    return gdf, None
 
 
 def _check_source(path: Path) -> None:
@@ -218,13 +227,38 @@ def read_raw(
 
     Encoding and CRS are settled as in :func:`read_parcels`; nothing else is checked.
     """
+    return _read_raw(
+        path,
+        layer=layer,
+        fields=fields,
+        encoding=encoding,
+        crs=crs,
+        central_meridian=central_meridian,
+        columns=columns,
+        bbox=bbox,
+        preferred_layer=preferred_layer,
+    )[0]
+
+
+def _read_raw(
+    path: PathLike,
+    *,
+    layer: str | None,
+    fields: Fields,
+    encoding: str | None,
+    crs: Any,
+    central_meridian: float | None,
+    columns: list[str] | None,
+    bbox: tuple[float, float, float, float] | None,
+    preferred_layer: str,
+) -> tuple[gpd.GeoDataFrame, Inspection | None]:
     if is_url(path):
         raise InputError(
             f"{safe_url(path)} is a database, not a file: read its parcels with "
             "read_parcels(url, table=...)"
         )
     path = Path(path)
-    gdf = _read_frame(
+    gdf, inspection = _read_frame(
         path,
         layer=layer,
         preferred_layer=preferred_layer,
@@ -232,7 +266,7 @@ def read_raw(
         columns=columns,
         bbox=bbox,
     )
-    return _settle_crs(apply_fields(gdf, fields), crs, central_meridian, path)
+    return _settle_crs(apply_fields(gdf, fields), crs, central_meridian, path), inspection
 
 
 def apply_fields(gdf: gpd.GeoDataFrame, fields: Fields) -> gpd.GeoDataFrame:
@@ -265,7 +299,7 @@ def read_parcels(
     """The in-memory step of :func:`landuse.read_parcels` (documented there)."""
     with stages("read_parcels", 2, verbose=verbose) as stage:
         stage("read")
-        gdf = read_raw(
+        gdf, inspection = _read_raw(
             path,
             layer=layer,
             fields=fields,
@@ -274,9 +308,10 @@ def read_parcels(
             central_meridian=central_meridian,
             columns=columns,
             bbox=bbox,
+            preferred_layer="parcels",
         )
         stage("validate")
-        return validate_parcels(gdf)
+        return validate_parcels(gdf, inspection=inspection)
 
 
 def read_zones(
@@ -445,18 +480,22 @@ def _read_geoparquet(
     *,
     columns: list[str] | None,
     bbox: tuple[float, float, float, float] | None,
-) -> gpd.GeoDataFrame:
-    """GeoParquet into a GeoDataFrame, as ``geopandas.read_parquet`` reads it, on both cores.
+) -> tuple[gpd.GeoDataFrame, Inspection | None]:
+    """GeoParquet into a GeoDataFrame, as ``geopandas.read_parquet`` reads it, on both cores;
+    and the validation facts of its geometries (``None`` when geopandas read the file).
 
-    pyarrow reads the columns and row groups on its own threads; the WKB of each row group
-    becomes shapely geometries on the landuse pool (GEOS parses without the GIL), one row group
-    at a time per thread, so the whole file's WKB never sits in memory as Python bytes. Files
-    this fast path does not know (datasets, bbox filters, several geometry columns, GeoArrow
-    encodings) go to ``geopandas.read_parquet``.
+    Each row group's WKB is parsed on the landuse pool, one row group per task, so the whole
+    file's WKB never sits in memory as Python bytes. Plain polygons (one 2-D ring each, as
+    nearly every parcel is) are read by numpy straight from the WKB bytes and built with one
+    ``shapely.from_ragged_array``; anything else goes through GEOS's WKB reader. The same task
+    then takes the facts validation needs (GEOS releases the GIL there, so one thread checks a
+    row group while the other builds the next), and the ledger columns are read meanwhile.
+    Files this fast path does not know (datasets, bbox filters, several geometry columns,
+    GeoArrow encodings) go to ``geopandas.read_parquet``.
     """
 
-    def fallback() -> gpd.GeoDataFrame:
-        return gpd.read_parquet(path, columns=columns, bbox=bbox)
+    def fallback() -> tuple[gpd.GeoDataFrame, None]:
+        return gpd.read_parquet(path, columns=columns, bbox=bbox), None
 
     if bbox is not None or path.is_dir():
         return fallback()
@@ -484,6 +523,19 @@ def _read_geoparquet(
         crs = json.loads(json.dumps(crs))
         for member in crs.get("datum_ensemble", {}).get("members", []):
             member.pop("id", None)  # as geopandas does: older PROJ refuses these ids
+
+    def read_group(group: int) -> tuple[np.ndarray | None, Rings]:
+        one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
+        wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
+        values = wkb.combine_chunks()
+        rings = _plain_rings(values)
+        if rings is not None:
+            return None, rings  # built in the reading thread, see below
+        geoms = np.asarray(shapely.from_wkb(np.asarray(values)))
+        return geoms, Rings.of(geoms)
+
+    groups = parquet.metadata.num_row_groups
+    reads = _parallel.start([functools.partial(read_group, g) for g in range(groups)])
     table = parquet.read(
         columns=[n for n in names if n != primary], use_threads=True, use_pandas_metadata=True
     )
@@ -494,20 +546,45 @@ def _read_geoparquet(
     position = placed.index(primary) if primary in placed else len(placed)
     frame = table.to_pandas()
     del table
-
-    def parse(group: int) -> np.ndarray:
-        one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
-        wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
-        return np.asarray(shapely.from_wkb(np.asarray(wkb.combine_chunks())))
-
-    groups = parquet.metadata.num_row_groups
-    parts = _parallel.run([functools.partial(parse, g) for g in range(groups)])
-    geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    # Building shapely objects holds the GIL, checking them does not: this thread builds row
+    # group after row group (in batches) while the pool checks the ones already built.
+    checks = []
+    with without_gc():  # a million new objects: see without_gc
+        for result in reads:
+            geoms, rings = result()
+            if geoms is None:
+                geoms = rings.polygons_in_turns()
+            checks += _parallel.start([functools.partial(inspect, geoms, rings)])
+        parts = [check() for check in checks]
+    if not parts:
+        parts = [inspect(np.empty(0, dtype=object), Rings.of(np.empty(0, dtype=object)))]
+    inspection = Inspection(
+        np.concatenate([p.geoms for p in parts]),
+        np.concatenate([p.empty for p in parts]),
+        np.concatenate([p.types for p in parts]),
+        np.concatenate([p.valid for p in parts]),
+        Rings.concatenate([p.rings for p in parts if p.rings is not None]),
+    )
     del parts
+    geoms = inspection.geoms
     if len(geoms) != len(frame):
         return fallback()
     frame.insert(min(position, frame.shape[1]), primary, gpd.array.from_shapely(geoms, crs=crs))
-    return gpd.GeoDataFrame(frame, geometry=primary)
+    return gpd.GeoDataFrame(frame, geometry=primary), inspection
+
+
+def _plain_rings(values: pa.Array) -> Rings | None:
+    """A row group's WKB as rings, when every value is a plain polygon (see ``parse_wkb``)."""
+    if values.null_count or not (
+        pa.types.is_binary(values.type) or pa.types.is_large_binary(values.type)
+    ):
+        return None
+    _, offsets, data = values.buffers()
+    if offsets is None or data is None:
+        return None
+    width = np.int32 if pa.types.is_binary(values.type) else np.int64
+    where = np.frombuffer(offsets, dtype=width)[values.offset : values.offset + len(values) + 1]
+    return parse_wkb(where, np.frombuffer(data, dtype=np.uint8))
 
 
 def _row_group_size(rows: int) -> int:

@@ -21,11 +21,12 @@ from landuse._validate import (
     validate_polygons,
     validate_zones,
 )
-from landuse.areas import area_columns, area_crs, measure_m2, project, project_cached
+from landuse.areas import Projection, area_columns, area_crs, measure_m2, project, projected
 
 __all__ = ["assign_zones"]
 
 _FEW_PARCELS = 5_000  # below this, _zone_pairs tests every parcel with the full predicates
+_MAX_CELLS = 4_000_000  # the border grid of _zone_pairs: at most this many cells (4 MB)
 
 How = Literal["split", "largest", "centroid"]
 
@@ -109,8 +110,9 @@ def _overlay_query(
 
 
 def _border_boxes(zones: np.ndarray, step: float) -> np.ndarray:
-    """Boxes that together cover every zone border: one per border segment, long segments cut
-    into pieces of about ``step`` so that each box stays close to its segment."""
+    """Boxes (minx, miny, maxx, maxy) that together cover every zone border: one per border
+    segment, long segments cut into pieces of about ``step`` so that each box stays close to
+    its segment."""
     rings = shapely.get_rings(shapely.get_parts(zones))
     xy, ring = shapely.get_coordinates(rings, return_index=True)
     same = ring[:-1] == ring[1:]  # consecutive vertices of one ring: a segment
@@ -128,66 +130,144 @@ def _border_boxes(zones: np.ndarray, step: float) -> np.ndarray:
     # never too small
     pad = 1e-9 * (np.abs(start[segment]).max(axis=1) + np.abs(delta).max(axis=1)) + 1e-9
     low, high = np.minimum(a, b) - pad[:, np.newaxis], np.maximum(a, b) + pad[:, np.newaxis]
-    return np.asarray(shapely.box(low[:, 0], low[:, 1], high[:, 0], high[:, 1]))
+    return np.column_stack([low, high])
+
+
+class _BorderGrid:
+    """Square cells over the zones' extent, each marked when a border box meets it.
+
+    A cell holds the points ``p`` with ``floor((p − origin) / size)`` equal to its index. The
+    same rule places border boxes and parcel boxes, and it never decreases as ``p`` grows, so a
+    border point inside a parcel's box always falls in one of the cells the box spans: a
+    parcel whose cells are all unmarked has no border in its box. Its box then lies inside
+    one zone or outside all, and so does every cell it spans — the zone of one of them, found
+    by one point-in-polygon test per cell, not per parcel. The grid may call a parcel near
+    that is not (it then meets the full predicates); it never calls one far that is near.
+    """
+
+    def __init__(self, zones: np.ndarray, step: float) -> None:
+        self.zones = zones
+        boxes = _border_boxes(zones, step)
+        x0, y0, x1, y1 = shapely.total_bounds(zones)
+        self.size = max(step, float(np.sqrt((x1 - x0) * (y1 - y0) / _MAX_CELLS)))
+        self.origin = (x0 - self.size, y0 - self.size)  # a margin of one cell on every side
+        self.shape = (
+            int((y1 - self.origin[1]) // self.size) + 2,
+            int((x1 - self.origin[0]) // self.size) + 2,
+        )
+        (bx0, by0), (bx1, by1) = (
+            self.cells(boxes[:, 0], boxes[:, 1]),
+            self.cells(boxes[:, 2], boxes[:, 3]),
+        )
+        marked = np.zeros(self.shape, dtype=bool)
+        for dy in range(int((by1 - by0).max(initial=0)) + 1):
+            for dx in range(int((bx1 - bx0).max(initial=0)) + 1):
+                spans = (by0 + dy <= by1) & (bx0 + dx <= bx1)
+                marked[by0[spans] + dy, bx0[spans] + dx] = True
+        # marked cells in any block of cells by four lookups (a summed-area table)
+        self.table = np.zeros((self.shape[0] + 1, self.shape[1] + 1), dtype=np.int64)
+        self.table[1:, 1:] = marked.cumsum(axis=0).cumsum(axis=1)
+
+    def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(column, row) of the cells holding the points, clipped to the grid: beyond it
+        there are no borders."""
+        with np.errstate(invalid="ignore"):
+            column = np.clip(np.floor((x - self.origin[0]) / self.size), 0, self.shape[1] - 1)
+            row = np.clip(np.floor((y - self.origin[1]) / self.size), 0, self.shape[0] - 1)
+        return column.astype(np.intp), row.astype(np.intp)
+
+    def settle(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For boxes (minx, miny, maxx, maxy): which may meet a border (``near``), and for
+        the others the (zone, box) pairs of the zones holding them."""
+        (cx0, cy0), (cx1, cy1) = (
+            self.cells(bounds[:, 0], bounds[:, 1]),
+            self.cells(bounds[:, 2], bounds[:, 3]),
+        )
+        t, width = self.table.ravel(), self.shape[1] + 1
+        low, high = cy0 * width, (cy1 + 1) * width
+        marked = t[high + cx1 + 1] - t[low + cx1 + 1] - t[high + cx0] + t[low + cx0]
+        with np.errstate(invalid="ignore"):
+            finite = (bounds[:, 0] <= bounds[:, 2]) & (bounds[:, 1] <= bounds[:, 3])
+        near = (marked > 0) | ~finite
+        far = np.flatnonzero(~near)
+        cell = cy0[far] * self.shape[1] + cx0[far]  # one cell each far box spans
+        pair_cell, pair_zone = self.cell_zones()
+        if len(np.unique(pair_cell)) == len(pair_cell):  # no cell in two zones: a lookup
+            zone_of = np.full(self.shape[0] * self.shape[1], -1, dtype=np.intp)
+            zone_of[pair_cell] = pair_zone
+            zone = zone_of[cell]
+            inside = zone >= 0
+            return near, zone[inside], far[inside]
+        # overlapping zones: each far box takes every pair of its cell
+        order = np.argsort(pair_cell, kind="stable")
+        pair_cell, pair_zone = pair_cell[order], pair_zone[order]
+        low = np.searchsorted(pair_cell, cell, side="left")
+        count = np.searchsorted(pair_cell, cell, side="right") - low
+        pick = np.repeat(low - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        return near, pair_zone[pick], np.repeat(far, count)
+
+    def cell_zones(self) -> tuple[np.ndarray, np.ndarray]:
+        """(cell, zone) pairs of the zones holding each cell's centre (unmarked cells hold
+        no border, so the centre speaks for the whole cell)."""
+        rows, columns = self.shape
+        x = self.origin[0] + (np.arange(columns) + 0.5) * self.size
+        y = self.origin[1] + (np.arange(rows) + 0.5) * self.size
+        cells, zones = [], []
+        for position, (x0, y0, x1, y1) in enumerate(shapely.bounds(self.zones)):
+            cx = np.flatnonzero((x >= x0) & (x <= x1))
+            cy = np.flatnonzero((y >= y0) & (y <= y1))
+            if not len(cx) or not len(cy):
+                continue
+            grid_x, grid_y = np.meshgrid(cx, cy)
+            inside = shapely.contains_xy(self.zones[position], x[grid_x], y[grid_y])
+            cells.append((grid_y * columns + grid_x)[inside])
+            zones.append(np.full(int(inside.sum()), position, dtype=np.intp))
+        if not cells:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(cells).astype(np.intp), np.concatenate(zones)
 
 
 def _zone_pairs(
-    parcels: np.ndarray, zones: np.ndarray
+    parcels: Projection, zones: np.ndarray
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """(zone, parcel) positions of the parcels each zone covers, and of the zone/parcel pairs
     that meet without the zone covering the parcel; each sorted by zone, then parcel.
 
     A parcel whose bounding box meets no zone border lies wholly inside a zone or wholly
-    outside it, so one point-in-polygon test of its box's centre settles it — exactly, not
-    approximately. Only the parcels near a border (a few in a hundred) need the full
-    ``covers`` and ``intersects`` predicates. Far cheaper than testing every parcel against
-    the zones it overlaps.
+    outside it: a grid of cells marked along the borders (:class:`_BorderGrid`) settles it
+    from the box alone, with no shapely object made for it — exactly, not approximately.
+    Only the parcels near a border (a few in a hundred) are built and meet the full
+    ``covers`` and ``intersects`` predicates.
     """
-    n = len(parcels)
+    n = parcels.size
     zone_wkb = shapely.to_wkb(zones)
-    if n < _FEW_PARCELS:  # a few parcels: the full predicates cost less than the border index
-        return _full_pairs(parcels, zone_wkb, np.arange(n, dtype=np.intp))
-    bounds = _parallel.map_chunks(shapely.bounds, parcels)
+    if n < _FEW_PARCELS:  # a few parcels: the full predicates cost less than the grid
+        return _full_pairs(parcels.geometries(), zone_wkb)
+    bounds = parcels.bounds()
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    # boxes about 4 parcels long, and never more than about two per parcel (tiny parcels
-    # against long borders would otherwise make millions)
+    # cells about 4 parcels wide, and border boxes never more than about two per parcel
+    # (tiny parcels against long borders would otherwise make millions)
     border = float(shapely.length(shapely.boundary(zones)).sum())
-    step = max(4 * float(np.median(size)), border / (2 * n))
-    # one small tree (the border boxes, then the zones) queried by the parcels: no tree of a
-    # million
-    boxes = _border_boxes(zones, step)
-    parcel_pos, item = shapely.STRtree(np.concatenate([boxes, zones])).query(parcels)
-    on_border = item < len(boxes)
-    near = np.zeros(n, dtype=bool)
-    near[parcel_pos[on_border]] = True
-    parcel_pos, zone_pos = parcel_pos[~on_border], item[~on_border] - len(boxes)  # boxes meet
-    far = ~near[parcel_pos]
-    zone_pos, parcel_pos = zone_pos[far], parcel_pos[far]
-    cx = (bounds[parcel_pos, 0] + bounds[parcel_pos, 2]) / 2
-    cy = (bounds[parcel_pos, 1] + bounds[parcel_pos, 3]) / 2
-
-    def contains(zone: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        own = shapely.from_wkb(zone_wkb)  # per thread, as in _overlay_query
-        shapely.prepare(own)
-        return np.asarray(shapely.contains_xy(own[zone], x, y))
-
-    inside = _parallel.map_chunks(contains, zone_pos, cx, cy, heavy=True)
-    (near_zone, near_pos), crossing = _full_pairs(parcels, zone_wkb, np.flatnonzero(near))
-    all_zone = np.concatenate([zone_pos[inside], near_zone])
-    all_pos = np.concatenate([parcel_pos[inside], near_pos])
+    step = max(4 * float(np.nanmedian(size)), border / (2 * n))
+    near, far_zone, far_pos = _BorderGrid(zones, step).settle(bounds)
+    checked = np.flatnonzero(near)
+    (near_zone, near_pos), (hit_zone, hit_pos) = _full_pairs(parcels.geometries(checked), zone_wkb)
+    all_zone = np.concatenate([far_zone, near_zone])
+    all_pos = np.concatenate([far_pos, checked[near_pos]])
     order = np.lexsort((all_pos, all_zone))
-    return (all_zone[order], all_pos[order]), crossing
+    hit_pos = checked[hit_pos]
+    hits = np.lexsort((hit_pos, hit_zone))
+    return (all_zone[order], all_pos[order]), (hit_zone[hits], hit_pos[hits])
 
 
 def _full_pairs(
-    parcels: np.ndarray, zone_wkb: np.ndarray, checked: np.ndarray
+    parcels: np.ndarray, zone_wkb: np.ndarray
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """:func:`_zone_pairs` by the zones' full predicates, for the parcels at ``checked``."""
-    covering_zone, covered_pos = _overlay_query(parcels[checked], zone_wkb, "covers")
-    covered_pos = checked[covered_pos]
-    zone_of = np.full(len(parcels), -1, dtype=np.intp)
-    zone_of[covered_pos] = covering_zone
-    rest = checked[zone_of[checked] < 0]
+    """:func:`_zone_pairs` by the zones' full predicates."""
+    covering_zone, covered_pos = _overlay_query(parcels, zone_wkb, "covers")
+    covered = np.zeros(len(parcels), dtype=bool)
+    covered[covered_pos] = True
+    rest = np.flatnonzero(~covered)
     hit_zone, hit_pos = _overlay_query(parcels[rest], zone_wkb, "intersects")
     return (covering_zone, covered_pos), (hit_zone, rest[hit_pos])
 
@@ -359,9 +439,9 @@ def _assign(
     stage("project")
     source = CRS.from_user_input(out.crs)
     original = np.asarray(out.geometry.array)
-    projections = fresh_mark(out).projections
-    geoms = project_cached(original, source, target, projections)
-    parcel_area = measure_m2(original, source, crs, projections)
+    mark = fresh_mark(out)
+    projection = projected(original, source, target, mark)
+    parcel_area = measure_m2(original, source, crs, mark)
     zone_geoms = project(np.asarray(zones.geometry.array), zones.crs, target)
     zone_names = zones[name].astype(str).to_numpy()
     zone_geoms = _disjoint_zones(zone_geoms, zone_names, overlap_tolerance_m2)
@@ -372,7 +452,7 @@ def _assign(
     result, share, areas = out, np.ones(n), parcel_area  # `out` is already our own copy
     pieces_valid = False
     if how == "centroid":
-        points = shapely.point_on_surface(geoms)
+        points = shapely.point_on_surface(projection.geometries())
         point_pos, zone_pos = shapely.STRtree(zone_geoms).query(points, predicate="covered_by")
         hit, first_hit = np.unique(point_pos, return_index=True)
         zone_of[hit] = zone_pos[first_hit]
@@ -380,16 +460,19 @@ def _assign(
         stage("query")
         # parcels far from every border are settled by a point test; only those near one
         # meet the zones' full predicates (see _zone_pairs)
-        (zone_pos, parcel_pos), crossing = _zone_pairs(geoms, zone_geoms)
+        (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(projection, zone_geoms)
         zone_of[parcel_pos] = zone_pos
         stage("split crossing parcels")
+        # only the crossing parcels are built and cut: positions among them, then back
+        crossing = np.unique(hit_pos)
         piece_parcel, piece_zone, piece_geom, piece_area = _split_pieces(
-            geoms,
+            projection.geometries(crossing),
             zone_geoms,
-            crossing,
-            parcel_m2=parcel_area,
+            (hit_zone, np.searchsorted(crossing, hit_pos)),
+            parcel_m2=parcel_area[crossing],
             sliver_m2=min_piece_m2,
         )
+        piece_parcel = crossing[piece_parcel]
         if how == "largest":
             zoned = piece_zone >= 0
             order = np.lexsort((-piece_area[zoned], piece_parcel[zoned]))

@@ -396,4 +396,4 @@ def test_geoparquet_read_equals_geopandas(tmp_path, columns, index):
     path = tmp_path / "f.parquet"
     (frame if index else frame.reset_index(drop=True)).to_parquet(path)
     expected = gpd.read_parquet(path, columns=columns)
-    pd.testing.assert_frame_equal(_read_geoparquet(path, columns=columns, bbox=None), expected)
+    pd.testing.assert_frame_equal(_read_geoparquet(path, columns=columns, bbox=None)[0], expected)

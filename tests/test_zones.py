@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import landuse as lu
+from landuse.areas import Projection
 from tests.conftest import GK40, ORIGIN, make_parcels, square
 
 
@@ -450,6 +451,11 @@ def test_the_part_outside_every_zone_is_one_piece_with_its_own_land():
     assert pieces.loc[pieces["zone"].isna(), "area_m2"].iloc[0] == pytest.approx(5_600, rel=1e-6)
 
 
+def _as_projected(geoms: np.ndarray) -> Projection:
+    """Geometries already in metres, as ``_zone_pairs`` takes them (no transformation)."""
+    return Projection.of(geoms, GK40, GK40)
+
+
 def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
     """The border shortcut (a point test for parcels far from every border) finds exactly
     the pairs that testing covers/intersects on every parcel finds."""
@@ -471,7 +477,7 @@ def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
     zones = np.array([holed, diagonal, scattered], dtype=object)
     shapely.prepare(zones)
 
-    (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(parcels, zones)
+    (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(_as_projected(parcels), zones)
 
     z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
     z_all, p_all = z_all.ravel(), p_all.ravel()
@@ -511,7 +517,9 @@ def test_tiny_parcels_against_long_borders_make_a_bounded_border_index(monkeypat
     shapely.prepare(zones)
     x = np.array([100.0, 19_999.99, 30_000.0])
     parcels = shapely.box(x, 500.0, x + 0.05, 500.05)  # 5 cm squares, one across a border
-    (zone_pos, parcel_pos), (hit_zone, hit_pos) = zones_module._zone_pairs(parcels, zones)
+    (zone_pos, parcel_pos), (hit_zone, hit_pos) = zones_module._zone_pairs(
+        _as_projected(parcels), zones
+    )
     assert made and made[0] <= 2 * len(parcels) + 16 + 4  # ~2 per parcel, + one per segment
     assert list(zip(zone_pos, parcel_pos, strict=True)) == [(0, 0), (2, 2)]
     assert sorted(zip(hit_zone, hit_pos, strict=True)) == [(0, 1), (2, 1)]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import geopandas as gpd
 import pandas as pd
 
+from landuse._bulk import bulk
 from landuse._disposal import NON_FINAL
 from landuse._errors import InputError, renamed
 from landuse.backends import dask, memory, postgis
@@ -73,7 +74,8 @@ def _run(step: str, data: object, *args: Any, **options: Any) -> Any:
     function = getattr(backend, step, None)
     if function is None:
         raise InputError(f"{step} does not run on the {backend.NAME} backend")
-    return function(*args, **given) if args else function(data, **given)
+    with bulk():  # see landuse._bulk
+        return function(*args, **given) if args else function(data, **given)
 
 
 def read_parcels(
