@@ -147,7 +147,18 @@ def run_raw(parcels_path: Path, zones_path: Path) -> pd.Series:
     """The strongest single-thread path: ragged-array projection, and parcels whose bounding
     box meets no zone border settled by one point-in-polygon test of the box's centre (a
     tree of border segments, a tree of zones, both queried by the parcels); only parcels near
-    a border meet the zones' full predicates and are cut."""
+    a border meet the zones' full predicates and are cut. No cyclic garbage collection while
+    it runs (a million geometries would trigger hundreds)."""
+    import gc
+
+    gc.disable()
+    try:
+        return _raw(parcels_path, zones_path)
+    finally:
+        gc.enable()
+
+
+def _raw(parcels_path: Path, zones_path: Path) -> pd.Series:
     import shapely
 
     categories, category_of, geoms, zones, names = _raw_read(parcels_path, zones_path, ragged=True)
@@ -308,10 +319,16 @@ def child(path: str, n: int) -> None:
 
 
 def checkout_env() -> dict[str, str]:
-    """The environment for a child: this checkout's landuse first on the path."""
+    """The environment for a child: this checkout's landuse first on the path, and numpy
+    asking Linux for no huge pages in every path (landuse turns that off inside its steps;
+    where the kernel compacts memory for them, the raw paths would otherwise pay seconds)."""
     root = str(Path(__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+    return {
+        **os.environ,
+        "PYTHONPATH": root + (os.pathsep + path if path else ""),
+        "NUMPY_MADVISE_HUGEPAGE": "0",
+    }
 
 
 def run_child(path: str, n: int) -> dict[str, float]:

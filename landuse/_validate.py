@@ -522,18 +522,21 @@ def validate_parcels(
     """
     require_crs(gdf, what)
     require_columns(gdf, ("parcel_id", *require))
+    ids = gdf["parcel_id"]
+    text_ids = ids.astype(str)
+    # is_unique first: one hash pass, no row mask, when nothing repeats (the usual case);
+    # Arrow hashes without the GIL, so the pool does it while the geometries are checked
+    (unique_ids,) = _parallel.start([lambda: text_ids.is_unique])
     out = validate_polygons(gdf, what=what, inspection=inspection)
 
-    ids = out["parcel_id"]
-    no_id = ids.isna() | (ids.astype(str).str.strip() == "")
+    no_id = ids.isna() | (text_ids.str.strip() == "")
     if no_id.any():
         raise DuplicateIdError(f"{what} with no parcel_id", _ids(out, no_id, None))
-    out["parcel_id"] = ids.astype(str)
+    out["parcel_id"] = text_ids
     pieces = fresh_mark(out).kind == "pieces" and "zone" in out.columns
     # pieces from assign_zones share their parcel's id, once per zone
     key = ["parcel_id", "zone"] if pieces else "parcel_id"
-    # is_unique first: one hash pass, no row mask, when nothing repeats (the usual case)
-    unique = not pieces and out["parcel_id"].is_unique
+    unique = not pieces and unique_ids()
     dup = np.zeros(len(out), dtype=bool) if unique else out.duplicated(subset=key, keep=False)
     if dup.any():
         what_repeats = "parcel_id and zone" if pieces else "parcel_id"

@@ -16,7 +16,7 @@ from landuse import _parallel
 from landuse._errors import GeometryError, InputError
 from landuse._progress import stages
 from landuse._rings import Rings
-from landuse._validate import Validated, fresh_mark, require_crs, validate_polygons
+from landuse._validate import Validated, fresh_mark, require_crs, validate_polygons, validated
 from landuse.vocab import M2_PER_MU
 
 __all__ = [
@@ -117,8 +117,12 @@ def _to_lonlat(crs: CRS) -> Transformer | None:
 
 
 def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[float, float]:
-    geoms = np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf)
-    bounds = _parallel.map_chunks(shapely.bounds, geoms)
+    mark = validated(gdf) if isinstance(gdf, gpd.GeoDataFrame) else None
+    if mark is not None and mark.source_rings().complete:  # no GEOS call per geometry
+        bounds = mark.source_rings().bounds()
+    else:
+        geoms = np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf)
+        bounds = _parallel.map_chunks(shapely.bounds, geoms)
     finite = np.isfinite(bounds).all(axis=1)
     if not finite.any():
         raise InputError("geometries have no finite coordinates")

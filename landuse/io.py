@@ -182,9 +182,14 @@ def _with_geometry(columns: list[str] | None) -> list[str] | None:
 
 
 def _settle_crs(
-    gdf: gpd.GeoDataFrame, crs: Any, central_meridian: float | None, path: Path
+    gdf: gpd.GeoDataFrame,
+    crs: Any,
+    central_meridian: float | None,
+    path: Path,
+    inspection: Inspection | None = None,
 ) -> gpd.GeoDataFrame:
-    """Apply ``crs=``; otherwise check the declared CRS against the coordinates, or guess."""
+    """Apply ``crs=``; otherwise check the declared CRS against the coordinates, or guess
+    (``inspection``: the reader's facts, whose coordinates give the extent without GEOS)."""
     if crs is not None:
         try:
             wanted = CRS.from_user_input(crs)
@@ -202,7 +207,10 @@ def _settle_crs(
     if gdf.crs is None:
         return guess_crs(gdf, central_meridian=central_meridian, source=f"{path.name} (no .prj)")
     declared = CRS.from_user_input(gdf.crs)
-    if fits(declared, gdf.total_bounds):
+    rings = inspection.rings if inspection is not None else None
+    known = rings is not None and rings.complete and len(rings) > 0
+    extent = rings.total_bounds() if known and rings is not None else gdf.total_bounds
+    if fits(declared, extent):
         return gdf
     return guess_crs(
         gdf,
@@ -266,7 +274,9 @@ def _read_raw(
         columns=columns,
         bbox=bbox,
     )
-    return _settle_crs(apply_fields(gdf, fields), crs, central_meridian, path), inspection
+    return _settle_crs(
+        apply_fields(gdf, fields), crs, central_meridian, path, inspection
+    ), inspection
 
 
 def apply_fields(gdf: gpd.GeoDataFrame, fields: Fields) -> gpd.GeoDataFrame:

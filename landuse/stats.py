@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landuse import _parallel
 from landuse._disposal import NON_FINAL, lapse_dates
 from landuse._errors import (
     DisposalMethodError,
@@ -246,7 +247,10 @@ def partial_sums(
         if not isinstance(parcels, gpd.GeoDataFrame):
             raise InputError("parcels need an area_mu column or geometries to measure")
         parcels = add_areas(parcels)
-    # every key as integer codes, read once: the work below is counting on integers
+    # every key as integer codes, read once: the work below is counting on integers. The ids
+    # are the costliest (a million distinct strings): the pool hashes them (Arrow, without
+    # the GIL) while this thread does the rest
+    (all_id_codes,) = _parallel.start([lambda: pd.factorize(parcels["parcel_id"])[0]])
     category_code, category_names = pd.factorize(parcels["category"])
     known = pd.Index(category_names).get_indexer(pd.Index(CATEGORIES))
     lookup = np.full(len(category_names) + 1, -2, dtype=np.int64)  # -2: not a category
@@ -265,7 +269,8 @@ def partial_sums(
     category_code = category_code[in_stock]
     rows = len(frame)
     ids = frame["parcel_id"]
-    id_code = pd.factorize(ids)[0].astype(np.int64) + 1  # as in _codes, without the labels
+    # as in _codes, without the labels
+    id_code = (all_id_codes() if frame is parcels else pd.factorize(ids)[0]).astype(np.int64) + 1
     id_size = int(id_code.max(initial=0)) + 1
     # only a parcel with several rows (pieces) can be twice in a group: look at those alone
     several = np.flatnonzero(np.bincount(id_code, minlength=id_size)[id_code] > 1)
