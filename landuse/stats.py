@@ -294,9 +294,14 @@ def partial_sums(
         pd.DataFrame(
             {
                 "parcel_id": ids.array,
-                "disposal_method": frame["disposal_method"].array
-                if "disposal_method" in frame.columns
-                else np.full(rows, None, dtype=object),
+                # as objects: an object array would be read into Arrow strings again
+                "disposal_method": pd.Series(
+                    frame["disposal_method"].to_numpy(dtype=object)
+                    if "disposal_method" in frame.columns
+                    else np.full(rows, None, dtype=object),
+                    index=pd.RangeIndex(rows),
+                    dtype=object,
+                ),
                 "disposal_date": frame["disposal_date"].array
                 if "disposal_date" in frame.columns
                 else np.full(rows, np.datetime64("NaT", "ns")),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
+from scipy import ndimage
 
 from landuse import _parallel
 from landuse._errors import InputError, ZoneError, format_ids, warn
@@ -140,8 +141,9 @@ class _BorderGrid:
     same rule places border boxes and parcel boxes, and it never decreases as ``p`` grows, so a
     border point inside a parcel's box always falls in one of the cells the box spans: a
     parcel whose cells are all unmarked has no border in its box. Its box then lies inside
-    one zone or outside all, and so does every cell it spans — the zone of one of them, found
-    by one point-in-polygon test per cell, not per parcel. The grid may call a parcel near
+    one zone or outside all, and so does every cell it spans — and the whole region of
+    unmarked cells around them: one point-in-polygon test per region settles every parcel in
+    it. The grid may call a parcel near
     that is not (it then meets the full predicates); it never calls one far that is near.
     """
 
@@ -167,6 +169,7 @@ class _BorderGrid:
         # marked cells in any block of cells by four lookups (a summed-area table)
         self.table = np.zeros((self.shape[0] + 1, self.shape[1] + 1), dtype=np.int64)
         self.table[1:, 1:] = marked.cumsum(axis=0).cumsum(axis=1)
+        self._find_regions(marked)
 
     def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(column, row) of the cells holding the points, clipped to the grid: beyond it
@@ -179,9 +182,8 @@ class _BorderGrid:
     def settle(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For boxes (minx, miny, maxx, maxy): which may meet a border (``near``), and for
         the others the (zone, box) pairs of the zones holding them."""
-        (cx0, cy0), (cx1, cy1) = (
-            self.cells(bounds[:, 0], bounds[:, 1]),
-            self.cells(bounds[:, 2], bounds[:, 3]),
+        (cx0, cy0), (cx1, cy1) = self.cells(bounds[:, 0], bounds[:, 1]), self.cells(
+            bounds[:, 2], bounds[:, 3]
         )
         t, width = self.table.ravel(), self.shape[1] + 1
         low, high = cy0 * width, (cy1 + 1) * width
@@ -189,42 +191,52 @@ class _BorderGrid:
         with np.errstate(invalid="ignore"):
             finite = (bounds[:, 0] <= bounds[:, 2]) & (bounds[:, 1] <= bounds[:, 3])
         near = (marked > 0) | ~finite
+        # a far box lies in the region of unmarked cells its first cell belongs to
+        region = self.regions.ravel()[cy0 * self.shape[1] + cx0]
+        near |= region == 0  # (a region whose test point was doubtful: see regions)
         far = np.flatnonzero(~near)
-        cell = cy0[far] * self.shape[1] + cx0[far]  # one cell each far box spans
-        pair_cell, pair_zone = self.cell_zones()
-        if len(np.unique(pair_cell)) == len(pair_cell):  # no cell in two zones: a lookup
-            zone_of = np.full(self.shape[0] * self.shape[1], -1, dtype=np.intp)
-            zone_of[pair_cell] = pair_zone
-            zone = zone_of[cell]
+        region = region[far]
+        pair_region, pair_zone = self.region_zones
+        if len(np.unique(pair_region)) == len(pair_region):  # no region in two zones
+            zone_of = np.full(self.region_count + 1, -1, dtype=np.intp)
+            zone_of[pair_region] = pair_zone
+            zone = zone_of[region]
             inside = zone >= 0
             return near, zone[inside], far[inside]
-        # overlapping zones: each far box takes every pair of its cell
-        order = np.argsort(pair_cell, kind="stable")
-        pair_cell, pair_zone = pair_cell[order], pair_zone[order]
-        low = np.searchsorted(pair_cell, cell, side="left")
-        count = np.searchsorted(pair_cell, cell, side="right") - low
-        pick = np.repeat(low - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        # overlapping zones: each far box takes every pair of its region
+        order = np.argsort(pair_region, kind="stable")
+        pair_region, pair_zone = pair_region[order], pair_zone[order]
+        first = np.searchsorted(pair_region, region, side="left")
+        count = np.searchsorted(pair_region, region, side="right") - first
+        pick = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
         return near, pair_zone[pick], np.repeat(far, count)
 
-    def cell_zones(self) -> tuple[np.ndarray, np.ndarray]:
-        """(cell, zone) pairs of the zones holding each cell's centre (unmarked cells hold
-        no border, so the centre speaks for the whole cell)."""
+    def _find_regions(self, marked: np.ndarray) -> None:
+        """Label the regions of unmarked cells (4-connected: neighbours share an edge, so
+        a region holds no border and lies in one zone or outside all) and find the zones
+        holding each, by one point-in-polygon test per region."""
+        regions, count = ndimage.label(~marked)
         rows, columns = self.shape
-        x = self.origin[0] + (np.arange(columns) + 0.5) * self.size
-        y = self.origin[1] + (np.arange(rows) + 0.5) * self.size
-        cells, zones = [], []
-        for position, (x0, y0, x1, y1) in enumerate(shapely.bounds(self.zones)):
-            cx = np.flatnonzero((x >= x0) & (x <= x1))
-            cy = np.flatnonzero((y >= y0) & (y <= y1))
-            if not len(cx) or not len(cy):
-                continue
-            grid_x, grid_y = np.meshgrid(cx, cy)
-            inside = shapely.contains_xy(self.zones[position], x[grid_x], y[grid_y])
-            cells.append((grid_y * columns + grid_x)[inside])
-            zones.append(np.full(int(inside.sum()), position, dtype=np.intp))
-        if not cells:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-        return np.concatenate(cells).astype(np.intp), np.concatenate(zones)
+        # one cell per region, and its centre (which must fall in that cell, by the rule)
+        flat = regions.ravel()
+        present, first_cell = np.unique(flat, return_index=True)
+        keep = present > 0
+        present, first_cell = present[keep], first_cell[keep]
+        row, column = np.divmod(first_cell, columns)
+        x = self.origin[0] + (column + 0.5) * self.size
+        y = self.origin[1] + (row + 0.5) * self.size
+        own_x, own_y = self.cells(x, y)
+        doubtful = (own_x != column) | (own_y != row)
+        if doubtful.any():  # such a region is left to the full predicates
+            lookup = np.arange(count + 1)
+            lookup[present[doubtful]] = 0
+            regions = lookup[regions]
+            present, x, y = present[~doubtful], x[~doubtful], y[~doubtful]
+        point, zone = shapely.STRtree(self.zones).query(shapely.points(x, y))
+        inside = shapely.contains_xy(self.zones[zone], x[point], y[point])
+        self.regions = regions
+        self.region_count = int(count)
+        self.region_zones = (present[point[inside]], zone[inside].astype(np.intp))
 
 
 def _zone_pairs(
@@ -245,10 +257,11 @@ def _zone_pairs(
         return _full_pairs(parcels.geometries(), zone_wkb)
     bounds = parcels.bounds()
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    # cells about 4 parcels wide, and border boxes never more than about two per parcel
-    # (tiny parcels against long borders would otherwise make millions)
+    # cells about a parcel wide (fewer parcels near a border than with coarser cells), and
+    # border boxes never more than about two per parcel (tiny parcels against long borders
+    # would otherwise make millions)
     border = float(shapely.length(shapely.boundary(zones)).sum())
-    step = max(4 * float(np.nanmedian(size)), border / (2 * n))
+    step = max(float(np.nanmedian(size)), border / (2 * n))
     near, far_zone, far_pos = _BorderGrid(zones, step).settle(bounds)
     checked = np.flatnonzero(near)
     (near_zone, near_pos), (hit_zone, hit_pos) = _full_pairs(parcels.geometries(checked), zone_wkb)
