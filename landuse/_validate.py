@@ -390,12 +390,12 @@ def validate_polygons(
     if validated(gdf) is not None:
         return gdf.copy(deep=False)
     geoms = gdf.geometry.array
-    missing = pd.isna(np.asarray(geoms, dtype=object))
-    if missing.any():
-        raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
     if inspection is None or not inspection.describes(np.asarray(geoms)):
         inspection = inspect(np.asarray(geoms))  # the per-geometry facts the checks need
     _, empty, types, valid, rings = inspection
+    missing = types < 0  # shapely's type of a missing geometry: -1
+    if missing.any():
+        raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
     if empty.any():
         raise GeometryError(f"{what} with an empty geometry", _ids(gdf, empty, id_column))
     # GEOS calls a NaN or infinite coordinate invalid: only invalid geometries can have one
