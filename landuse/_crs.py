@@ -8,6 +8,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landuse._errors import MissingCRSError, warn
+from landuse._projection import gk_zone_crs
 from landuse._validate import nonfinite_rows
 
 __all__ = ["CRSGuessWarning", "fits", "guess_crs"]
@@ -96,8 +97,6 @@ def guess_crs(
             "crs='EPSG:45xx' or central_meridian= (e.g. 120 for Qingdao, EPSG:4549)"
         )
     else:
-        from landuse.areas import gk_zone_crs
-
         crs = gk_zone_crs(central_meridian)
         why = f"Gauss-Krüger metres, central meridian {central_meridian}°E (EPSG:{crs.to_epsg()})"
     out = gdf

@@ -15,6 +15,14 @@ from pyproj.database import query_utm_crs_info
 from landuse import _parallel
 from landuse._errors import GeometryError, InputError
 from landuse._progress import stages
+from landuse._projection import (
+    Projection,
+    gk_zone,
+    gk_zone_crs,
+    in_china,
+    one_zone_crs,
+    to_lonlat,
+)
 from landuse._rings import Rings
 from landuse._validate import Validated, fresh_mark, require_crs, validate_polygons, validated
 from landuse.vocab import M2_PER_MU
@@ -28,31 +36,11 @@ __all__ = [
     "measure_m2",
     "project",
     "projected",
+    "projection_of",
     "zone_crs_codes",
 ]
 
 AREA_COLUMNS = ("area_m2", "area_mu", "area_ha")
-
-# CGCS2000 3-degree Gauss-Krüger zones 25 (CM 75°E) … 45 (CM 135°E).
-_GK_FIRST_ZONE, _GK_LAST_ZONE = 25, 45
-_GK_PREFIXED_FIRST, _GK_PLAIN_FIRST = 4513, 4534
-_CHINA_LON, _CHINA_LAT = (73.0, 136.0), (3.0, 54.0)
-
-
-def gk_zone_crs(central_meridian: float) -> CRS:
-    """CGCS2000 3-degree Gauss-Krüger CRS without zone prefix (EPSG:4534–4554).
-
-    Examples
-    --------
-    >>> gk_zone_crs(120).to_epsg()
-    4549
-    """
-    zone = round(central_meridian / 3)
-    if not _GK_FIRST_ZONE <= zone <= _GK_LAST_ZONE:
-        raise InputError(
-            f"central meridian {central_meridian}° is outside China's GK zones 75–135°E"
-        )
-    return CRS.from_epsg(_GK_PLAIN_FIRST + zone - _GK_FIRST_ZONE)
 
 
 def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
@@ -79,8 +67,8 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     if len(gdf) == 0:
         raise InputError("cannot choose an area CRS for an empty GeoDataFrame")
     lon, lat = _centre_lonlat(gdf, crs)
-    if _in_china(lon, lat):
-        return gk_zone_crs(3 * _gk_zone(lon))
+    if in_china(lon, lat):
+        return gk_zone_crs(3 * gk_zone(lon))
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise GeometryError(
             f"the data's centre ({lon:.6g}, {lat:.6g}) is not on Earth: is the CRS right?"
@@ -91,29 +79,6 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     if not utm:
         raise GeometryError(f"no UTM zone holds the data's centre ({lon:.6g}, {lat:.6g})")
     return CRS.from_epsg(int(utm[0].code))
-
-
-def _in_china(lon: Any, lat: Any) -> Any:
-    return (
-        (_CHINA_LON[0] <= lon)
-        & (lon <= _CHINA_LON[1])
-        & (_CHINA_LAT[0] <= lat)
-        & (lat <= _CHINA_LAT[1])
-    )
-
-
-def _gk_zone(lon: Any) -> Any:
-    """The 3-degree zone holding a longitude: zone n covers [3n − 1.5°, 3n + 1.5°) (China's
-    westernmost and easternmost slivers go to the nearest CGCS2000 zone, 25 or 45)."""
-    with np.errstate(invalid="ignore"):
-        zone = np.floor((np.asarray(lon, dtype=float) + 1.5) / 3)
-    return np.clip(np.nan_to_num(zone, nan=0), _GK_FIRST_ZONE, _GK_LAST_ZONE).astype(np.int64)
-
-
-def _to_lonlat(crs: CRS) -> Transformer | None:
-    if crs.is_geographic:
-        return None
-    return Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
 
 
 def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[float, float]:
@@ -128,9 +93,9 @@ def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[flo
         raise InputError("geometries have no finite coordinates")
     x = float(np.median((bounds[finite, 0] + bounds[finite, 2]) / 2))
     y = float(np.median((bounds[finite, 1] + bounds[finite, 3]) / 2))
-    to_lonlat = _to_lonlat(crs)
-    if to_lonlat is not None:
-        x, y = to_lonlat.transform(x, y)
+    lonlat = to_lonlat(crs)
+    if lonlat is not None:
+        x, y = lonlat.transform(x, y)
     return x, y
 
 
@@ -154,31 +119,31 @@ def zone_crs_codes(geoms: np.ndarray, source: Any) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     bounds = _parallel.map_chunks(shapely.bounds, geoms)
-    to_lonlat = _to_lonlat(source)
-    if to_lonlat is None:
+    lonlat = to_lonlat(source)
+    if lonlat is None:
         west, east = bounds[:, 0], bounds[:, 2]
         lat = (bounds[:, 1] + bounds[:, 3]) / 2
     else:  # the corners' longitudes: lines of equal longitude are not straight in metres
         xs = bounds[:, [0, 2, 2, 0]].ravel()
         ys = bounds[:, [1, 1, 3, 3]].ravel()
         lon, lat4 = _parallel.map_chunks(
-            lambda x, y: tuple(map(np.asarray, to_lonlat.transform(x, y))), xs, ys
+            lambda x, y: tuple(map(np.asarray, lonlat.transform(x, y))), xs, ys
         )
         lon = np.asarray(lon).reshape(n, 4)
         west, east = lon.min(axis=1), lon.max(axis=1)
         lat = np.asarray(lat4).reshape(n, 4).mean(axis=1)
-    zone = _gk_zone(west)
-    crossing = zone != _gk_zone(east)
+    zone = gk_zone(west)
+    crossing = zone != gk_zone(east)
     if crossing.any():
         points = _parallel.map_chunks(shapely.point_on_surface, geoms[crossing])
         px, py = shapely.get_x(points), shapely.get_y(points)
-        if to_lonlat is not None:
-            px, py = to_lonlat.transform(px, py)
-        zone[crossing] = _gk_zone(px)
+        if lonlat is not None:
+            px, py = lonlat.transform(px, py)
+        zone[crossing] = gk_zone(px)
     centre = np.where(crossing, np.nan, (west + east) / 2)
     if crossing.any():
         centre[crossing] = px
-    china = _in_china(centre, lat)
+    china = in_china(centre, lat)
     if not china.all():
         utm = np.floor((centre + 180) / 6).astype(np.int64) % 60 + 1
         zone = np.where(china, zone, np.where(lat >= 0, 32600, 32700) + utm)
@@ -211,34 +176,20 @@ def measure_m2(
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
     rings = mark.source_rings() if mark is not None else Rings.of(geoms)
-    minx, miny, maxx, maxy = _total_bounds(geoms, rings)
-    if not np.isfinite([minx, miny, maxx, maxy]).all():
+    extent = _total_bounds(geoms, rings)
+    if not np.isfinite(extent).all():
         raise InputError("geometries have no finite coordinates")
-    to_lonlat = _to_lonlat(source)
-    if to_lonlat is not None:
-        with np.errstate(all="ignore"):
-            minx, miny, maxx, maxy = to_lonlat.transform_bounds(minx, miny, maxx, maxy)
-    if (
-        np.isfinite([minx, maxx]).all()
-        and _gk_zone(minx) == _gk_zone(maxx)
-        and _in_china(minx, miny)
-        and _in_china(maxx, maxy)
-    ):
-        target = gk_zone_crs(3 * int(_gk_zone(minx)))
+    zone = one_zone_crs(source, extent)
+    if zone is not None:
         if mark is not None:
-            return projected(geoms, source, target, mark).areas()
-        return Projection.of(geoms, source, target, rings).areas()
+            return projected(geoms, source, zone, mark).areas()
+        return projection_of(geoms, source, zone, rings).areas()
     codes = zone_crs_codes(geoms, source)
     area = np.empty(len(geoms), dtype=float)
     for code in np.unique(codes):
         rows = np.flatnonzero(codes == code)
-        area[rows] = Projection.of(geoms[rows], source, _zone_crs(int(code))).areas()
+        area[rows] = projection_of(geoms[rows], source, _zone_crs(int(code))).areas()
     return area
-
-
-def _area(geoms: np.ndarray) -> np.ndarray:
-    """``shapely.area`` in chunks on the thread pool (elementwise: the same floats)."""
-    return np.asarray(_parallel.map_chunks(shapely.area, geoms), dtype=float)
 
 
 def _total_bounds(geoms: np.ndarray, rings: Rings | None = None) -> np.ndarray:
@@ -345,88 +296,36 @@ def _polygons(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
     )
 
 
-class Projection:
-    """Geometries projected once into ``crs``: the plain polygons as projected
-    :class:`~landuse._rings.Rings` (no shapely objects), the others (holes, multipolygons, z)
-    as shapely geometries. Areas and bounds come from the coordinates; shapely objects are
-    built only for the rows asked for.
-    """
-
-    def __init__(self, rings: Rings, others: np.ndarray, crs: CRS) -> None:
-        self.rings = rings
-        self.size = rings.size
-        self.crs = crs
-        self.other_rows = np.setdiff1d(np.arange(self.size), rings.rows, assume_unique=True)
-        self.others = np.asarray(others, dtype=object)  # at other_rows
-        self._all: np.ndarray | None = None
-        self._areas: np.ndarray | None = None
-
-    @classmethod
-    def of(
-        cls, geoms: np.ndarray, source: Any, target: Any, rings: Rings | None = None
-    ) -> Projection:
-        """``geoms`` (of which ``rings`` are the plain polygons, if known) in ``target``."""
-        geoms = np.asarray(geoms, dtype=object)
-        source, target = CRS.from_user_input(source), CRS.from_user_input(target)
-        rings = Rings.of(geoms) if rings is None else rings
-        other_rows = np.setdiff1d(np.arange(len(geoms)), rings.rows, assume_unique=True)
-        if source.equals(target):
-            return cls(rings, geoms[other_rows], target)
-        transformer = Transformer.from_crs(source, target, always_xy=True)
-        moved, finite = rings.transformed(transformer)
-        if not finite:
-            raise _outside_area_of_use(source, target)
-        others = geoms[other_rows]
-        return cls(moved, project(others, source, target) if len(others) else others, target)
-
-    def areas(self) -> np.ndarray:
-        """Area per geometry, as ``shapely.area`` gives it (bit for bit; kept)."""
-        if self._areas is None:
-            self._areas = np.empty(self.size, dtype=float)
-            self._areas[self.rings.rows] = self.rings.areas()
-            self._areas[self.other_rows] = _area(self.others)
-        return self._areas.copy()
-
-    def bounds(self) -> np.ndarray:
-        """(minx, miny, maxx, maxy) per geometry, as ``shapely.bounds`` gives them."""
-        out = np.empty((self.size, 4), dtype=float)
-        out[self.rings.rows] = self.rings.bounds()
-        out[self.other_rows] = shapely.bounds(self.others).reshape(-1, 4)
-        return out
-
-    def geometries(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """The shapely geometries at ``rows`` (all, kept once built, by default)."""
-        if rows is None:
-            if self._all is None:
-                self._all = self.geometries(np.arange(self.size))
-            return self._all
-        rows = np.asarray(rows, dtype=np.intp)
-        if self._all is not None:
-            return np.asarray(self._all[rows])
-        ring_of = np.full(self.size, -1, dtype=np.intp)
-        ring_of[self.rings.rows] = np.arange(len(self.rings))
-        out = np.empty(len(rows), dtype=object)
-        plain = ring_of[rows] >= 0
-        if plain.any():
-            out[plain] = self.rings.take(ring_of[rows[plain]]).polygons()
-        if not plain.all():
-            other_of = np.full(self.size, -1, dtype=np.intp)
-            other_of[self.other_rows] = np.arange(len(self.other_rows))
-            out[~plain] = self.others[other_of[rows[~plain]]]
-        return out
+def projection_of(
+    geoms: np.ndarray, source: Any, target: Any, rings: Rings | None = None
+) -> Projection:
+    """``geoms`` (of which ``rings`` are the plain polygons, if known) in ``target``: the plain
+    polygons' coordinates through one PROJ call on the pool, the others as geometries."""
+    geoms = np.asarray(geoms, dtype=object)
+    source, target = CRS.from_user_input(source), CRS.from_user_input(target)
+    rings = Rings.of(geoms) if rings is None else rings
+    other_rows = np.setdiff1d(np.arange(len(geoms)), rings.rows, assume_unique=True)
+    if source.equals(target):
+        return Projection(rings, geoms[other_rows], target)
+    moved, finite = rings.transformed(Transformer.from_crs(source, target, always_xy=True))
+    if not finite:
+        raise _outside_area_of_use(source, target)
+    others = geoms[other_rows]
+    return Projection(moved, project(others, source, target) if len(others) else others, target)
 
 
 def projected(
     geoms: np.ndarray, source: Any, target: Any, mark: Validated | None = None
 ) -> Projection:
     """``geoms`` in ``target`` (a :class:`Projection`), kept on a validated frame's ``mark``
-    so that ``add_areas`` then ``assign_zones`` project once."""
+    so that ``add_areas`` then ``assign_zones`` project once (the reader may have projected
+    them already)."""
     source, target = CRS.from_user_input(source), CRS.from_user_input(target)
     if mark is None:
-        return Projection.of(geoms, source, target)
+        return projection_of(geoms, source, target)
     key = (source.to_wkt(), target.to_wkt())
     if key not in mark.projections:
-        mark.projections[key] = Projection.of(geoms, source, target, mark.source_rings())
+        mark.projections[key] = projection_of(geoms, source, target, mark.source_rings())
     found: Projection = mark.projections[key]
     return found
 

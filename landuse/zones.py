@@ -182,8 +182,9 @@ class _BorderGrid:
     def settle(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For boxes (minx, miny, maxx, maxy): which may meet a border (``near``), and for
         the others the (zone, box) pairs of the zones holding them."""
-        (cx0, cy0), (cx1, cy1) = self.cells(bounds[:, 0], bounds[:, 1]), self.cells(
-            bounds[:, 2], bounds[:, 3]
+        (cx0, cy0), (cx1, cy1) = (
+            self.cells(bounds[:, 0], bounds[:, 1]),
+            self.cells(bounds[:, 2], bounds[:, 3]),
         )
         t, width = self.table.ravel(), self.shape[1] + 1
         low, high = cy0 * width, (cy1 + 1) * width
@@ -216,7 +217,7 @@ class _BorderGrid:
         a region holds no border and lies in one zone or outside all) and find the zones
         holding each, by one point-in-polygon test per region."""
         regions, count = ndimage.label(~marked)
-        rows, columns = self.shape
+        columns = self.shape[1]
         # one cell per region, and its centre (which must fall in that cell, by the rule)
         flat = regions.ravel()
         present, first_cell = np.unique(flat, return_index=True)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import landuse as lu
-from landuse.areas import Projection
+from landuse.areas import projection_of
 from tests.conftest import GK40, ORIGIN, make_parcels, square
 
 
@@ -451,9 +451,9 @@ def test_the_part_outside_every_zone_is_one_piece_with_its_own_land():
     assert pieces.loc[pieces["zone"].isna(), "area_m2"].iloc[0] == pytest.approx(5_600, rel=1e-6)
 
 
-def _as_projected(geoms: np.ndarray) -> Projection:
+def _as_projected(geoms: np.ndarray) -> object:
     """Geometries already in metres, as ``_zone_pairs`` takes them (no transformation)."""
-    return Projection.of(geoms, GK40, GK40)
+    return projection_of(geoms, GK40, GK40)
 
 
 def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
