@@ -31,6 +31,7 @@ from landuse._errors import (
     format_ids,
     warn,
 )
+from landuse._projection import Projection
 from landuse._rings import Rings
 from landuse.vocab import CATEGORIES
 
@@ -345,6 +346,9 @@ class Inspection(NamedTuple):
     types: np.ndarray
     valid: np.ndarray
     rings: Rings | None  # their coordinates, where the reader had them
+    # (source CRS, the plain polygons in the zone add_areas measures them in), where the
+    # reader projected them while building the geometries
+    projected: tuple[CRS, Projection] | None = None
 
     def describes(self, geoms: np.ndarray) -> bool:
         """Whether this inspection is of exactly these geometry objects."""
@@ -392,7 +396,7 @@ def validate_polygons(
     geoms = gdf.geometry.array
     if inspection is None or not inspection.describes(np.asarray(geoms)):
         inspection = inspect(np.asarray(geoms))  # the per-geometry facts the checks need
-    _, empty, types, valid, rings = inspection
+    _, empty, types, valid, rings, _ = inspection
     missing = types < 0  # shapely's type of a missing geometry: -1
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
@@ -446,6 +450,10 @@ def validate_polygons(
     mark = mark_validated(out)
     if not invalid.any():  # repaired geometries have new coordinates
         mark.rings = rings
+        if inspection.projected is not None:
+            source, projection = inspection.projected
+            if CRS.from_user_input(out.crs).equals(source):
+                mark.projections[(source.to_wkt(), projection.crs.to_wkt())] = projection
     return out
 
 

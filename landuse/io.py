@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from landuse import _parallel, _shapefile
@@ -29,6 +30,7 @@ from landuse._errors import InputError, MissingColumnError, SourceError, warn
 from landuse._excel import write_workbook
 from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
+from landuse._projection import Projection, one_zone_crs
 from landuse._rings import Rings, parse_wkb
 from landuse._urls import is_url, safe_url
 from landuse._validate import (
@@ -534,15 +536,31 @@ def _read_geoparquet(
         for member in crs.get("datum_ensemble", {}).get("members", []):
             member.pop("id", None)  # as geopandas does: older PROJ refuses these ids
 
-    def read_group(group: int) -> tuple[np.ndarray | None, Rings]:
+    source = _geographic(crs)
+    transformers: dict[str, Any] = {}
+    made = threading.Lock()
+
+    def read_group(group: int) -> tuple[np.ndarray | None, Rings, Rings | None, CRS | None]:
         one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
         wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
         values = wkb.combine_chunks()
         rings = _plain_rings(values)
-        if rings is not None:
-            return None, rings  # built in the reading thread, see below
-        geoms = np.asarray(shapely.from_wkb(np.asarray(values)))
-        return geoms, Rings.of(geoms)
+        if rings is None:
+            geoms = np.asarray(shapely.from_wkb(np.asarray(values)))
+            return geoms, Rings.of(geoms), None, None
+        # Plain polygons in longitude/latitude: while the reading thread builds their
+        # geometries (holding the GIL), project their coordinates into the GK zone
+        # add_areas will measure them in (PROJ does not need the GIL), when the row group
+        # lies in one zone
+        zone = one_zone_crs(source, rings.total_bounds()) if source and len(rings) else None
+        if zone is None:
+            return None, rings, None, None
+        with made:
+            key = zone.to_wkt()
+            if key not in transformers:
+                transformers[key] = Transformer.from_crs(source, zone, always_xy=True)
+        moved, finite = rings.transformed(transformers[key])
+        return None, rings, moved if finite else None, zone
 
     groups = parquet.metadata.num_row_groups
     reads = _parallel.start([functools.partial(read_group, g) for g in range(groups)])
@@ -558,10 +576,12 @@ def _read_geoparquet(
     del table
     # Building shapely objects holds the GIL, checking them does not: this thread builds row
     # group after row group (in batches) while the pool checks the ones already built.
-    checks = []
+    checks, projected, zones = [], [], set()
     with without_gc():  # a million new objects: see without_gc
         for result in reads:
-            geoms, rings = result()
+            geoms, rings, moved, zone = result()
+            projected.append(moved)
+            zones.add(None if zone is None else zone.to_wkt())
             if geoms is None:
                 geoms = rings.polygons_in_turns()
             checks += _parallel.start([functools.partial(inspect, geoms, rings)])
@@ -574,6 +594,7 @@ def _read_geoparquet(
         np.concatenate([p.types for p in parts]),
         np.concatenate([p.valid for p in parts]),
         Rings.concatenate([p.rings for p in parts if p.rings is not None]),
+        _projected(source, projected, zones),
     )
     del parts
     geoms = inspection.geoms
@@ -581,6 +602,31 @@ def _read_geoparquet(
         return fallback()
     frame.insert(min(position, frame.shape[1]), primary, gpd.array.from_shapely(geoms, crs=crs))
     return gpd.GeoDataFrame(frame, geometry=primary), inspection
+
+
+def _geographic(crs: Any) -> CRS | None:
+    """The file's CRS when it is geographic (longitude/latitude), else ``None``."""
+    try:
+        found = CRS.from_user_input(crs)
+    except CRSError:
+        return None
+    return found if found.is_geographic else None
+
+
+def _projected(
+    source: CRS | None, parts: list[Rings | None], zones: set[str | None]
+) -> tuple[CRS, Projection] | None:
+    """Every row group's plain polygons, projected into one and the same zone, as one
+    projection (else ``None``: add_areas projects them itself)."""
+    if source is None or not parts or len(zones) != 1 or None in zones:
+        return None
+    if any(part is None for part in parts):
+        return None
+    rings = Rings.concatenate([part for part in parts if part is not None])
+    if not rings.complete:
+        return None
+    zone = CRS.from_wkt(next(iter(zones)))  # type: ignore[arg-type]
+    return source, Projection(rings, np.empty(0, dtype=object), zone)
 
 
 def _plain_rings(values: pa.Array) -> Rings | None:
