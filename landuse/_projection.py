@@ -101,7 +101,7 @@ class Projection:
     def bounds(self) -> np.ndarray:
         """(minx, miny, maxx, maxy) per geometry, as ``shapely.bounds`` gives them."""
         out = np.empty((self.size, 4), dtype=float)
-        out[self.rings.rows] = self.rings.bounds()
+        out[self.rings.rows] = self.rings.bounds(keep=False)  # asked for once
         out[self.other_rows] = shapely.bounds(self.others).reshape(-1, 4)
         return out
 

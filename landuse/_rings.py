@@ -46,13 +46,22 @@ class Rings:
 
     __slots__ = ("_bounds", "counts", "rows", "size", "starts", "xy")
 
-    def __init__(self, xy: np.ndarray, counts: np.ndarray, rows: np.ndarray, size: int) -> None:
+    def __init__(
+        self,
+        xy: np.ndarray,
+        counts: np.ndarray,
+        rows: np.ndarray,
+        size: int,
+        starts: np.ndarray | None = None,
+    ) -> None:
         self.xy = np.ascontiguousarray(xy, dtype=float).reshape(-1, 2)
         self.counts = np.asarray(counts, dtype=np.int64)
         self.rows = np.asarray(rows, dtype=np.intp)
         self.size = int(size)
-        self.starts = np.zeros(len(self.counts) + 1, dtype=np.int64)
-        np.cumsum(self.counts, out=self.starts[1:])
+        if starts is None:
+            starts = np.zeros(len(self.counts) + 1, dtype=np.int64)
+            np.cumsum(self.counts, out=starts[1:])
+        self.starts = starts
         self._bounds: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -78,16 +87,20 @@ class Rings:
 
     @classmethod
     def concatenate(cls, parts: list[Rings]) -> Rings:
-        """Rings of consecutive blocks of rows, as one."""
+        """Rings of consecutive blocks of rows, as one (with their bounds, where all have
+        them)."""
+        if not parts:
+            return cls(np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0, np.intp), 0)
         offsets = np.cumsum([0, *(part.size for part in parts)])
-        return cls(
-            np.concatenate([p.xy for p in parts]) if parts else np.zeros((0, 2)),
-            np.concatenate([p.counts for p in parts]) if parts else np.zeros(0, np.int64),
-            np.concatenate([p.rows + o for p, o in zip(parts, offsets, strict=False)])
-            if parts
-            else np.zeros(0, np.intp),
+        out = cls(
+            np.concatenate([p.xy for p in parts]),
+            np.concatenate([p.counts for p in parts]),
+            np.concatenate([p.rows + o for p, o in zip(parts, offsets, strict=False)]),
             int(offsets[-1]),
         )
+        if all(p._bounds is not None for p in parts):
+            out._bounds = np.concatenate([p._bounds for p in parts if p._bounds is not None])
+        return out
 
     def take(self, select: np.ndarray) -> Rings:
         """The rings at positions ``select`` (into this object's rings), rows unchanged."""
@@ -125,11 +138,15 @@ class Rings:
             return self.polygons()
         return np.concatenate([self.polygons(a, b) for a, b in itertools.pairwise(edges)])
 
-    def bounds(self) -> np.ndarray:
-        """(minx, miny, maxx, maxy) per ring, as ``shapely.bounds`` gives them (kept)."""
-        if self._bounds is None:
-            self._bounds = self._per_ring(_ring_bounds) if len(self) else np.zeros((0, 4))
-        return self._bounds
+    def bounds(self, *, keep: bool = True) -> np.ndarray:
+        """(minx, miny, maxx, maxy) per ring, as ``shapely.bounds`` gives them (kept for
+        the next call unless ``keep`` is false)."""
+        if self._bounds is not None:
+            return self._bounds
+        bounds = self._per_ring(_ring_bounds) if len(self) else np.zeros((0, 4))
+        if keep:
+            self._bounds = bounds
+        return np.asarray(bounds)
 
     def total_bounds(self) -> np.ndarray:
         """(minx, miny, maxx, maxy) of all rings."""
@@ -196,7 +213,7 @@ class Rings:
 
         parts = _parallel.ranges(len(self.xy))
         finite = _parallel.run([functools.partial(block, a, b) for a, b in parts])
-        return Rings(moved, self.counts, self.rows, self.size), all(finite)
+        return Rings(moved, self.counts, self.rows, self.size, self.starts), all(finite)
 
 
 def plain_polygons(geoms: np.ndarray) -> np.ndarray:

@@ -114,6 +114,7 @@ class Validated(str):
     kind: str
     projections: dict[tuple[str, str], Any]
     rings: Rings | None
+    bounds: np.ndarray | None
 
     def __new__(cls, geoms: np.ndarray, crs: Any, kind: str) -> Validated:
         mark = super().__new__(cls, f"validated {kind}")
@@ -123,6 +124,7 @@ class Validated(str):
         mark.kind = kind
         mark.projections = {}
         mark.rings = None
+        mark.bounds = None
         return mark
 
     def source_rings(self) -> Rings:
@@ -130,6 +132,16 @@ class Validated(str):
         if self.rings is None:
             self.rings = Rings.of(self.geoms)
         return self.rings
+
+    def source_bounds(self) -> np.ndarray:
+        """(minx, miny, maxx, maxy) per geometry (taken once)."""
+        if self.bounds is None:
+            rings = self.rings
+            if rings is not None and rings.complete:
+                self.bounds = rings.bounds()
+            else:
+                self.bounds = np.asarray(_parallel.map_chunks(shapely.bounds, self.geoms))
+        return self.bounds
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Validated:
         return self
@@ -450,10 +462,15 @@ def validate_polygons(
     mark = mark_validated(out)
     if not invalid.any():  # repaired geometries have new coordinates
         mark.rings = rings
+        if rings is not None and rings.complete:
+            mark.bounds = rings.bounds()
         if inspection.projected is not None:
             source, projection = inspection.projected
             if CRS.from_user_input(out.crs).equals(source):
                 mark.projections[(source.to_wkt(), projection.crs.to_wkt())] = projection
+                # projected already: the source coordinates are not needed again (another
+                # CRS would take them anew), their memory is
+                mark.rings = None
     return out
 
 

@@ -83,8 +83,8 @@ def area_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
 
 def _centre_lonlat(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> tuple[float, float]:
     mark = validated(gdf) if isinstance(gdf, gpd.GeoDataFrame) else None
-    if mark is not None and mark.source_rings().complete:  # no GEOS call per geometry
-        bounds = mark.source_rings().bounds()
+    if mark is not None:
+        bounds = mark.source_bounds()
     else:
         geoms = np.asarray(gdf.geometry.array if hasattr(gdf, "geometry") else gdf)
         bounds = _parallel.map_chunks(shapely.bounds, geoms)
@@ -175,8 +175,14 @@ def measure_m2(
     if len(geoms) == 0:
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
-    rings = mark.source_rings() if mark is not None else Rings.of(geoms)
-    extent = _total_bounds(geoms, rings)
+    rings = None if mark is not None else Rings.of(geoms)
+    if mark is not None:
+        bounds = mark.source_bounds()
+        extent = np.array(
+            [bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()]
+        )
+    else:
+        extent = _total_bounds(geoms, rings)
     if not np.isfinite(extent).all():
         raise InputError("geometries have no finite coordinates")
     zone = one_zone_crs(source, extent)

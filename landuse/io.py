@@ -496,14 +496,17 @@ def _read_geoparquet(
     """GeoParquet into a GeoDataFrame, as ``geopandas.read_parquet`` reads it, on both cores;
     and the validation facts of its geometries (``None`` when geopandas read the file).
 
-    Each row group's WKB is parsed on the landuse pool, one row group per task, so the whole
-    file's WKB never sits in memory as Python bytes. Plain polygons (one 2-D ring each, as
-    nearly every parcel is) are read by numpy straight from the WKB bytes and built with one
-    ``shapely.from_ragged_array``; anything else goes through GEOS's WKB reader. The same task
-    then takes the facts validation needs (GEOS releases the GIL there, so one thread checks a
-    row group while the other builds the next), and the ledger columns are read meanwhile.
-    Files this fast path does not know (datasets, bbox filters, several geometry columns,
-    GeoArrow encodings) go to ``geopandas.read_parquet``.
+    Building shapely objects holds the GIL; reading, parsing and projecting coordinates do
+    not. So the pool reads each row group's WKB (one task per row group: the whole file's WKB
+    never sits in memory as Python bytes) and parses it — plain polygons (one 2-D ring each,
+    as nearly every parcel is) by numpy straight from the WKB bytes, anything else by GEOS —
+    and, for plain polygons in longitude/latitude within one Gauss-Krüger zone, projects
+    their coordinates into that zone, where :func:`landuse.add_areas` will measure them.
+    Meanwhile this thread reads the ledger columns, then builds each row group's polygons
+    (one ``shapely.from_ragged_array`` per batch) and takes the facts validation needs
+    (convex rings are valid without asking GEOS). Files this fast path does not know
+    (datasets, bbox filters, several geometry columns, GeoArrow encodings) go to
+    ``geopandas.read_parquet``.
     """
 
     def fallback() -> tuple[gpd.GeoDataFrame, None]:
@@ -574,9 +577,9 @@ def _read_geoparquet(
     position = placed.index(primary) if primary in placed else len(placed)
     frame = table.to_pandas()
     del table
-    # Building shapely objects holds the GIL, checking them does not: this thread builds row
-    # group after row group (in batches) while the pool checks the ones already built.
-    checks, projected, zones = [], [], set()
+    # this thread builds row group after row group (in batches) and checks it, while the
+    # pool reads, parses and projects the next ones
+    parts, projected, zones = [], [], set()
     with without_gc():  # a million new objects: see without_gc
         for result in reads:
             geoms, rings, moved, zone = result()
@@ -584,8 +587,7 @@ def _read_geoparquet(
             zones.add(None if zone is None else zone.to_wkt())
             if geoms is None:
                 geoms = rings.polygons_in_turns()
-            checks += _parallel.start([functools.partial(inspect, geoms, rings)])
-        parts = [check() for check in checks]
+            parts.append(_parallel.serially(inspect)(geoms, rings))
     if not parts:
         parts = [inspect(np.empty(0, dtype=object), Rings.of(np.empty(0, dtype=object)))]
     inspection = Inspection(
