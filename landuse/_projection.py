@@ -140,7 +140,7 @@ def one_zone_crs(source: CRS, extent: np.ndarray) -> CRS | None:
     --------
     >>> one_zone_crs(CRS.from_epsg(4490), np.array([120.1, 36.0, 120.4, 36.2])).to_epsg()
     4549
-    >>> one_zone_crs(CRS.from_epsg(4490), np.array([119.0, 36.0, 120.4, 36.2])) is None
+    >>> one_zone_crs(CRS.from_epsg(4490), np.array([118.0, 36.0, 120.4, 36.2])) is None  # 39, 40
     True
     """
     minx, miny, maxx, maxy = (float(v) for v in extent)

@@ -397,3 +397,110 @@ def test_geoparquet_read_equals_geopandas(tmp_path, columns, index):
     (frame if index else frame.reset_index(drop=True)).to_parquet(path)
     expected = gpd.read_parquet(path, columns=columns)
     pd.testing.assert_frame_equal(_read_geoparquet(path, columns=columns, bbox=None)[0], expected)
+
+
+# --- the GeoParquet reader's fast path: coordinates from WKB, projected while reading --------
+
+
+def _lonlat_parcels(n: int, west: float, seed: int = 5) -> gpd.GeoDataFrame:
+    """n jittered quadrilaterals (a few ten metres) in CGCS2000 longitude/latitude."""
+    rng = np.random.default_rng(seed)
+    x = west + rng.random(n) * 0.4
+    y = 36.0 + rng.random(n) * 0.3
+    size = 3e-4 + rng.random((n, 4, 2)) * 1e-4
+    corners = np.stack(
+        [
+            np.c_[x - size[:, 0, 0], y - size[:, 0, 1]],
+            np.c_[x + size[:, 1, 0], y - size[:, 1, 1]],
+            np.c_[x + size[:, 2, 0], y + size[:, 2, 1]],
+            np.c_[x - size[:, 3, 0], y + size[:, 3, 1]],
+        ],
+        axis=1,
+    )
+    return gpd.GeoDataFrame(
+        {"parcel_id": [f"P{i:06d}" for i in range(n)], "category": "supplied_unused"},
+        geometry=shapely.polygons(corners),
+        crs=4490,
+    )
+
+
+def _measured_by_geopandas(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Each parcel's area in its own GK zone (EPSG:4534 + zone − 25), the plain way."""
+    zone = np.floor((frame.geometry.centroid.x.to_numpy() + 1.5) / 3).astype(int)
+    area = np.empty(len(frame))
+    for z in np.unique(zone):
+        rows = zone == z
+        area[rows] = frame[rows].to_crs(4534 + z - 25).area.to_numpy()
+    return area
+
+
+def test_parquet_read_projects_while_reading_and_areas_equal_geopandas(tmp_path):
+    from landuse._validate import validated
+
+    frame = _lonlat_parcels(40_000, 120.1)  # one GK zone (40)
+    path = tmp_path / "p.parquet"
+    lu.write_parcels(frame, path)
+    parcels = lu.read_parcels(path)
+    mark = validated(parcels)
+    assert mark is not None and len(mark.projections) == 1  # projected by the reader
+    (projection,) = mark.projections.values()
+    assert projection.crs.to_epsg() == 4549
+    measured = lu.add_areas(parcels)
+    expected = gpd.read_parquet(path).to_crs(4549).area.to_numpy()
+    # bit for bit: the same PROJ call per coordinate and GEOS's own area formula
+    np.testing.assert_array_equal(measured["area_m2"].to_numpy(), expected)
+    # the reader's geometries are the file's
+    assert shapely.equals_exact(
+        parcels.geometry.array, gpd.read_parquet(path).geometry.array, tolerance=0
+    ).all()
+
+
+def test_parquet_read_across_two_zones_measures_each_parcel_in_its_own(tmp_path):
+    from landuse._validate import validated
+
+    frame = pd.concat([_lonlat_parcels(20_000, 118.0), _lonlat_parcels(20_000, 120.1, seed=6)])
+    frame["parcel_id"] = [f"Q{i:06d}" for i in range(len(frame))]
+    path = tmp_path / "p.parquet"
+    lu.write_parcels(frame, path)
+    parcels = lu.read_parcels(path)
+    assert validated(parcels).projections == {}  # not one zone: add_areas decides
+    measured = lu.add_areas(parcels).sort_values("parcel_id")
+    expected = _measured_by_geopandas(gpd.read_parquet(path).sort_values("parcel_id"))
+    np.testing.assert_allclose(measured["area_m2"].to_numpy(), expected, rtol=1e-12)
+
+
+def test_parquet_read_of_mixed_geometries_and_repairs_still_measures_right(tmp_path):
+    from landuse._validate import validated
+
+    frame = _lonlat_parcels(30_000, 120.1)
+    x, y = 120.2, 36.1
+    frame.loc[5, "geometry"] = shapely.MultiPolygon(
+        [shapely.box(x, y, x + 1e-4, y + 1e-4), shapely.box(x + 2e-4, y, x + 3e-4, y + 1e-4)]
+    )
+    bow_tie = shapely.Polygon([(x, y), (x + 1e-4, y + 1e-4), (x + 1e-4, y), (x, y + 1e-4)])
+    frame.loc[7, "geometry"] = bow_tie  # invalid: repaired on reading
+    path = tmp_path / "p.parquet"
+    lu.write_parcels(frame, path)
+    with pytest.warns(UserWarning, match="repaired 1 invalid"):
+        parcels = lu.read_parcels(path)
+    assert validated(parcels).projections == {}  # repaired geometries are projected anew
+    measured = lu.add_areas(parcels).set_index("parcel_id")["area_m2"]
+    expected = gpd.read_parquet(path).set_index("parcel_id")
+    expected.geometry = shapely.make_valid(expected.geometry.array)
+    np.testing.assert_allclose(
+        measured.loc[expected.index].to_numpy(), expected.to_crs(4549).area.to_numpy(), rtol=1e-12
+    )
+
+
+def test_parquet_read_with_another_crs_does_not_use_the_files_projection(tmp_path):
+    from landuse._validate import validated
+
+    frame = _lonlat_parcels(30_000, 120.1)
+    path = tmp_path / "p.parquet"
+    lu.write_parcels(frame, path)
+    with pytest.warns(UserWarning, match="using crs=EPSG:4326"):
+        parcels = lu.read_parcels(path, crs=4326)  # the user says: WGS 84
+    assert validated(parcels).projections == {}
+    measured = lu.add_areas(parcels)["area_m2"].to_numpy()
+    expected = gpd.read_parquet(path).set_crs(4326, allow_override=True).to_crs(4549).area
+    np.testing.assert_allclose(measured, expected.to_numpy(), rtol=1e-12)
