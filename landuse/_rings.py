@@ -29,6 +29,7 @@ __all__ = ["Rings", "parse_wkb", "plain_polygons"]
 
 _LONG_RING = 4096  # vertices beyond which a ring's area is left to GEOS (a loop per vertex)
 _SMALL_RING = 16  # rings up to this many vertices are measured in buckets of equal size
+_BLOCK = 65_536  # vertices per block of work: temporaries stay a few MB, whatever the size
 
 
 class Rings:
@@ -156,15 +157,21 @@ class Rings:
         )
 
     def _per_ring(self, func: Any) -> Any:
-        """``func(xy, starts)`` over contiguous blocks of rings on the pool (``starts``: the
-        block's ring offsets from 0), results concatenated."""
+        """``func(xy, starts)`` over blocks of whole rings of about :data:`_BLOCK` vertices,
+        on the pool (``starts``: the block's ring offsets from 0), results concatenated."""
+        total = int(self.starts[-1])
+        # the ring holding every _BLOCK-th vertex starts a block
+        firsts = np.searchsorted(self.starts, np.arange(0, total, _BLOCK), side="right") - 1
+        edges = np.unique(np.r_[0, firsts, len(self.counts)])
 
-        def block(index: np.ndarray) -> Any:
-            first, last = int(index[0]), int(index[-1]) + 1
+        def block(first: int, last: int) -> Any:
             offsets = self.starts[first : last + 1]
             return func(self.xy[offsets[0] : offsets[-1]], offsets - offsets[0])
 
-        return _parallel.map_chunks(block, np.arange(len(self.counts)))
+        parts = _parallel.run(
+            [functools.partial(block, int(a), int(b)) for a, b in itertools.pairwise(edges)]
+        )
+        return np.concatenate(parts)
 
     def areas(self) -> np.ndarray:
         """Area per ring, equal to ``shapely.area`` of its polygon bit for bit."""
@@ -174,17 +181,23 @@ class Rings:
             self.counts,
             2 ** np.ceil(np.log2(np.maximum(self.counts, 1))).astype(np.int64),
         )
+        tasks, places = [], []
         for size in np.unique(width):
             select = np.flatnonzero(width == size)
             if size > _LONG_RING:
                 out[select] = shapely.area(self.take(select).polygons())
                 continue
-            out[select] = _parallel.map_chunks(
-                lambda chosen, size=size: _ring_areas(
-                    self.xy, self.starts[chosen], self.counts[chosen], int(size)
-                ),
-                select,
-            )
+            step = max(_BLOCK // int(size), 1)  # rings per block
+            for first in range(0, len(select), step):
+                chosen = select[first : first + step]
+                places.append(chosen)
+                tasks.append(
+                    functools.partial(
+                        _ring_areas, self.xy, self.starts[chosen], self.counts[chosen], int(size)
+                    )
+                )
+        for chosen, area in zip(places, _parallel.run(tasks), strict=True):
+            out[chosen] = area
         return out
 
     def convex(self) -> np.ndarray:
@@ -228,6 +241,7 @@ def plain_polygons(geoms: np.ndarray) -> np.ndarray:
 
 
 _CCW_ERROR_BOUND = (3.0 + 16.0 * np.finfo(float).eps / 2) * np.finfo(float).eps / 2
+_TINY = 1e-280  # products below this may have lost bits to underflow
 
 
 def _convex_rings(xy: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -247,7 +261,9 @@ def _convex_rings(xy: np.ndarray, starts: np.ndarray) -> np.ndarray:
     # beyond the error bound; a straight corner or a repeated vertex is never certain
     left, right = pdx * dy, pdy * dx
     turn = left - right
-    certain = np.abs(turn) > _CCW_ERROR_BOUND * (np.abs(left) + np.abs(right))
+    magnitude = np.abs(left) + np.abs(right)
+    # (the bound assumes normal floats: products near underflow are doubtful too)
+    certain = (np.abs(turn) > _CCW_ERROR_BOUND * magnitude) & (magnitude > _TINY)
     positive = turn > 0
     same = np.logical_and.reduceat(
         certain & (positive == positive[first].repeat(counts - 1)), first
@@ -279,8 +295,11 @@ def _ring_areas(xy: np.ndarray, starts: np.ndarray, counts: np.ndarray, width: i
     x, y = xy[starts + vertex, 0], xy[starts + vertex, 1]
     terms = (x[1:-1] - x[0]) * (y[:-2] - y[2:])  # row i − 1: the term of vertex i
     terms[np.arange(1, width - 1)[:, np.newaxis] > counts - 2] = 0.0  # past the ring's end
-    # a reduction over the first axis of a C-ordered array adds row after row: GEOS's order
-    return np.asarray(np.abs(np.add.reduce(terms, axis=0) / 2.0))
+    # row after row, as GEOS adds them (numpy's own reductions may add pairwise)
+    total = np.zeros(len(counts))
+    for row in terms:
+        total += row
+    return np.asarray(np.abs(total / 2.0))
 
 
 def parse_wkb(offsets: np.ndarray, data: np.ndarray) -> Rings | None:

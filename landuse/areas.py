@@ -331,7 +331,9 @@ def projected(
         return projection_of(geoms, source, target)
     key = (source.to_wkt(), target.to_wkt())
     if key not in mark.projections:
+        mark.source_bounds()  # kept: the extent and centre come from them
         mark.projections[key] = projection_of(geoms, source, target, mark.source_rings())
+        mark.rings = None  # the source coordinates are taken anew if another CRS needs them
     found: Projection = mark.projections[key]
     return found
 

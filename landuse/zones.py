@@ -27,7 +27,7 @@ from landuse.areas import Projection, area_columns, area_crs, measure_m2, projec
 __all__ = ["assign_zones"]
 
 _FEW_PARCELS = 5_000  # below this, _zone_pairs tests every parcel with the full predicates
-_MAX_CELLS = 4_000_000  # the border grid of _zone_pairs: at most this many cells (4 MB)
+_MAX_CELLS = 4_000_000  # the border grid of _zone_pairs: at most this many cells (~150 MB)
 
 How = Literal["split", "largest", "centroid"]
 

@@ -179,3 +179,44 @@ def test_convex_rings_are_found_and_the_doubtful_left_to_geos():
     ]
     convex = Rings.of(np.array(shapes, dtype=object)).convex()
     assert convex.tolist() == [True, True, True, False, False, False, False, False]
+
+
+@pytest.mark.parametrize("vertices", [10, 11, 13, 17, 40, 70, 2_500])
+def test_a_ring_alone_in_its_size_is_measured_as_geos_measures_it(vertices):
+    """One ring per size bucket: numpy would add its terms pairwise; GEOS adds them in turn."""
+    rng = np.random.default_rng(vertices)
+    for _ in range(20):
+        t = np.sort(rng.random(vertices)) * 2 * np.pi
+        ring = np.column_stack(
+            [500_000 + rng.random() * 1e4 + 30 * np.cos(t), 3_980_000 + 20 * np.sin(t)]
+        )
+        polygon = np.array([shapely.Polygon(ring)], dtype=object)
+        assert Rings.of(polygon).areas()[0] == shapely.area(polygon)[0]
+
+
+def test_rings_near_underflow_are_left_to_geos():
+    scale = 2.0**-539  # products of coordinate differences fall below the normal floats
+    polygon = shapely.Polygon(np.array([[0, 2], [2, 4], [-1, -1], [-4, -3], [0, 2]]) * scale)
+    assert not Rings.of(np.array([polygon], dtype=object)).convex()[0]
+
+
+def test_work_goes_in_blocks_of_whole_rings():
+    polygons = _random_polygons(3_000, 9, (500_000.0, 3_950_000.0))
+    rings = Rings.of(polygons)
+    blocks: list[int] = []
+
+    def measure(xy: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        blocks.append(len(xy))
+        assert starts[0] == 0 and starts[-1] == len(xy)
+        return np.diff(starts)
+
+    import landuse._rings as module
+
+    old = module._BLOCK
+    module._BLOCK = 1_000
+    try:
+        counts = rings._per_ring(measure)
+    finally:
+        module._BLOCK = old
+    np.testing.assert_array_equal(counts, rings.counts)
+    assert len(blocks) > 10 and max(blocks) < 1_000 + rings.counts.max()
