@@ -369,8 +369,11 @@ class Inspection(NamedTuple):
         )
 
 
-def inspect(geoms: np.ndarray, rings: Rings | None = None) -> Inspection:
-    """Inspect ``geoms``, of which ``rings`` are the plain polygons (taken when not given).
+def inspect(
+    geoms: np.ndarray, rings: Rings | None = None, convex: np.ndarray | None = None
+) -> Inspection:
+    """Inspect ``geoms``, of which ``rings`` are the plain polygons (taken when not given;
+    ``convex``: their :meth:`Rings.convex`, when already known).
 
     A plain polygon that is certainly convex is valid without asking GEOS (see
     :meth:`Rings.convex`): GEOS's validity check is the costliest step of reading.
@@ -378,11 +381,13 @@ def inspect(geoms: np.ndarray, rings: Rings | None = None) -> Inspection:
     geoms = np.asarray(geoms, dtype=object)
     if rings is None:
         rings = Rings.of(geoms)
+    if convex is None:
+        convex = rings.convex()
     empty, types = _parallel.map_chunks(
         lambda chunk: (shapely.is_empty(chunk), shapely.get_type_id(chunk)), geoms
     )
     valid = np.zeros(len(geoms), dtype=bool)
-    valid[rings.rows[rings.convex()]] = True
+    valid[rings.rows[convex]] = True
     doubtful = np.flatnonzero(~valid)
     valid[doubtful] = _parallel.map_chunks(shapely.is_valid, geoms[doubtful], heavy=True)
     return Inspection(geoms, empty, types, valid, rings)

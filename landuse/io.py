@@ -543,27 +543,31 @@ def _read_geoparquet(
     transformers: dict[str, Any] = {}
     made = threading.Lock()
 
-    def read_group(group: int) -> tuple[np.ndarray | None, Rings, Rings | None, CRS | None]:
+    def read_group(
+        group: int,
+    ) -> tuple[np.ndarray | None, Rings, np.ndarray | None, Rings | None, CRS | None]:
         one = pq.ParquetFile(path)  # a reader per task: ParquetFile is not shared by threads
         wkb = one.read_row_group(group, columns=[primary], use_threads=False).column(0)
         values = wkb.combine_chunks()
         rings = _plain_rings(values)
         if rings is None:
             geoms = np.asarray(shapely.from_wkb(np.asarray(values)))
-            return geoms, Rings.of(geoms), None, None
+            return geoms, Rings.of(geoms), None, None, None
+        convex = rings.convex()  # valid without asking GEOS (see inspect)
         # Plain polygons in longitude/latitude: while the reading thread builds their
         # geometries (holding the GIL), project their coordinates into the GK zone
         # add_areas will measure them in (PROJ does not need the GIL), when the row group
         # lies in one zone
         zone = one_zone_crs(source, rings.total_bounds()) if source and len(rings) else None
         if zone is None:
-            return None, rings, None, None
+            return None, rings, convex, None, None
         with made:
             key = zone.to_wkt()
             if key not in transformers:
                 transformers[key] = Transformer.from_crs(source, zone, always_xy=True)
         moved, finite = rings.transformed(transformers[key])
-        return None, rings, moved if finite else None, zone
+        moved.bounds()  # kept: assign_zones looks at them
+        return None, rings, convex, moved if finite else None, zone
 
     groups = parquet.metadata.num_row_groups
     reads = _parallel.start([functools.partial(read_group, g) for g in range(groups)])
@@ -582,12 +586,12 @@ def _read_geoparquet(
     parts, projected, zones = [], [], set()
     with without_gc():  # a million new objects: see without_gc
         for result in reads:
-            geoms, rings, moved, zone = result()
+            geoms, rings, convex, moved, zone = result()
             projected.append(moved)
             zones.add(None if zone is None else zone.to_wkt())
             if geoms is None:
                 geoms = rings.polygons_in_turns()
-            parts.append(_parallel.serially(inspect)(geoms, rings))
+            parts.append(_parallel.serially(inspect)(geoms, rings, convex))
     if not parts:
         parts = [inspect(np.empty(0, dtype=object), Rings.of(np.empty(0, dtype=object)))]
     inspection = Inspection(
