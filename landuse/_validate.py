@@ -321,14 +321,12 @@ def nonfinite_rows(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(_parallel.map_chunks(chunk_mask, np.asarray(geoms)), dtype=bool)
 
 
-def off_earth_rows(geoms: np.ndarray, crs: object, rings: Rings | None = None) -> np.ndarray:
+def off_earth_rows(geoms: np.ndarray, crs: object, bounds: np.ndarray | None = None) -> np.ndarray:
     """Mask of geometries in a geographic CRS with a longitude beyond ±180° or latitude ±90°
-    (``rings``: the geometries' coordinates when known, read without GEOS)."""
+    (``bounds``: the geometries' bounds when known, read without GEOS)."""
     if crs is None or not CRS.from_user_input(crs).is_geographic:
         return np.zeros(len(geoms), dtype=bool)
-    if rings is not None and rings.complete:
-        bounds = rings.bounds()
-    else:
+    if bounds is None:
         bounds = np.asarray(_parallel.map_chunks(shapely.bounds, geoms))
     with np.errstate(invalid="ignore"):
         outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
@@ -361,6 +359,17 @@ class Inspection(NamedTuple):
     # (source CRS, the plain polygons in the zone add_areas measures them in), where the
     # reader projected them while building the geometries
     projected: tuple[CRS, Projection] | None = None
+    # (minx, miny, maxx, maxy) per geometry, where known without ``rings`` (the reader keeps
+    # the bounds, not the coordinates, of what it projected)
+    bounds: np.ndarray | None = None
+
+    def source_bounds(self) -> np.ndarray | None:
+        """Bounds per geometry from the coordinates, where every geometry has them."""
+        if self.bounds is not None:
+            return self.bounds
+        if self.rings is not None and self.rings.complete:
+            return self.rings.bounds()
+        return None
 
     def describes(self, geoms: np.ndarray) -> bool:
         """Whether this inspection is of exactly these geometry objects."""
@@ -413,7 +422,8 @@ def validate_polygons(
     geoms = gdf.geometry.array
     if inspection is None or not inspection.describes(np.asarray(geoms)):
         inspection = inspect(np.asarray(geoms))  # the per-geometry facts the checks need
-    _, empty, types, valid, rings, _ = inspection
+    _, empty, types, valid, rings, _, _ = inspection
+    bounds = inspection.source_bounds()
     missing = types < 0  # shapely's type of a missing geometry: -1
     if missing.any():
         raise GeometryError(f"{what} with no geometry", _ids(gdf, missing, id_column))
@@ -427,7 +437,7 @@ def validate_polygons(
             f"{what} with NaN or infinite coordinates (GEOS cannot use them)",
             _ids(gdf, nonfinite, id_column),
         )
-    outside = off_earth_rows(np.asarray(geoms), gdf.crs, rings)
+    outside = off_earth_rows(np.asarray(geoms), gdf.crs, bounds)
     if outside.any():
         raise GeometryError(
             f"{what} with coordinates outside longitude ±180° / latitude ±90° "
@@ -467,8 +477,7 @@ def validate_polygons(
     mark = mark_validated(out)
     if not invalid.any():  # repaired geometries have new coordinates
         mark.rings = rings
-        if rings is not None and rings.complete:
-            mark.bounds = rings.bounds()
+        mark.bounds = bounds
         if inspection.projected is not None:
             source, projection = inspection.projected
             if CRS.from_user_input(out.crs).equals(source):

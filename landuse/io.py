@@ -209,9 +209,12 @@ def _settle_crs(
     if gdf.crs is None:
         return guess_crs(gdf, central_meridian=central_meridian, source=f"{path.name} (no .prj)")
     declared = CRS.from_user_input(gdf.crs)
-    rings = inspection.rings if inspection is not None else None
-    known = rings is not None and rings.complete and len(rings) > 0
-    extent = rings.total_bounds() if known and rings is not None else gdf.total_bounds
+    bounds = inspection.source_bounds() if inspection is not None else None
+    extent = (
+        np.array([bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()])
+        if bounds is not None and len(bounds)
+        else gdf.total_bounds
+    )
     if fits(declared, extent):
         return gdf
     return guess_crs(
@@ -594,13 +597,21 @@ def _read_geoparquet(
             parts.append(_parallel.serially(inspect)(geoms, rings, convex))
     if not parts:
         parts = [inspect(np.empty(0, dtype=object), Rings.of(np.empty(0, dtype=object)))]
+    projection = _projected(source, projected, zones)
+    found = [p.rings for p in parts if p.rings is not None]
+    if projection is not None:
+        # projected: the source coordinates are not needed again, their bounds are
+        rings, bounds = None, np.concatenate([ring.bounds() for ring in found])
+    else:
+        rings, bounds = Rings.concatenate(found), None
     inspection = Inspection(
         np.concatenate([p.geoms for p in parts]),
         np.concatenate([p.empty for p in parts]),
         np.concatenate([p.types for p in parts]),
         np.concatenate([p.valid for p in parts]),
-        Rings.concatenate([p.rings for p in parts if p.rings is not None]),
-        _projected(source, projected, zones),
+        rings,
+        projection,
+        bounds,
     )
     del parts
     geoms = inspection.geoms
