@@ -182,19 +182,7 @@ class _BorderGrid:
     def settle(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For boxes (minx, miny, maxx, maxy): which may meet a border (``near``), and for
         the others the (zone, box) pairs of the zones holding them."""
-        (cx0, cy0), (cx1, cy1) = (
-            self.cells(bounds[:, 0], bounds[:, 1]),
-            self.cells(bounds[:, 2], bounds[:, 3]),
-        )
-        t, width = self.table.ravel(), self.shape[1] + 1
-        low, high = cy0 * width, (cy1 + 1) * width
-        marked = t[high + cx1 + 1] - t[low + cx1 + 1] - t[high + cx0] + t[low + cx0]
-        with np.errstate(invalid="ignore"):
-            finite = (bounds[:, 0] <= bounds[:, 2]) & (bounds[:, 1] <= bounds[:, 3])
-        near = (marked > 0) | ~finite
-        # a far box lies in the region of unmarked cells its first cell belongs to
-        region = self.regions.ravel()[cy0 * self.shape[1] + cx0]
-        near |= region == 0  # (a region whose test point was doubtful: see regions)
+        near, region = _parallel.map_chunks(self._near_and_region, bounds)
         far = np.flatnonzero(~near)
         region = region[far]
         pair_region, pair_zone = self.region_zones
@@ -211,6 +199,23 @@ class _BorderGrid:
         count = np.searchsorted(pair_region, region, side="right") - first
         pick = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
         return near, pair_zone[pick], np.repeat(far, count)
+
+    def _near_and_region(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per box: whether its cells hold a marked one, and the region of its first cell
+        (elementwise: on the pool in chunks)."""
+        (cx0, cy0), (cx1, cy1) = (
+            self.cells(bounds[:, 0], bounds[:, 1]),
+            self.cells(bounds[:, 2], bounds[:, 3]),
+        )
+        t, width = self.table.ravel(), self.shape[1] + 1
+        low, high = cy0 * width, (cy1 + 1) * width
+        marked = t[high + cx1 + 1] - t[low + cx1 + 1] - t[high + cx0] + t[low + cx0]
+        with np.errstate(invalid="ignore"):
+            finite = (bounds[:, 0] <= bounds[:, 2]) & (bounds[:, 1] <= bounds[:, 3])
+        # a far box lies in the region of unmarked cells its first cell belongs to (region 0:
+        # a marked cell, or a region whose test point was doubtful: see _find_regions)
+        region = self.regions.ravel()[cy0 * self.shape[1] + cx0]
+        return (marked > 0) | ~finite | (region == 0), region
 
     def _find_regions(self, marked: np.ndarray) -> None:
         """Label the regions of unmarked cells (4-connected: neighbours share an edge, so
@@ -238,6 +243,24 @@ class _BorderGrid:
         self.regions = regions
         self.region_count = int(count)
         self.region_zones = (present[point[inside]], zone[inside].astype(np.intp))
+
+
+def _merge_order(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``np.argsort(np.concatenate([first, second]), kind="stable")`` for two sorted arrays
+    that share no value: each element's place is its rank in its own array plus the count of
+    the other's elements before it (a merge, not a sort of a million rows).
+
+    Examples
+    --------
+    >>> _merge_order(np.array([0, 3, 4]), np.array([1, 1, 2, 5])).tolist()
+    [0, 3, 4, 5, 1, 2, 6]
+    """
+    place_first = np.arange(len(first)) + np.searchsorted(second, first)
+    place_second = np.arange(len(second)) + np.searchsorted(first, second)
+    order = np.empty(len(first) + len(second), dtype=np.intp)
+    order[place_first] = np.arange(len(first))
+    order[place_second] = len(first) + np.arange(len(second))
+    return order
 
 
 def _zone_pairs(
@@ -497,7 +520,7 @@ def _assign(
             is_split[piece_parcel] = True
             whole = np.flatnonzero(~is_split)
             positions = np.concatenate([whole, piece_parcel])
-            order = np.argsort(positions, kind="stable")
+            order = _merge_order(whole, piece_parcel)
             positions = positions[order]
             zone_of = np.concatenate([zone_of[whole], piece_zone])[order]
             areas = np.concatenate([parcel_area[whole], piece_area])[order]
