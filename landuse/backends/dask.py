@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landuse import _parallel, areas, rules, stats, zones
+from landuse import _parallel, areas, io, rules, stats, zones
 from landuse._errors import DuplicateIdError, InputError
 from landuse._validate import validate_parcels, validate_zones
 from landuse.backends._common import only
@@ -77,14 +77,42 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
     ddf = dask_geopandas.read_parquet(path, columns=columns)
-    checked = ddf.map_partitions(
-        _parallel.serially(validate_parcels), meta=validate_parcels(ddf._meta)
-    )
+    meta = validate_parcels(ddf._meta)
+    files = _files(path)
+    if columns is None and len(files) == ddf.npartitions:
+        # one partition per file, read by landuse's own reader (coordinates from the WKB
+        # bytes, convex rings valid without GEOS, projected while read): the same frame as
+        # dask-geopandas gives, validated, in a fraction of the time
+        from dask import dataframe as dd
+
+        covering = [c for c in meta.columns if c not in ddf._meta.columns or c == "bbox"]
+        empty = meta.drop(columns=covering)
+        empty.attrs = {}  # no mark on the meta: dask compares attrs
+        checked = dd.from_map(  # type: ignore[no-untyped-call]
+            _read_file, files, meta=empty, label="read-parcels"
+        )
+    else:
+        checked = ddf.map_partitions(_parallel.serially(validate_parcels), meta=meta)
     checked.spatial_partitions = ddf.spatial_partitions
     repeated = _repeated_ids(path)
     if len(repeated):
         raise DuplicateIdError("parcel_id must be unique; repeated", sorted(repeated))
     return checked
+
+
+def _files(path: Path) -> list[str]:
+    """The dataset's files in the order dask-geopandas makes its partitions of them."""
+    if path.is_file():
+        return [str(path)]
+    from dask.utils import natural_sort_key
+
+    found = [str(f) for f in path.rglob("*.parquet") if f.is_file()]
+    return sorted(found, key=natural_sort_key)
+
+
+def _read_file(file: str) -> gpd.GeoDataFrame:
+    """One file as a validated frame (the pool stays out: dask's workers use the cores)."""
+    return _parallel.serially(io.read_parcels)(file)
 
 
 def _repeated_ids(path: Path) -> list[str]:
