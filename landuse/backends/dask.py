@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from landuse import _parallel, areas, io, rules, stats, zones
+from landuse._bulk import bulk
 from landuse._errors import DuplicateIdError, InputError
 from landuse._validate import validate_parcels, validate_zones
 from landuse.backends._common import only
@@ -92,12 +93,31 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
             _read_file, files, meta=empty, label="read-parcels"
         )
     else:
-        checked = ddf.map_partitions(_parallel.serially(validate_parcels), meta=meta)
+        checked = ddf.map_partitions(_in_partition(validate_parcels), meta=meta)
     checked.spatial_partitions = ddf.spatial_partitions
     repeated = _repeated_ids(path)
     if len(repeated):
         raise DuplicateIdError("parcel_id must be unique; repeated", sorted(repeated))
     return checked
+
+
+class _in_partition:  # noqa: N801  (used like a function: ``_in_partition(func)(...)``)
+    """``func`` on one partition in a dask worker: without landuse's pool (dask's workers use
+    the cores) and with the switches every landuse step runs under (``landuse._bulk``: the
+    workers call the in-memory steps directly, not through the dispatcher that sets them).
+
+    A class rather than a closure so that dask can hash and pickle it deterministically.
+    """
+
+    def __init__(self, func: Any) -> None:
+        self.func = _parallel.serially(func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with bulk():
+            return self.func(*args, **kwargs)
+
+    def __dask_tokenize__(self) -> tuple[str, Any]:
+        return ("landuse.in_partition", self.func.func)
 
 
 def _files(path: Path) -> list[str]:
@@ -112,7 +132,7 @@ def _files(path: Path) -> list[str]:
 
 def _read_file(file: str) -> gpd.GeoDataFrame:
     """One file as a validated frame (the pool stays out: dask's workers use the cores)."""
-    return _parallel.serially(io.read_parcels)(file)
+    return _in_partition(io.read_parcels)(file)
 
 
 def _repeated_ids(path: Path) -> list[str]:
@@ -153,7 +173,7 @@ def add_areas(ddf: Any, **options: Any) -> Any:
     options.pop("verbose", None)  # dask shows its own progress (dashboard, ProgressBar)
     only(options, {"crs"}, step="add_areas", where="a dask frame")
     add = areas.add_areas
-    out = ddf.map_partitions(_parallel.serially(add), **options, meta=add(ddf._meta, **options))
+    out = ddf.map_partitions(_in_partition(add), **options, meta=add(ddf._meta, **options))
     out.spatial_partitions = ddf.spatial_partitions
     return out
 
@@ -163,7 +183,7 @@ def classify(ddf: Any, **options: Any) -> Any:
     if options.get("per_mu") is not None:
         raise InputError("classify(per_mu=...) needs an in-memory GeoDataFrame, not dask")
     out = ddf.map_partitions(
-        _parallel.serially(rules.classify), **options, meta=rules.classify(ddf._meta, **options)
+        _in_partition(rules.classify), **options, meta=rules.classify(ddf._meta, **options)
     )
     out.spatial_partitions = ddf.spatial_partitions
     return out
@@ -189,7 +209,7 @@ def assign_zones(ddf: Any, zones_: gpd.GeoDataFrame, **options: Any) -> Any:
     def per_partition(frame: gpd.GeoDataFrame, partition_info: dict[str, Any] | None = None) -> Any:
         number = partition_info["number"] if partition_info else None
         subset = zones_frame if number is None else zones_frame.iloc[near[number]]
-        return _parallel.serially(assign)(frame, subset, **options)
+        return _in_partition(assign)(frame, subset, **options)
 
     meta = assign(ddf._meta, zones_frame.iloc[:0], **options)
     return ddf.map_partitions(per_partition, meta=meta)
@@ -206,7 +226,7 @@ def disposal_rates(ddf: Any, **options: Any) -> pd.DataFrame:
     by, target = stats.rate_options(options.get("by", "zone"), options.get("target"))
     sums = {k: options[k] for k in ("as_of", "methods", "non_final") if k in options}
     meta = stats.partial_sums(ddf._meta, by=by, **sums)
-    partials = ddf.map_partitions(_parallel.serially(stats.partial_sums), by=by, **sums, meta=meta)
+    partials = ddf.map_partitions(_in_partition(stats.partial_sums), by=by, **sums, meta=meta)
     return stats.finish_rates(
         partials.compute(), by=by, target=target, lang=options.get("lang", "zh")
     )
