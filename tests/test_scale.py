@@ -79,3 +79,19 @@ def test_duplicate_ids_across_partitions_are_refused(tmp_path, ledger):
     dask_geopandas.from_geopandas(twice, npartitions=2).to_parquet(folder)
     with pytest.raises(lu.DuplicateIdError, match="repeated"):
         lu.read_parcels(folder, backend="dask")
+
+
+def test_duplicate_ids_within_one_file_are_refused_when_files_do_not_overlap(tmp_path, ledger):
+    """Files whose id ranges do not overlap are checked one by one: a repeat inside one of
+    them is still found at read time."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    first = ledger.head(6).assign(parcel_id=["A1", "A2", "A3", "A2", "A5", "A6"])
+    second = ledger.iloc[6:12].assign(parcel_id=[f"B{i}" for i in range(6)])
+    first.to_parquet(folder / "part.0.parquet")
+    second.to_parquet(folder / "part.1.parquet")
+    with pytest.raises(lu.DuplicateIdError, match="A2"):
+        lu.read_parcels(folder, backend="dask")
+    second.assign(parcel_id=[f"C{i}" for i in range(6)]).to_parquet(folder / "part.1.parquet")
+    first.assign(parcel_id=[f"A{i}" for i in range(6)]).to_parquet(folder / "part.0.parquet")
+    assert len(lu.read_parcels(folder, backend="dask").compute()) == 12

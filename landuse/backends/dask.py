@@ -13,6 +13,8 @@ dask is imported inside the functions: ``import landuse`` never needs it.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 from pathlib import Path
 from typing import Any
@@ -89,9 +91,14 @@ def read_parcels(path: str | os.PathLike[str], **options: Any) -> Any:
         covering = [c for c in meta.columns if c not in ddf._meta.columns or c == "bbox"]
         empty = meta.drop(columns=covering)
         empty.attrs = {}  # no mark on the meta: dask compares attrs
-        checked = dd.from_map(  # type: ignore[no-untyped-call]
-            _read_file, files, meta=empty, label="read-parcels"
-        )
+        import dask
+
+        # the partitions' columns as landuse makes them (dask would otherwise re-read every
+        # object column into Arrow strings: a task of its own per partition)
+        with dask.config.set({"dataframe.convert-string": False}):
+            checked = dd.from_map(  # type: ignore[no-untyped-call]
+                _read_file, files, meta=empty, label="read-parcels"
+            )
     else:
         checked = ddf.map_partitions(_in_partition(validate_parcels), meta=meta)
     checked.spatial_partitions = ddf.spatial_partitions
@@ -136,14 +143,55 @@ def _read_file(file: str) -> gpd.GeoDataFrame:
 
 
 def _repeated_ids(path: Path) -> list[str]:
-    """The ids found more than once across the whole dataset: one read of that column alone
-    (Arrow, multithreaded, no geometries) and one hash pass, in this process. A dask
-    ``value_counts`` read every partition whole and shuffled (7.9 s at 1M against 1.1 s)."""
+    """The ids found more than once across the whole dataset, reading that column alone
+    (Arrow, no geometries) in this process. A dask ``value_counts`` read every partition
+    whole and shuffled (7.9 s at 1M against 1.1 s).
+
+    When the files' id ranges (their Parquet statistics) do not overlap, no id can be in two
+    files: each file is checked on its own, on the pool. Otherwise one pass over all ids.
+    """
+    files = _files(path)
+    ranges = [_id_range(file) for file in files]
+    known = [r for r in ranges if r is not None]
+    if len(files) > 1 and len(known) == len(files):
+        ordered = sorted(known)
+        if all(low[1] < high[0] for low, high in itertools.pairwise(ordered)):
+            found = _parallel.run([functools.partial(_repeated_in, [f]) for f in files])
+            return sorted({value for values in found for value in values})
+    return _repeated_in(files)
+
+
+def _id_range(file: str) -> tuple[Any, Any] | None:
+    """(min, max) of a file's ``parcel_id`` from its Parquet statistics, if written."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.ParquetFile(file).metadata
+    names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
+    if "parcel_id" not in names:
+        return None
+    column = names.index("parcel_id")
+    lows, highs = [], []
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            return None
+        lows.append(stats.min)
+        highs.append(stats.max)
+    if not lows:
+        return None
+    try:
+        return min(lows), max(highs)
+    except TypeError:  # mixed types: no order to trust
+        return None
+
+
+def _repeated_in(files: list[str]) -> list[str]:
+    """The ids found more than once in ``files`` taken together."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    ids = ds.dataset(path, format="parquet").to_table(columns=["parcel_id"]).column(0)
+    ids = ds.dataset(files, format="parquet").to_table(columns=["parcel_id"]).column(0)
     if not (pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type)):
         ids = pc.cast(ids, pa.string())  # as validation reads them: text
     ids = pc.drop_null(ids)  # a missing id is refused by the partition's own validation
