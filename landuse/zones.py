@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -147,10 +148,18 @@ class _BorderGrid:
     that is not (it then meets the full predicates); it never calls one far that is near.
     """
 
-    def __init__(self, zones: np.ndarray, step: float) -> None:
+    def __init__(self, zones: np.ndarray, step: float, extent: np.ndarray | None = None) -> None:
         self.zones = zones
         boxes = _border_boxes(zones, step)
         x0, y0, x1, y1 = shapely.total_bounds(zones)
+        if extent is not None:
+            # only where the parcels are (one partition of a large inventory): the cells at
+            # the edge stand for everything beyond them, as the margin does
+            ex0, ey0, ex1, ey1 = extent
+            if max(x0, ex0) < min(x1, ex1) and max(y0, ey0) < min(y1, ey1):
+                x0, y0, x1, y1 = max(x0, ex0), max(y0, ey0), min(x1, ex1), min(y1, ey1)
+            else:  # the parcels lie beside the zones' box
+                x0, y0, x1, y1 = ex0, ey0, ex1, ey1
         self.size = max(step, float(np.sqrt((x1 - x0) * (y1 - y0) / _MAX_CELLS)))
         self.origin = (x0 - self.size, y0 - self.size)  # a margin of one cell on every side
         self.shape = (
@@ -286,7 +295,18 @@ def _zone_pairs(
     # would otherwise make millions)
     border = float(shapely.length(shapely.boundary(zones)).sum())
     step = max(float(np.nanmedian(size)), border / (2 * n))
-    near, far_zone, far_pos = _BorderGrid(zones, step).settle(bounds)
+    with warnings.catch_warnings():  # an all-NaN column: no extent to narrow the grid to
+        warnings.simplefilter("ignore", RuntimeWarning)
+        extent = np.array(
+            [
+                np.nanmin(bounds[:, 0]),
+                np.nanmin(bounds[:, 1]),
+                np.nanmax(bounds[:, 2]),
+                np.nanmax(bounds[:, 3]),
+            ]
+        )
+    grid = _BorderGrid(zones, step, extent if np.isfinite(extent).all() else None)
+    near, far_zone, far_pos = grid.settle(bounds)
     checked = np.flatnonzero(near)
     (near_zone, near_pos), (hit_zone, hit_pos) = _full_pairs(parcels.geometries(checked), zone_wkb)
     all_zone = np.concatenate([far_zone, near_zone])

@@ -523,3 +523,41 @@ def test_tiny_parcels_against_long_borders_make_a_bounded_border_index(monkeypat
     assert made and made[0] <= 2 * len(parcels) + 16 + 4  # ~2 per parcel, + one per segment
     assert list(zip(zone_pos, parcel_pos, strict=True)) == [(0, 0), (2, 2)]
     assert sorted(zip(hit_zone, hit_pos, strict=True)) == [(0, 1), (2, 1)]
+
+
+def test_zone_pairs_where_the_parcels_cover_a_corner_of_large_zones():
+    """The grid spans only the parcels' box (a dask partition of a large inventory): what
+    lies beyond stands in the edge cells, and the pairs stay exact."""
+    from landuse.zones import _zone_pairs
+
+    rng = np.random.default_rng(11)
+    x, y = rng.uniform(9_000, 11_500, 8_000), rng.uniform(-600, 1_500, 8_000)
+    w, h = rng.uniform(5, 40, 8_000), rng.uniform(5, 40, 8_000)
+    parcels = shapely.box(x, y, x + w, y + h)  # some south of every zone, in no zone
+    zones = np.array(
+        [
+            shapely.box(0, 0, 10_000, 20_000),
+            shapely.Polygon([(10_000, 0), (30_000, 0), (10_000, 20_000)]),
+            shapely.box(0, 0, 40_000, 30_000).difference(
+                shapely.Polygon(
+                    [(0, 0), (30_000, 0), (10_000, 20_000), (10_000, 30_000), (0, 30_000)]
+                )
+            ),
+        ],
+        dtype=object,
+    )
+    shapely.prepare(zones)
+    (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(_as_projected(parcels), zones)
+    z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
+    z_all, p_all = z_all.ravel(), p_all.ravel()
+    covers = shapely.covers(zones[z_all], parcels[p_all])
+    covered = set(p_all[covers].tolist())
+    meets = shapely.intersects(zones[z_all], parcels[p_all]) & ~np.isin(p_all, list(covered))
+    assert set(zip(zone_pos.tolist(), parcel_pos.tolist(), strict=True)) == set(
+        zip(z_all[covers].tolist(), p_all[covers].tolist(), strict=True)
+    )
+    assert set(zip(hit_zone.tolist(), hit_pos.tolist(), strict=True)) == set(
+        zip(z_all[meets].tolist(), p_all[meets].tolist(), strict=True)
+    )
+    assert len(covered) > 3_000 and meets.sum() > 100
+    assert len(set(range(len(parcels))) - covered - set(p_all[meets].tolist())) > 100  # outside
