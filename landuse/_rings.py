@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ import shapely
 from landuse import _parallel
 from landuse._bulk import without_gc
 
-__all__ = ["Rings", "parse_wkb", "plain_polygons"]
+__all__ = ["Rings", "extent", "parse_wkb", "plain_polygons"]
 
 _LONG_RING = 4096  # vertices beyond which a ring's area is left to GEOS (a loop per vertex)
 _SMALL_RING = 16  # rings up to this many vertices are measured in buckets of equal size
@@ -151,10 +152,7 @@ class Rings:
 
     def total_bounds(self) -> np.ndarray:
         """(minx, miny, maxx, maxy) of all rings."""
-        bounds = self.bounds()
-        return np.array(
-            [bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()]
-        )
+        return extent(self.bounds())
 
     def _per_ring(self, func: Any) -> Any:
         """``func(xy, starts)`` over blocks of whole rings of about :data:`_BLOCK` vertices,
@@ -227,6 +225,27 @@ class Rings:
         parts = _parallel.ranges(len(self.xy))
         finite = _parallel.run([functools.partial(block, a, b) for a, b in parts])
         return Rings(moved, self.counts, self.rows, self.size, self.starts), all(finite)
+
+
+def extent(bounds: np.ndarray) -> np.ndarray:
+    """(minx, miny, maxx, maxy) of boxes given one per row; NaN rows are left out (all NaN:
+    NaN).
+
+    Examples
+    --------
+    >>> extent(np.array([[0.0, 1.0, 2.0, 3.0], [-1.0, 2.0, 1.0, 5.0], [np.nan] * 4])).tolist()
+    [-1.0, 1.0, 2.0, 5.0]
+    """
+    with warnings.catch_warnings():  # an all-NaN column: NaN, said by the caller
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.array(
+            [
+                np.nanmin(bounds[:, 0]),
+                np.nanmin(bounds[:, 1]),
+                np.nanmax(bounds[:, 2]),
+                np.nanmax(bounds[:, 3]),
+            ]
+        )
 
 
 def plain_polygons(geoms: np.ndarray) -> np.ndarray:

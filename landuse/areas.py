@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import geopandas as gpd
@@ -23,7 +22,8 @@ from landuse._projection import (
     one_zone_crs,
     to_lonlat,
 )
-from landuse._rings import Rings
+from landuse._rings import Rings, plain_polygons
+from landuse._rings import extent as ring_extent
 from landuse._validate import Validated, fresh_mark, require_crs, validate_polygons, validated
 from landuse.vocab import M2_PER_MU
 
@@ -176,13 +176,7 @@ def measure_m2(
         return np.zeros(0, dtype=float)
     # fast path: the whole extent lies in one zone
     rings = None if mark is not None else Rings.of(geoms)
-    if mark is not None:
-        bounds = mark.source_bounds()
-        extent = np.array(
-            [bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()]
-        )
-    else:
-        extent = _total_bounds(geoms, rings)
+    extent = _total_bounds(geoms, rings) if mark is None else ring_extent(mark.source_bounds())
     if not np.isfinite(extent).all():
         raise InputError("geometries have no finite coordinates")
     zone = one_zone_crs(source, extent)
@@ -204,16 +198,7 @@ def _total_bounds(geoms: np.ndarray, rings: Rings | None = None) -> np.ndarray:
     if rings is not None and rings.complete and len(rings):
         return rings.total_bounds()
     parts = _parallel.map_chunks(lambda chunk: shapely.total_bounds(chunk)[np.newaxis], geoms)
-    with warnings.catch_warnings():  # a chunk (or all) without finite bounds: NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.array(
-            [
-                np.nanmin(parts[:, 0]),
-                np.nanmin(parts[:, 1]),
-                np.nanmax(parts[:, 2]),
-                np.nanmax(parts[:, 3]),
-            ]
-        )
+    return ring_extent(parts)
 
 
 def project(geoms: np.ndarray, source: Any, target: Any) -> np.ndarray:
@@ -268,12 +253,7 @@ def _with_coordinates(geoms: np.ndarray, xy: np.ndarray) -> np.ndarray:
         return np.asarray(shapely.set_coordinates(np.array(geoms, dtype=object, copy=True), xy))
     xy = np.ascontiguousarray(xy, dtype=float)
     counts = shapely.get_num_coordinates(geoms)
-    plain = (
-        (shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
-        & (shapely.get_num_interior_rings(geoms) == 0)
-        & (counts >= 4)  # an empty polygon stays empty
-        & ~shapely.has_z(geoms)
-    )
+    plain = plain_polygons(geoms)  # (an empty polygon stays empty)
     if plain.all() and _closed(xy, counts):
         return _polygons(xy, counts)
     of_plain = np.repeat(plain, counts)
@@ -294,12 +274,7 @@ def _closed(xy: np.ndarray, counts: np.ndarray) -> bool:
 
 def _polygons(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """One-ring polygons from their consecutive closed rings (``counts`` vertices each)."""
-    rings = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=rings[1:])
-    parts = np.arange(len(counts) + 1, dtype=np.int64)
-    return np.asarray(
-        shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (rings, parts)), dtype=object
-    )
+    return Rings(xy, counts, np.arange(len(counts)), len(counts)).polygons()
 
 
 def projection_of(

@@ -32,6 +32,7 @@ from landuse._fields import CN_LEDGER, FieldPreset, resolve_preset
 from landuse._progress import stages
 from landuse._projection import Projection, one_zone_crs
 from landuse._rings import Rings, parse_wkb
+from landuse._rings import extent as ring_extent
 from landuse._urls import is_url, safe_url
 from landuse._validate import (
     Inspection,
@@ -210,11 +211,8 @@ def _settle_crs(
         return guess_crs(gdf, central_meridian=central_meridian, source=f"{path.name} (no .prj)")
     declared = CRS.from_user_input(gdf.crs)
     bounds = inspection.source_bounds() if inspection is not None else None
-    extent = (
-        np.array([bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()])
-        if bounds is not None and len(bounds)
-        else gdf.total_bounds
-    )
+    known = bounds is not None and len(bounds) > 0
+    extent = ring_extent(bounds) if known and bounds is not None else gdf.total_bounds
     if fits(declared, extent):
         return gdf
     return guess_crs(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -16,6 +15,7 @@ from scipy import ndimage
 from landuse import _parallel
 from landuse._errors import InputError, ZoneError, format_ids, warn
 from landuse._progress import stages
+from landuse._rings import extent as ring_extent
 from landuse._validate import (
     fresh_mark,
     mark_validated,
@@ -295,16 +295,7 @@ def _zone_pairs(
     # would otherwise make millions)
     border = float(shapely.length(shapely.boundary(zones)).sum())
     step = max(float(np.nanmedian(size)), border / (2 * n))
-    with warnings.catch_warnings():  # an all-NaN column: no extent to narrow the grid to
-        warnings.simplefilter("ignore", RuntimeWarning)
-        extent = np.array(
-            [
-                np.nanmin(bounds[:, 0]),
-                np.nanmin(bounds[:, 1]),
-                np.nanmax(bounds[:, 2]),
-                np.nanmax(bounds[:, 3]),
-            ]
-        )
+    extent = ring_extent(bounds)  # the parcels' box: the grid need cover no more
     grid = _BorderGrid(zones, step, extent if np.isfinite(extent).all() else None)
     near, far_zone, far_pos = grid.settle(bounds)
     checked = np.flatnonzero(near)

@@ -451,6 +451,22 @@ def test_the_part_outside_every_zone_is_one_piece_with_its_own_land():
     assert pieces.loc[pieces["zone"].isna(), "area_m2"].iloc[0] == pytest.approx(5_600, rel=1e-6)
 
 
+def _brute_force_pairs(
+    parcels: np.ndarray, zones: np.ndarray
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(zone, parcel) pairs by testing every pair: the zones covering each parcel, and those
+    meeting a parcel no zone covers."""
+    z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
+    z_all, p_all = z_all.ravel(), p_all.ravel()
+    covers = shapely.covers(zones[z_all], parcels[p_all])
+    covered = np.isin(p_all, p_all[covers])
+    meets = shapely.intersects(zones[z_all], parcels[p_all]) & ~covered
+    return (
+        set(zip(z_all[covers].tolist(), p_all[covers].tolist(), strict=True)),
+        set(zip(z_all[meets].tolist(), p_all[meets].tolist(), strict=True)),
+    )
+
+
 def _as_projected(geoms: np.ndarray) -> object:
     """Geometries already in metres, as ``_zone_pairs`` takes them (no transformation)."""
     return projection_of(geoms, GK40, GK40)
@@ -479,15 +495,7 @@ def test_zone_pairs_equal_the_full_predicates_on_every_parcel():
 
     (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(_as_projected(parcels), zones)
 
-    z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
-    z_all, p_all = z_all.ravel(), p_all.ravel()
-    covers = shapely.covers(zones[z_all], parcels[p_all])
-    expected_covered = set(zip(z_all[covers].tolist(), p_all[covers].tolist(), strict=True))
-    covered_parcels = set(p_all[covers].tolist())
-    meets = shapely.intersects(zones[z_all], parcels[p_all]) & ~np.isin(
-        p_all, list(covered_parcels)
-    )
-    expected_hits = set(zip(z_all[meets].tolist(), p_all[meets].tolist(), strict=True))
+    expected_covered, expected_hits = _brute_force_pairs(parcels, zones)
 
     assert set(zip(zone_pos.tolist(), parcel_pos.tolist(), strict=True)) == expected_covered
     assert set(zip(hit_zone.tolist(), hit_pos.tolist(), strict=True)) == expected_hits
@@ -548,16 +556,10 @@ def test_zone_pairs_where_the_parcels_cover_a_corner_of_large_zones():
     )
     shapely.prepare(zones)
     (zone_pos, parcel_pos), (hit_zone, hit_pos) = _zone_pairs(_as_projected(parcels), zones)
-    z_all, p_all = np.meshgrid(np.arange(len(zones)), np.arange(len(parcels)), indexing="ij")
-    z_all, p_all = z_all.ravel(), p_all.ravel()
-    covers = shapely.covers(zones[z_all], parcels[p_all])
-    covered = set(p_all[covers].tolist())
-    meets = shapely.intersects(zones[z_all], parcels[p_all]) & ~np.isin(p_all, list(covered))
-    assert set(zip(zone_pos.tolist(), parcel_pos.tolist(), strict=True)) == set(
-        zip(z_all[covers].tolist(), p_all[covers].tolist(), strict=True)
-    )
-    assert set(zip(hit_zone.tolist(), hit_pos.tolist(), strict=True)) == set(
-        zip(z_all[meets].tolist(), p_all[meets].tolist(), strict=True)
-    )
-    assert len(covered) > 3_000 and meets.sum() > 100
-    assert len(set(range(len(parcels))) - covered - set(p_all[meets].tolist())) > 100  # outside
+    expected_covered, expected_hits = _brute_force_pairs(parcels, zones)
+    assert set(zip(zone_pos.tolist(), parcel_pos.tolist(), strict=True)) == expected_covered
+    assert set(zip(hit_zone.tolist(), hit_pos.tolist(), strict=True)) == expected_hits
+    covered = {p for _, p in expected_covered}
+    crossing = {p for _, p in expected_hits}
+    assert len(covered) > 3_000 and len(expected_hits) > 100
+    assert len(set(range(len(parcels))) - covered - crossing) > 100  # outside every zone
